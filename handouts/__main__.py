@@ -1,0 +1,3 @@
+from handouts.cli import entry
+
+entry()

@@ -1,0 +1,237 @@
+"""discover -> validate -> render -> write (atomically).
+
+Two phases, as in Pelican: every handout is loaded and validated first, then
+each good one is rendered in memory and only then written. A handout that fails
+is reported and nothing is written for it; the others still build.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+from handouts import layout, markup, templating
+from handouts.converters import parse_paper
+from handouts.errors import ContentError, HandoutError, OutputError, Problem, TemplateError
+from handouts.fonts import describe_char
+from handouts.loader import field_name
+from handouts.model import Article, load_article
+from handouts.project import LANG_RE, SLUG_RE, Brand, Project, load_brand
+from handouts.styles import make_styles
+
+TEMPLATE = "handout.xml.j2"
+
+
+@dataclass(frozen=True)
+class Handout:
+    """One validated article, ready to render."""
+
+    slug: str
+    lang: str
+    path: Path
+    article: Article
+
+
+@dataclass
+class Outcome:
+    slug: str
+    lang: str
+    output: Path | None = None
+    fit: layout.Fit | None = None
+    problems: list[Problem] = field(default_factory=list)
+    pdf: bytes | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass
+class Report:
+    outcomes: list[Outcome] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # not tied to one handout
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(o.ok for o in self.outcomes)
+
+    def all_problems(self) -> list[Problem]:
+        return [*self.problems, *(p for o in self.outcomes for p in o.problems)]
+
+
+# -------------------------------------------------------------------------
+# Phase 1: discover and validate.
+
+def check_lang(lang: str) -> str:
+    if not LANG_RE.match(lang or ""):
+        raise ContentError.at(None, None, "--lang", f"{lang!r} is not a language code such as en or es")
+    return lang
+
+
+def discover(project: Project, lang: str, slugs: Iterable[str] = ()) -> dict[str, Path]:
+    check_lang(lang)
+    files = project.article_files(lang)
+    slugs = list(slugs)
+    if not slugs:
+        return files
+    missing = [s for s in slugs if s not in files]
+    if missing:
+        have = ", ".join(files) or "none"
+        raise ContentError.at(project.content / lang, None, None,
+                              f"no handout named {', '.join(missing)} (have: {have})")
+    return {s: files[s] for s in dict.fromkeys(slugs)}
+
+
+def load_handout(slug: str, lang: str, path: Path, brand: Brand) -> Handout:
+    if not SLUG_RE.match(slug):
+        raise ContentError.at(path, None, None,
+                              "file names must be lower-case letters, digits and dashes, like leg-cramps.yaml")
+    article, loaded = load_article(path)
+    problems = []
+    for loc, text in article.text_fields():
+        for ch, face in brand.fonts.missing_glyphs(text):
+            problems.append(Problem(path, loaded.line_for(loc), field_name(loc),
+                                    f"the font {face} has no glyph for {describe_char(ch)}"))
+    if problems:
+        raise ContentError(problems)
+    return Handout(slug, lang, path, article)
+
+
+# -------------------------------------------------------------------------
+# Phase 2: render in memory.
+
+@lru_cache(maxsize=16)
+def _environment(templates_dir: Path):
+    return templating.environment(templates_dir)
+
+
+def template_context(handout: Handout, brand: Brand) -> dict[str, Any]:
+    """Plain data for the template: no model objects, no methods."""
+    article = handout.article.model_dump()
+    for section, model in zip(article["sections"], handout.article.sections):
+        section["paragraphs"] = model.paragraphs
+    if handout.article.callout:
+        article["callout"]["paragraphs"] = handout.article.callout.paragraphs
+    clinic = brand.clinic.model_dump(exclude={"fonts"})
+    return {"lang": handout.lang, "article": article, "clinic": clinic}
+
+
+def render_handout(handout: Handout, brand: Brand, project: Project, paper: str) -> tuple[bytes, layout.Fit]:
+    env = _environment(project.templates)
+    text = templating.render(env, TEMPLATE, template_context(handout, brand))
+    parsed = markup.parse(text, project.templates / TEMPLATE)
+    _check_markup_glyphs(parsed, brand, project.templates / TEMPLATE)
+    art = layout.BrandArt(
+        logo=brand.logo_reader(), logo_size=brand.logo_image.size, logo_alt=brand.clinic.logo_alt,
+        author=brand.clinic.name, paper=paper,
+    )
+
+    def build_at(body_pt: float, spacing: float) -> markup.Page:
+        return markup.build(parsed, make_styles(brand.palette, brand.fonts, body_pt, spacing))
+
+    page, fit = layout.fit_page(build_at, paper, art)
+    if not fit.fits:
+        raise layout.fit_error(handout.path, fit)
+    article = handout.article
+    pdf = layout.render_pdf(
+        page, fit, page.styles, art, subject=article.summary,
+        keywords=list(article.keywords) or [article.title, brand.clinic.name],
+        created=(article.reviewed.year, article.reviewed.month, article.reviewed.day),
+    )
+    return pdf, fit
+
+
+def _check_markup_glyphs(parsed: markup.Markup, brand: Brand, template: Path) -> None:
+    """Text the template itself adds must be drawable too."""
+    text = parsed.root.text()
+    missing = brand.fonts.missing_glyphs(text)
+    if missing:
+        ch, face = missing[0]
+        line = templating.problem_line(template, ch)
+        raise TemplateError.at(template, line, None, f"the font {face} has no glyph for {describe_char(ch)}")
+
+
+# -------------------------------------------------------------------------
+# Writing.
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside ``target``, then rename over it."""
+    folder = target.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError.at(folder, None, None, "cannot write here: part of this path is a file, not a folder") from None
+    except OSError as exc:
+        raise OutputError.at(folder, None, None, f"cannot create the output folder: {exc.strerror}") from None
+    if target.is_dir():
+        raise OutputError.at(target, None, None, "cannot write the PDF: a folder has this name")
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        if isinstance(exc, OSError):
+            raise OutputError.at(target, None, None, f"cannot write: {exc.strerror}") from None
+        raise
+
+
+# -------------------------------------------------------------------------
+# The whole run, shared by `build` and `check`.
+
+def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str] = (),
+        paper: str | None = None, out: Path | None = None, write: bool = True) -> Report:
+    """Build (or, with ``write=False``, only check) the handouts of one language."""
+    report = Report()
+    try:
+        project = project or Project.find()
+        brand = load_brand(project)
+        paper = parse_paper(paper) if paper else brand.clinic.paper
+        files = discover(project, lang, slugs)
+    except HandoutError as exc:
+        report.problems.extend(exc.problems)
+        return report
+    except ValueError as exc:
+        report.problems.append(Problem(None, None, "--paper", str(exc)))
+        return report
+    if not files:
+        report.problems.append(Problem(project.content / lang, None, None, "no handouts found (*.yaml)"))
+        return report
+
+    # Phase 1: every handout validated before anything is rendered.
+    handouts: list[Handout] = []
+    for slug, path in files.items():
+        try:
+            handouts.append(load_handout(slug, lang, path, brand))
+        except HandoutError as exc:
+            report.outcomes.append(Outcome(slug, lang, problems=exc.problems))
+
+    # Phase 2: render each in memory; write only what rendered.
+    out_dir = Path(out) if out is not None else project.root / "output"
+    for handout in handouts:
+        outcome = Outcome(handout.slug, handout.lang)
+        report.outcomes.append(outcome)
+        try:
+            outcome.pdf, outcome.fit = render_handout(handout, brand, project, paper)
+            if write:
+                target = out_dir / handout.lang / f"{handout.slug}.pdf"
+                write_atomic(target, outcome.pdf)
+                outcome.output = target
+        except HandoutError as exc:
+            outcome.problems.extend(exc.problems)
+    order = {slug: i for i, slug in enumerate(files)}
+    report.outcomes.sort(key=lambda o: order.get(o.slug, 0))
+    return report

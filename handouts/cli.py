@@ -1,0 +1,152 @@
+"""The command line: parse options, call library functions, print results.
+
+Every user mistake is a HandoutError, printed as one line per problem with exit
+status 1. ``--debug`` shows tracebacks for anything unexpected.
+"""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from handouts import __version__
+from handouts.build import Report, run
+from handouts.errors import HandoutError
+from handouts.model import load_article
+from handouts.project import Project
+from handouts import readability
+
+PROJECT = click.option(
+    "--project", type=click.Path(file_okay=False, path_type=Path), default=None,
+    help="Folder with content/ (and optionally templates/). Default: the current folder "
+         "if it has content/, else the bundled demo clinic.",
+)
+LANG = click.option("--lang", default="en", show_default=True, help="Language folder under content/.")
+PAPER = click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default=None,
+                     help="Paper size. Default: paper: in clinic.yaml, else letter.")
+
+
+def _print_problems(report: Report) -> None:
+    for problem in report.all_problems():
+        click.echo(f"error: {problem}", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="handouts")
+@click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """Build printable, accessible one-page patient handouts."""
+    ctx.obj = {"debug": debug}
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@PROJECT
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Output folder. Default: PROJECT/output. PDFs go to OUT/<lang>/<slug>.pdf.")
+@LANG
+@PAPER
+def build(slugs, project, out, lang, paper):
+    """Build handouts as PDFs (all of them, or the SLUGS named)."""
+    report = run(_project(project), lang=lang, slugs=slugs, paper=paper, out=out, write=True)
+    for o in report.outcomes:
+        if o.ok:
+            click.echo(f"built {o.output}  ({len(o.pdf) // 1024} KB, body {o.fit.body_pt:g} pt)")
+    _finish(report, "built")
+
+
+@main.command()
+@click.argument("slugs", nargs=-1)
+@PROJECT
+@LANG
+@PAPER
+def check(slugs, project, lang, paper):
+    """Validate handouts and report reading grade and fit, without writing."""
+    report = run(_project(project), lang=lang, slugs=slugs, paper=paper, write=False)
+    rows = []
+    for o in report.outcomes:
+        if not o.ok:
+            rows.append((o.slug, "-", "-", "ERROR"))
+            continue
+        proj = _project(project) or Project.find()
+        article, _ = load_article(proj.article_files(lang)[o.slug])
+        grade = readability.grade(article, lang)
+        rows.append((o.slug, f"{grade:.1f}" if grade is not None else "n/a",
+                     f"{o.fit.room / 72:.2f} in left at {o.fit.body_pt:g} pt", "ok"))
+    if rows:
+        widths = [max(len(str(r[i])) for r in rows + [("handout", "grade", "fit", "status")]) for i in range(4)]
+        for r in [("handout", "grade", "fit", "status"), *rows]:
+            click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    _finish(report, "checked")
+
+
+@main.command(name="list")
+@PROJECT
+def list_(project):
+    """List handouts: slug, title, languages and reviewed date."""
+    proj = _guard(lambda: _project(project) or Project.find())
+    rows = {}
+    problems = []
+    for lang in proj.languages():
+        for slug, path in proj.article_files(lang).items():
+            try:
+                article, _ = load_article(path)
+            except HandoutError as exc:
+                problems.extend(exc.problems)
+                continue
+            row = rows.setdefault(slug, {"title": article.title, "langs": [], "reviewed": article.reviewed})
+            row["langs"].append(lang)
+            if lang == "en":
+                row["title"] = article.title
+    header = ("slug", "title", "languages", "reviewed")
+    table = [(s, r["title"], ",".join(r["langs"]), r["reviewed"].isoformat()) for s, r in sorted(rows.items())]
+    widths = [max(len(str(x[i])) for x in [header, *table]) for i in range(4)]
+    for r in [header, *table]:
+        click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    for p in problems:
+        click.echo(f"error: {p}", err=True)
+    if problems:
+        sys.exit(1)
+
+
+def _project(project):
+    if project is None:
+        return None
+    return _guard(lambda: Project.find(project))
+
+
+def _guard(fn):
+    try:
+        return fn()
+    except HandoutError as exc:
+        for p in exc.problems:
+            click.echo(f"error: {p}", err=True)
+        sys.exit(1)
+
+
+def _finish(report: Report, verb: str) -> None:
+    _print_problems(report)
+    bad = sum(1 for o in report.outcomes if not o.ok)
+    good = sum(1 for o in report.outcomes if o.ok)
+    if report.problems or bad:
+        click.echo(f"{verb} {good}, failed {bad}", err=True)
+        sys.exit(1)
+
+
+def entry() -> None:
+    """Run the CLI; turn anything unexpected into one line unless --debug."""
+    debug = "--debug" in sys.argv
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # pragma: no cover - a bug, not a user mistake
+        if debug:
+            traceback.print_exc()
+        else:
+            click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
+        sys.exit(2)

@@ -1,0 +1,108 @@
+"""The few custom flowables a handout needs, drawn with the brand's fonts only
+(no Table: its default cell font would pull in Helvetica)."""
+
+from __future__ import annotations
+
+from reportlab.lib.colors import Color
+from reportlab.platypus import Flowable, Paragraph
+
+
+class ListItem(Flowable):
+    """One bullet or checklist item: a drawn marker and a paragraph beside it."""
+
+    def __init__(self, paragraph: Paragraph, marker: str, color: Color, indent: float):
+        super().__init__()
+        self.paragraph = paragraph
+        self.marker = marker  # "bullet" or "box"
+        self.color = color
+        self.indent = indent
+        style = paragraph.style
+        self.spaceBefore = style.spaceBefore
+        self.spaceAfter = style.spaceAfter
+
+    def wrap(self, availWidth, availHeight):
+        _, h = self.paragraph.wrap(availWidth - self.indent, availHeight)
+        self.width, self.height = availWidth, h
+        return availWidth, h
+
+    def draw(self):
+        canv = self.canv
+        style = self.paragraph.style
+        size = style.fontSize
+        # The paragraph's first baseline sits one font size below its top.
+        baseline = self.height - size
+        x_height = size * 0.49
+        canv.saveState()
+        if self.marker == "box":
+            side = size * 0.92
+            canv.setStrokeColor(self.color)
+            canv.setLineWidth(max(1.0, size * 0.09))
+            canv.rect(self.indent * 0.12, baseline - size * 0.16, side, side, stroke=1, fill=0)
+        else:
+            canv.setFillColor(self.color)
+            canv.circle(self.indent * 0.38, baseline + x_height / 2, size * 0.17, stroke=0, fill=1)
+        canv.restoreState()
+        self.paragraph.drawOn(canv, self.indent, 0)
+
+
+class Box(Flowable):
+    """A panel around a few flowables: a background, an optional border and an
+    optional bar down the left side."""
+
+    def __init__(self, children, padding: float, background: Color | None = None,
+                 border: Color | None = None, border_width: float = 0,
+                 bar: Color | None = None, bar_width: float = 0, radius: float = 0,
+                 space_before: float = 0, space_after: float = 0):
+        super().__init__()
+        self.children = list(children)
+        self.padding = padding
+        self.background = background
+        self.border = border
+        self.border_width = border_width
+        self.bar = bar
+        self.bar_width = bar_width
+        self.radius = radius
+        self.spaceBefore = space_before
+        self.spaceAfter = space_after
+        self._sizes: list[tuple[float, float]] = []
+
+    @property
+    def _inner_left(self) -> float:
+        return self.padding + self.bar_width
+
+    def wrap(self, availWidth, availHeight):
+        inner_w = availWidth - self._inner_left - self.padding
+        self._sizes = []
+        total = 0.0
+        for i, child in enumerate(self.children):
+            _, h = child.wrap(inner_w, availHeight)
+            before = child.getSpaceBefore() if i else 0
+            after = child.getSpaceAfter() if i < len(self.children) - 1 else 0
+            self._sizes.append((before, h))
+            total += before + h + after
+        self.width = availWidth
+        self.height = total + 2 * self.padding
+        return self.width, self.height
+
+    def draw(self):
+        canv = self.canv
+        canv.saveState()
+        if self.background is not None:
+            canv.setFillColor(self.background)
+        if self.border is not None and self.border_width:
+            canv.setStrokeColor(self.border)
+            canv.setLineWidth(self.border_width)
+        inset = self.border_width / 2
+        canv.roundRect(inset, inset, self.width - 2 * inset, self.height - 2 * inset, self.radius,
+                       stroke=1 if self.border is not None and self.border_width else 0,
+                       fill=1 if self.background is not None else 0)
+        if self.bar is not None and self.bar_width:
+            canv.setFillColor(self.bar)
+            canv.rect(0, 0, self.bar_width, self.height, stroke=0, fill=1)
+        canv.restoreState()
+        y = self.height - self.padding
+        for i, (child, (before, h)) in enumerate(zip(self.children, self._sizes)):
+            y -= before + h
+            child.drawOn(canv, self._inner_left, y)
+            if i < len(self.children) - 1:
+                y -= child.getSpaceAfter()

@@ -1,0 +1,402 @@
+"""The page: brand header, body frame, footer with QR code, fit to one page,
+metadata. ``render_pdf`` is the only entry point the build step needs.
+
+One page, honestly: the body is laid out at the designed size first, then with
+tighter spacing and smaller type, never below 12 pt. If it still does not fit,
+a FitError says how much is over and where, and no PDF is made.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from reportlab.graphics.barcode import qrencoder
+from reportlab.lib.units import inch
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Frame, Paragraph
+
+from handouts import __version__
+from handouts.converters import PAPER_SIZES
+from handouts.errors import FitError
+from handouts.markup import Page
+from handouts.styles import Styles
+
+#: Everything printed stays at least this far from every edge (office
+#: printers cannot print closer); the design keeps a little more.
+SAFE_AREA = 0.5 * inch
+MARGIN = 0.6 * inch
+LOGO_MAX_W = 2.0 * inch
+LOGO_MAX_H = 0.8 * inch
+HEADER_GAP = 0.22 * inch
+FOOTER_GAP = 0.2 * inch
+QR_SYMBOL = 0.85 * inch     # the dark modules' extent; the quiet zone is extra
+QR_QUIET_MODULES = 4
+QR_CAPTION_W = 1.9 * inch
+GUTTER = 0.3 * inch
+PHONE_W = 2.1 * inch
+
+#: Tried in order until the body fits: (body size in pt, spacing factor).
+FIT_STEPS = ((13.0, 1.0), (13.0, 0.8), (12.5, 0.75), (12.0, 0.7), (12.0, 0.55))
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a page's body fits its frame."""
+
+    fits: bool
+    available: float       # points of body height on the page
+    needed: float          # points the body takes
+    body_pt: float
+    spacing: float
+    overflow_at: str = ""  # where the body first crosses the bottom
+
+    @property
+    def room(self) -> float:
+        return self.available - self.needed
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    fit: Fit
+
+
+@dataclass(frozen=True)
+class BrandArt:
+    """What the layout draws from the brand besides text."""
+
+    logo: ImageReader
+    logo_size: tuple[int, int]
+    logo_alt: str
+    author: str
+    paper: str
+
+
+def _qr(url: str):
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    return code
+
+
+class _Geometry:
+    def __init__(self, paper: str, page: Page, art: BrandArt):
+        self.width, self.height = PAPER_SIZES[paper]
+        self.left = MARGIN
+        self.right = self.width - MARGIN
+        self.content_w = self.right - self.left
+        self.top = self.height - MARGIN
+        self.bottom = MARGIN
+        # Header: logo at the left, clinic name and tagline beside it, and
+        # "call us" with the phone number at the right.
+        lw, lh = art.logo_size
+        scale = min(LOGO_MAX_W / lw, LOGO_MAX_H / lh)
+        self.logo_w, self.logo_h = lw * scale, lh * scale
+        self.header_text_x = self.left + self.logo_w + 0.2 * inch
+        self.phone_w = PHONE_W
+        self.header_text_w = self.right - self.header_text_x - self.phone_w - 0.15 * inch
+        self.name_h = self._stack(page, ("clinic", "tagline"), self.header_text_w)
+        self.phone_h = self._stack(page, ("ask", "phone"), self.phone_w)
+        self.header_h = max(self.logo_h, self.name_h, self.phone_h)
+        # Footer: contact text at the left, QR code and its caption at the right.
+        self.qr = _qr(page.qr_url) if page.qr_url else None
+        if self.qr:
+            modules = self.qr.getModuleCount()
+            self.qr_module = QR_SYMBOL / modules
+            self.qr_total = self.qr_module * (modules + 2 * QR_QUIET_MODULES)
+            self.footer_text_w = self.content_w - self.qr_total - QR_CAPTION_W
+        else:
+            self.qr_total = 0.0
+            self.footer_text_w = self.content_w
+        fh = 0.0
+        for paras in page.footer.values():
+            for p in paras:
+                if p in page.footer.get("qr", []):
+                    continue
+                fh += p.wrap(self.footer_text_w, self.height)[1] + 1.5
+        self.footer_text_h = fh
+        # The code's top quiet zone lies below the rule; its bottom one may
+        # reach into the (blank) margin.
+        qr_block = self.qr_total - QR_QUIET_MODULES * getattr(self, "qr_module", 0)
+        self.footer_h = max(fh + 8, qr_block + 2)  # + the rule and its gap
+        self.body_top = self.top - self.header_h - HEADER_GAP
+        self.body_bottom = self.bottom + self.footer_h + FOOTER_GAP
+        self.body_h = self.body_top - self.body_bottom
+
+    def _stack(self, page: Page, keys, width: float) -> float:
+        return sum(page.header[k].wrap(width, self.height)[1] for k in keys if k in page.header)
+
+
+def measure(flowables: list, width: float) -> tuple[float, list[tuple[object, float]]]:
+    """Lay flowables out in an endless frame, exactly as ReportLab's Frame
+    does, and return the height used and each flowable's bottom offset."""
+    big = 1e6
+    frame = _frame(0, 0, width, big)
+    canv = Canvas(io.BytesIO())
+    bottoms = []
+    for f in flowables:
+        frame.add(f, canv)
+        bottoms.append((f, big - (frame._y + f.getSpaceAfter())))
+    needed = bottoms[-1][1] if bottoms else 0.0
+    return needed, bottoms
+
+
+def _frame(x: float, y: float, w: float, h: float) -> Frame:
+    return Frame(x, y, w, h, leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0,
+                 showBoundary=0)
+
+
+def flow(story: list, frames: list[Frame], canv: Canvas) -> list:
+    """Flow ``story`` through ``frames`` in order, splitting paragraphs where
+    allowed and keeping a heading with the start of what follows it. Returns
+    what did not fit. The same code measures (on a throwaway canvas) and draws,
+    so what was measured is what is printed."""
+    story = list(story)
+    for frame in frames:
+        while story:
+            f = story[0]
+            avail = frame._y - frame._y1p
+            aw = frame._getAvailableWidth()
+            if getattr(f, "handout_role", "") == "H2" and len(story) > 1 and not frame._atTop:
+                _, h = f.wrap(aw, avail)
+                h += f.getSpaceBefore()
+                nxt = story[1]
+                _, nh = nxt.wrap(aw, 1e6)
+                if isinstance(nxt, Paragraph):
+                    nh = min(nh, 2 * nxt.style.leading)
+                if h + nh > avail:
+                    break
+            if frame.add(f, canv):
+                story.pop(0)
+                continue
+            parts = frame.split(f, canv) if isinstance(f, Paragraph) else []
+            if len(parts) > 1 and frame.add(parts[0], canv):
+                for part in parts[1:]:
+                    part.handout_where = getattr(f, "handout_where", "")
+                    part.handout_role = getattr(f, "handout_role", "")
+                story[0:1] = parts[1:]
+            break
+    return story
+
+
+@dataclass
+class _Plan:
+    """Where the body goes: a full-width top (title, summary), columns, and a
+    full-width bottom (the callout)."""
+
+    top: list
+    cols: list
+    bottom: list
+    top_h: float
+    bottom_h: float
+    col_w: float
+    col_h: float          # the balanced column height used
+    room: float           # spare height on the page
+    leftover: list
+
+
+def _split_zones(body: list) -> tuple[list, list, list]:
+    top, cols, bottom = [], [], []
+    for f in body:
+        zone = getattr(f, "handout_zone", "flow")
+        if zone == "top" and not cols and not bottom:
+            top.append(f)
+        elif zone == "bottom":
+            bottom.append(f)
+        else:
+            cols.append(f)
+    return top, cols, bottom
+
+
+def _plan(page: Page, geo: "_Geometry", columns: int) -> _Plan:
+    top, cols, bottom = _split_zones(page.body)
+    top_h = measure(top, geo.content_w)[0] if top else 0.0
+    bottom_h = 0.0
+    if bottom:
+        bottom_h = measure(bottom, geo.content_w)[0] + bottom[0].getSpaceBefore()
+    col_w = (geo.content_w - (columns - 1) * GUTTER) / columns
+    max_h = geo.body_h - top_h - bottom_h
+    scratch = Canvas(io.BytesIO())
+
+    def leftover(h: float) -> list:
+        frames = [_frame(0, 0, col_w, h) for _ in range(columns)]
+        return flow(cols, frames, scratch)
+
+    if max_h <= 0:
+        return _Plan(top, cols, bottom, top_h, bottom_h, col_w, 0.0, max_h, list(cols))
+    rest = leftover(max_h)
+    if rest:
+        return _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest)
+    # Balance the columns: the least height at which everything still fits.
+    lo, hi = 0.0, max_h
+    while hi - lo > 1.0:
+        mid = (lo + hi) / 2
+        if leftover(mid):
+            lo = mid
+        else:
+            hi = mid
+    return _Plan(top, cols, bottom, top_h, bottom_h, col_w, hi, max_h - hi, [])
+
+
+def fit_page(build: Callable[[float, float], Page], paper: str, art: BrandArt,
+             steps=FIT_STEPS, columns: int = 2) -> tuple[Page, Fit]:
+    """Find the most generous (size, spacing) step at which the body fits."""
+    fit: Fit | None = None
+    page: Page | None = None
+    for body_pt, spacing in steps:
+        page = build(body_pt, spacing)
+        geo = _Geometry(paper, page, art)
+        plan = _plan(page, geo, columns)
+        if not plan.leftover:
+            return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing)
+        over = measure(plan.leftover, plan.col_w)[0] if plan.col_h > 0 else (
+            plan.top_h + plan.bottom_h - geo.body_h + measure(plan.cols, plan.col_w)[0] / columns)
+        where = getattr(plan.leftover[0], "handout_where", "") if plan.leftover else ""
+        fit = Fit(False, geo.body_h, geo.body_h + over, body_pt, spacing, where)
+    assert fit is not None and page is not None
+    return page, fit
+
+
+def fit_error(path, fit: Fit) -> FitError:
+    over = fit.needed - fit.available
+    lines = max(1, round(over / (fit.body_pt * 1.32)))
+    return FitError.at(
+        path, None, fit.overflow_at or None,
+        f"does not fit on one page, even at {fit.body_pt:g} pt with the tightest spacing: "
+        f"about {lines} line{'s' if lines != 1 else ''} ({over / inch:.2f} in) too long, "
+        f"running off the page from here on. Shorten the handout.",
+    )
+
+
+def render_pdf(page: Page, fit: Fit, styles: Styles, art: BrandArt, *, subject: str,
+               keywords: list[str], created: tuple[int, int, int], columns: int = 2) -> bytes:
+    """Draw the page. ``page`` must come from ``fit_page`` with ``fit.fits``."""
+    geo = _Geometry(art.paper, page, art)
+    plan = _plan(page, geo, columns)
+    if plan.leftover:  # never spill silently
+        raise fit_error(None, fit)
+    buf = io.BytesIO()
+    canv = Canvas(
+        buf, pagesize=(geo.width, geo.height), invariant=1, pageCompression=1,
+        initialFontName=styles.fonts.regular, initialFontSize=styles.body_pt, lang=page.lang,
+    )
+    _stamp(canv, created)
+    canv.setTitle(page.title)
+    canv.setAuthor(art.author)
+    canv.setSubject(subject)
+    canv.setKeywords(", ".join(keywords))
+    canv.setCreator(f"handouts {__version__}")
+    canv.setViewerPreference("DisplayDocTitle", "true")
+
+    _draw_header(canv, geo, page, styles, art)
+
+    y = geo.body_top
+    if plan.top:
+        flow(plan.top, [_frame(geo.left, y - plan.top_h - 1, geo.content_w, plan.top_h + 1)], canv)
+        y -= plan.top_h
+    frames = [_frame(geo.left + i * (plan.col_w + GUTTER), y - plan.col_h, plan.col_w, plan.col_h)
+              for i in range(columns)]
+    rest = flow(plan.cols, frames, canv)
+    y -= plan.col_h
+    if plan.bottom:
+        h = plan.bottom_h
+        rest += flow(plan.bottom, [_frame(geo.left, y - h - 1, geo.content_w, h + 1)], canv)
+    if rest:
+        raise fit_error(None, fit)
+    _draw_footer(canv, geo, page, styles)
+    canv.showPage()
+    canv.save()
+    return buf.getvalue()
+
+
+def _stamp(canv: Canvas, ymd: tuple[int, int, int]) -> None:
+    """Make the PDF's dates the review date, so output depends only on input."""
+    ts = canv._doc._timeStamp
+    t = time.mktime((*ymd, 0, 0, 0, 0, 0, 0)) - time.timezone
+    ts.t = t
+    ts.lt = time.gmtime(t)
+    ts.YMDhms = tuple(ts.lt)[:6]
+    ts.dhh = ts.dmm = 0
+    ts.tzname = "UTC"
+
+
+def _draw_header(canv: Canvas, geo: _Geometry, page: Page, st: Styles, art: BrandArt) -> None:
+    top = geo.top
+    logo_y = top - geo.header_h + (geo.header_h - geo.logo_h) / 2
+    canv.drawImage(art.logo, geo.left, logo_y, geo.logo_w, geo.logo_h, mask="auto")
+    for keys, x, w, h in ((("clinic", "tagline"), geo.header_text_x, geo.header_text_w, geo.name_h),
+                          (("ask", "phone"), geo.right - geo.phone_w, geo.phone_w, geo.phone_h)):
+        y = top - (geo.header_h - h) / 2
+        for key in keys:
+            para = page.header.get(key)
+            if para is None:
+                continue
+            _, ph = para.wrap(w, geo.height)
+            y -= ph
+            para.drawOn(canv, x, y)
+    # A brand rule under the header.
+    rule_y = top - geo.header_h - HEADER_GAP / 2
+    canv.saveState()
+    canv.setStrokeColor(st.palette.color("primary"))
+    canv.setLineWidth(2.5)
+    canv.line(geo.left, rule_y, geo.right, rule_y)
+    canv.restoreState()
+
+
+def _draw_footer(canv: Canvas, geo: _Geometry, page: Page, st: Styles) -> None:
+    top = geo.bottom + geo.footer_h
+    canv.saveState()
+    canv.setStrokeColor(st.palette.color("rule"))
+    canv.setLineWidth(0.75)
+    canv.line(geo.left, top, geo.right, top)
+    canv.restoreState()
+    y = top - 8
+    for key, paras in page.footer.items():
+        if key == "qr":
+            continue
+        for para in paras:
+            _, h = para.wrap(geo.footer_text_w, geo.height)
+            y -= h
+            para.drawOn(canv, geo.left, y)
+            y -= 1.5
+    if geo.qr and page.qr_url:
+        _draw_qr(canv, geo, page, st, top - 2)
+
+
+def _draw_qr(canv: Canvas, geo: _Geometry, page: Page, st: Styles, top: float) -> None:
+    m = geo.qr_module
+    quiet = QR_QUIET_MODULES * m
+    # The symbol's top-right corner sits at (right, top); the quiet zone lies
+    # inside the footer, so it never reaches the safe area.
+    x0 = geo.right - geo.qr_total + quiet
+    y_top = top - quiet
+    canv.saveState()
+    canv.setFillColor(st.palette.color("ink"))
+    path = canv.beginPath()
+    for r, row in enumerate(geo.qr.modules):
+        c = 0
+        n = len(row)
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                path.rect(x0 + start * m, y_top - (r + 1) * m, (c - start) * m, m)
+            else:
+                c += 1
+    canv.drawPath(path, stroke=0, fill=1)
+    canv.restoreState()
+    symbol = geo.qr.getModuleCount() * m
+    canv.linkURL(page.qr_url, (x0, y_top - symbol, x0 + symbol, y_top), relative=0, thickness=0)
+    # The URL in text, beside the code, for people who do not scan.
+    caption_w = QR_CAPTION_W - 8
+    cx = geo.right - geo.qr_total - QR_CAPTION_W + 4
+    caption = page.footer["qr"][0]
+    _, h = caption.wrap(caption_w, geo.height)
+    cy = y_top - h
+    caption.drawOn(canv, cx, cy)
+    canv.linkURL(page.qr_url, (cx, cy, cx + caption_w, y_top), relative=0, thickness=0)

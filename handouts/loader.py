@@ -1,0 +1,188 @@
+"""Safe YAML loading that keeps line marks.
+
+``load_yaml(path)`` returns the plain data and a map from each field's path
+(a tuple such as ``("sections", 1, "heading")``) to its 1-based line, so that
+later steps can say *where* a problem is. Anchors and aliases are refused
+outright: handouts never need them, and refusing them makes alias bombs
+("billion laughs") answer at once instead of eating memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from handouts.errors import ContentError, Problem
+
+#: A handout is one page; no honest content file is anywhere near this size.
+MAX_FILE_BYTES = 256 * 1024
+
+Loc = tuple[str | int, ...]
+
+_STANDARD_TAGS = {
+    "tag:yaml.org,2002:" + name
+    for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+}
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """A YAML file's data with the line of every field."""
+
+    path: Path
+    data: Any
+    marks: dict[Loc, int] = field(repr=False)
+
+    def line_for(self, loc: Loc) -> int | None:
+        """The line of ``loc``, or of its nearest parent that has one."""
+        loc = tuple(loc)
+        while True:
+            if loc in self.marks:
+                return self.marks[loc]
+            if not loc:
+                return None
+            loc = loc[:-1]
+
+
+def field_name(loc: Loc) -> str:
+    """``("sections", 1, "heading")`` -> ``"sections[2].heading"``.
+
+    List positions are counted from 1, as a person counts them: ``sections[2]``
+    is the second section.
+    """
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += ("." if out else "") + str(part)
+    return out
+
+
+class _RefusingLoader(yaml.SafeLoader):
+    """SafeLoader that refuses anchors and aliases when it composes nodes."""
+
+    def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent):
+            raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed here")
+        if getattr(event, "anchor", None):
+            raise _Refused(event.start_mark, "YAML anchors (&name) are not allowed here")
+        return super().compose_node(parent, index)
+
+
+class _Refused(Exception):
+    def __init__(self, mark, message):
+        super().__init__(message)
+        self.mark = mark
+        self.message = message
+
+
+def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file, refusing empty, huge and non-UTF-8 files."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ContentError.at(path, None, None, "file not found") from None
+    except IsADirectoryError:
+        raise ContentError.at(path, None, None, "is a folder, not a file") from None
+    except OSError as exc:
+        raise ContentError.at(path, None, None, f"cannot read: {exc.strerror}") from None
+    if len(raw) > max_bytes:
+        raise ContentError.at(
+            path, None, None,
+            f"file is {len(raw) // 1024} KB; the limit is {max_bytes // 1024} KB",
+        )
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError.at(
+            path, line, None,
+            f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); save the file as UTF-8",
+        ) from None
+    if not text.strip():
+        raise ContentError.at(path, None, None, "file is empty")
+    return text
+
+
+def load_yaml(path: Path | str) -> Loaded:
+    """Load one YAML file safely. Raises ContentError listing every problem."""
+    path = Path(path)
+    text = read_text(path)
+    loader = _RefusingLoader(text)
+    try:
+        node = loader.get_single_node()
+    except _Refused as exc:
+        raise ContentError.at(path, exc.mark.line + 1, None, exc.message) from None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        message = exc.problem or exc.context or "YAML syntax error"
+        if exc.context and exc.problem:
+            message = f"{exc.context}, {exc.problem}"
+        raise ContentError.at(
+            path, mark.line + 1 if mark else None, None, f"YAML syntax: {message}"
+        ) from None
+    except yaml.YAMLError as exc:
+        raise ContentError.at(path, None, None, f"YAML syntax: {exc}") from None
+    finally:
+        loader.dispose()
+    if node is None:
+        raise ContentError.at(path, None, None, "file is empty")
+
+    marks: dict[Loc, int] = {}
+    problems: list[Problem] = []
+    data = _build(node, (), marks, problems, path, loader)
+    if problems:
+        raise ContentError(problems)
+    if not isinstance(data, dict):
+        raise ContentError.at(
+            path, node.start_mark.line + 1, None,
+            "expected a mapping of keys (title:, summary:, ...) at the top of the file",
+        )
+    return Loaded(path, data, marks)
+
+
+def _build(node, loc: Loc, marks, problems, path, loader):
+    marks.setdefault(loc, node.start_mark.line + 1)
+    line = node.start_mark.line + 1
+    if node.tag not in _STANDARD_TAGS:
+        problems.append(Problem(path, line, field_name(loc) or None, f"tag {node.tag!r} is not allowed"))
+        return None
+    if isinstance(node, yaml.MappingNode):
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                problems.append(Problem(path, key_node.start_mark.line + 1, field_name(loc) or None,
+                                        "keys must be plain words"))
+                continue
+            key = key_node.value
+            key_loc = loc + (key,)
+            if key in result:
+                problems.append(Problem(path, key_node.start_mark.line + 1, field_name(key_loc),
+                                        "appears twice; keep one"))
+                continue
+            marks[key_loc] = key_node.start_mark.line + 1
+            result[key] = _build(value_node, key_loc, marks, problems, path, loader)
+        return result
+    if isinstance(node, yaml.SequenceNode):
+        return [
+            _build(item, loc + (i,), marks, problems, path, loader)
+            for i, item in enumerate(node.value)
+        ]
+    if node.tag == "tag:yaml.org,2002:timestamp":
+        try:
+            return dt.date.fromisoformat(node.value)
+        except ValueError:
+            problems.append(Problem(path, line, field_name(loc) or None,
+                                    f"{node.value!r} is not a real date; write it as YYYY-MM-DD"))
+            return None
+    try:
+        return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError, OverflowError) as exc:
+        problems.append(Problem(path, line, field_name(loc) or None, f"cannot read value: {exc}"))
+        return None

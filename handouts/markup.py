@@ -1,0 +1,293 @@
+"""Handout markup -> ReportLab flowables, one small builder per tag.
+
+The markup is the XML the template produces (see docs/markup.md). ``parse``
+turns it into a tree of Nodes that remember their line; ``build`` walks the
+tree with the BUILDERS table. An unknown tag is an error naming the template
+and line. Adding a tag means adding one row to a table.
+"""
+
+from __future__ import annotations
+
+import xml.parsers.expat
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reportlab.platypus import Paragraph
+
+from handouts.errors import TemplateError
+from handouts.flowables import Box, ListItem
+from handouts.styles import Styles
+from handouts.templating import problem_line
+
+
+@dataclass
+class Node:
+    tag: str
+    attrs: dict[str, str]
+    line: int
+    children: list["Node | str"] = field(default_factory=list)
+
+    def text(self) -> str:
+        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
+
+    def elements(self) -> list["Node"]:
+        return [c for c in self.children if isinstance(c, Node)]
+
+
+@dataclass
+class Page:
+    """What the layout places: the header's texts, the body's flowables and the
+    footer's texts, plus the document language."""
+
+    lang: str
+    title: str
+    header: dict[str, Paragraph] = field(default_factory=dict)
+    body: list = field(default_factory=list)
+    footer: dict[str, list[Paragraph]] = field(default_factory=dict)
+    qr_url: str | None = None
+    styles: Styles | None = None
+
+
+class Markup:
+    """Parsed markup, tied to the template it came from (for error lines)."""
+
+    def __init__(self, root: Node, template: Path):
+        self.root = root
+        self.template = template
+
+    def error(self, node: Node, message: str) -> TemplateError:
+        line = problem_line(self.template, f"<{node.tag}")
+        if line is None:
+            message += f" (rendered markup line {node.line})"
+        return TemplateError.at(self.template, line, None, message)
+
+
+def parse(text: str, template: Path) -> Markup:
+    """Parse rendered markup. DOCTYPEs and entity declarations are refused."""
+    holder = Node("#document", {}, 0)
+    stack = [holder]
+    parser = xml.parsers.expat.ParserCreate()
+
+    def start(tag, attrs):
+        node = Node(tag, dict(attrs), parser.CurrentLineNumber)
+        stack[-1].children.append(node)
+        stack.append(node)
+
+    def end(tag):
+        stack.pop()
+
+    def chars(data):
+        children = stack[-1].children
+        if children and isinstance(children[-1], str):
+            children[-1] += data
+        else:
+            children.append(data)
+
+    def refuse(*args):
+        raise ValueError("DOCTYPE and entity declarations are not allowed in handout markup")
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    parser.CharacterDataHandler = chars
+    parser.StartDoctypeDeclHandler = refuse
+    parser.EntityDeclHandler = refuse
+    try:
+        parser.Parse(text, True)
+    except xml.parsers.expat.ExpatError as exc:
+        raise TemplateError.at(
+            template, None, None,
+            f"the template produced broken markup: {xml.parsers.expat.ErrorString(exc.code)}"
+            f" (rendered markup line {exc.lineno})",
+        ) from None
+    except ValueError as exc:
+        raise TemplateError.at(template, None, None, str(exc)) from None
+    roots = holder.elements()
+    if len(roots) != 1 or roots[0].tag != "handout":
+        raise TemplateError.at(template, None, None, "the markup must have one <handout> root")
+    return Markup(roots[0], template)
+
+
+# --------------------------------------------------------------------------
+# Inline text: escape first, then add ReportLab's own inline markup.
+
+INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i"}
+
+
+def inline(markup: Markup, node: Node) -> str:
+    out = []
+    for child in node.children:
+        if isinstance(child, str):
+            out.append(escape(" ".join(child.split()) if child.strip() else (" " if child else "")))
+        elif child.tag == "br":
+            out.append("<br/>")
+        elif child.tag in INLINE:
+            tag = INLINE[child.tag]
+            out.append(f"<{tag}>{inline(markup, child)}</{tag}>")
+        else:
+            raise markup.error(child, f"unknown inline tag <{child.tag}>; use b, i, em, strong or br")
+    return "".join(out).strip()
+
+
+# --------------------------------------------------------------------------
+# Block builders: (markup, node, styles, context) -> list of flowables.
+
+@dataclass
+class Ctx:
+    section: int = 0           # 1-based index of the current section, 0 outside one
+    in_callout: bool = False
+
+    def where(self, what: str) -> str:
+        if self.in_callout:
+            return f"callout {what}"
+        if self.section:
+            return f"sections[{self.section}] {what}"
+        return what
+
+
+def _para(text: str, style, where: str, role: str) -> Paragraph:
+    p = Paragraph(text, style)
+    p.handout_where = where
+    p.handout_role = role
+    p.handout_zone = "top" if role == "H1" else "flow"
+    return p
+
+
+def b_heading(m, node, st: Styles, ctx: Ctx):
+    style = st.callout_heading if ctx.in_callout else st.h2
+    return [_para(inline(m, node), style, ctx.where(f"heading “{node.text().strip()}”"), "H2")]
+
+
+def b_para(m, node, st: Styles, ctx: Ctx):
+    style = st.callout_body if ctx.in_callout else st.body
+    return [_para(inline(m, node), style, ctx.where("body"), "P")]
+
+
+def _items(m, node, st: Styles, ctx: Ctx, marker: str):
+    color = st.palette.color("ink" if marker == "box" else "accent" if ctx.in_callout else "primary")
+    indent = st.body_pt * (1.9 if marker == "box" else 1.4)
+    out = []
+    for i, item in enumerate(node.elements(), 1):
+        if item.tag != "item":
+            raise m.error(item, f"<{node.tag}> may hold only <item>, not <{item.tag}>")
+        para = _para(inline(m, item), st.item, "", "LBody")
+        flow = ListItem(para, marker, color, indent)
+        flow.handout_where = ctx.where(f"{node.tag} item {i}")
+        flow.handout_role = "LI"
+        out.append(flow)
+    if out:
+        out[-1].spaceAfter = st.body.spaceAfter
+    return out
+
+
+def b_bullets(m, node, st, ctx):
+    return _items(m, node, st, ctx, "bullet")
+
+
+def b_checklist(m, node, st, ctx):
+    return _items(m, node, st, ctx, "box")
+
+
+def b_title(m, node, st, ctx):
+    return [_para(inline(m, node), st.title, "title", "H1")]
+
+
+def b_summary(m, node, st: Styles, ctx):
+    p = _para(inline(m, node), st.summary, "summary", "P")
+    box = Box([p], padding=st.body_pt * 0.75, background=st.palette.color("primary_tint"),
+              bar=st.palette.color("accent"), bar_width=5, space_after=st.body_pt * 0.3 * st.spacing)
+    box.handout_where = "summary"
+    box.handout_role = "summary"
+    box.handout_zone = "top"
+    return [box]
+
+
+def b_section(m, node, st, ctx):
+    ctx.section += 1
+    out = []
+    for child in node.elements():
+        out.extend(block(m, child, st, ctx, SECTION_BUILDERS))
+    return out
+
+
+def b_callout(m, node, st: Styles, ctx):
+    ctx.in_callout = True
+    try:
+        children = []
+        for child in node.elements():
+            children.extend(block(m, child, st, ctx, CALLOUT_BUILDERS))
+    finally:
+        ctx.in_callout = False
+    box = Box(children, padding=st.body_pt * 0.85, background=st.palette.color("accent_tint"),
+              border=st.palette.color("accent"), border_width=1.75, radius=6,
+              space_before=st.body_pt * 0.9 * st.spacing)
+    box.handout_where = "callout"
+    box.handout_role = "callout"
+    box.handout_zone = "bottom"
+    return [box]
+
+
+SECTION_BUILDERS = {
+    "heading": b_heading,
+    "para": b_para,
+    "bullets": b_bullets,
+    "checklist": b_checklist,
+}
+CALLOUT_BUILDERS = {
+    "heading": b_heading,
+    "para": b_para,
+    "bullets": b_bullets,
+}
+BODY_BUILDERS = {
+    "title": b_title,
+    "summary": b_summary,
+    "section": b_section,
+    "callout": b_callout,
+    "para": b_para,
+}
+HEADER_TAGS = {"clinic": "header_name", "tagline": "header_tagline", "ask": "header_ask",
+               "phone": "header_phone"}
+FOOTER_TAGS = {"contact": "footer", "reviewed": "footer_strong", "disclaimer": "fine",
+               "sources": "fine"}
+
+
+def block(m: Markup, node: Node, st: Styles, ctx: Ctx, table) -> list:
+    builder = table.get(node.tag)
+    if builder is None:
+        raise m.error(node, f"unknown tag <{node.tag}> here; allowed: {', '.join(sorted(table))}")
+    return builder(m, node, st, ctx)
+
+
+def build(m: Markup, st: Styles) -> Page:
+    """Build the page's flowables from parsed markup with one set of styles."""
+    root = m.root
+    page = Page(lang=root.attrs.get("lang", "en"), title="", styles=st)
+    ctx = Ctx()
+    for node in root.elements():
+        if node.tag == "header":
+            for child in node.elements():
+                style = HEADER_TAGS.get(child.tag)
+                if style is None:
+                    raise m.error(child, f"unknown tag <{child.tag}> in <header>; allowed: "
+                                  + ", ".join(HEADER_TAGS))
+                page.header[child.tag] = Paragraph(inline(m, child), getattr(st, style))
+        elif node.tag == "footer":
+            for child in node.elements():
+                if child.tag == "qr":
+                    page.qr_url = child.attrs.get("href") or child.text().strip()
+                    page.footer.setdefault("qr", []).append(
+                        Paragraph(inline(m, child), st.footer))
+                    continue
+                style = FOOTER_TAGS.get(child.tag)
+                if style is None:
+                    raise m.error(child, f"unknown tag <{child.tag}> in <footer>; allowed: "
+                                  + ", ".join([*FOOTER_TAGS, "qr"]))
+                page.footer.setdefault(child.tag, []).append(
+                    Paragraph(inline(m, child), getattr(st, style)))
+        else:
+            if node.tag == "title":
+                page.title = node.text().strip()
+            page.body.extend(block(m, node, st, ctx, BODY_BUILDERS))
+    if not page.title:
+        raise TemplateError.at(m.template, None, None, "the markup has no <title>")
+    return page

@@ -1,0 +1,283 @@
+"""The content and brand schema: strict, validated, frozen.
+
+Unknown keys are errors (they are almost always typos). Every problem in a
+file is reported at once, each as ``path:line: field: message``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import typing
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    model_validator,
+)
+
+from handouts import converters
+from handouts.errors import ContentError, Problem
+from handouts.loader import Loaded, Loc, field_name
+
+# Limits: generous for a one-page handout, small enough to refuse runaway text
+# with a message that points at the field instead of a layout failure.
+Title = Annotated[str, Field(min_length=1, max_length=90)]
+Line = Annotated[str, Field(min_length=1, max_length=300)]
+Body = Annotated[str, Field(min_length=1, max_length=2500)]
+Bullet = Annotated[str, Field(min_length=1, max_length=300)]
+
+
+def _color(value: Any) -> str:
+    return converters.parse_color(value)
+
+
+def _paper(value: Any) -> str:
+    return converters.parse_paper(value)
+
+
+Color = Annotated[str, AfterValidator(_color)]
+Paper = Annotated[str, AfterValidator(_paper)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+def paragraphs(body: str | None) -> list[str]:
+    """Split a body on blank lines; single line breaks inside are spaces."""
+    if not body:
+        return []
+    blocks, current = [], []
+    for line in body.splitlines():
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            blocks.append(" ".join(current))
+            current = []
+    if current:
+        blocks.append(" ".join(current))
+    return blocks
+
+
+class Section(_Strict):
+    heading: Title
+    body: Body | None = None
+    bullets: Annotated[list[Bullet], Field(max_length=14)] = []
+    checklist: bool = False
+
+    @model_validator(mode="after")
+    def _needs_words(self):
+        if not self.body and not self.bullets:
+            raise ValueError("needs a body or bullets")
+        if self.checklist and not self.bullets:
+            raise ValueError("checklist: true needs bullets to tick")
+        return self
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return paragraphs(self.body)
+
+
+class Callout(_Strict):
+    heading: Title
+    body: Body | None = None
+    bullets: Annotated[list[Bullet], Field(max_length=10)] = []
+
+    @model_validator(mode="after")
+    def _needs_words(self):
+        if not self.body and not self.bullets:
+            raise ValueError("needs a body or bullets")
+        return self
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return paragraphs(self.body)
+
+
+class Article(_Strict):
+    """One handout's words: ``content/<lang>/<slug>.yaml``."""
+
+    title: Title
+    summary: Line
+    reviewed: dt.date
+    next_review: dt.date | None = None
+    sections: Annotated[list[Section], Field(min_length=1, max_length=6)]
+    callout: Callout | None = None
+    sources: Annotated[list[Line], Field(max_length=8)] = []
+    keywords: Annotated[list[Title], Field(max_length=12)] = []
+
+    def text_fields(self) -> Iterator[tuple[Loc, str]]:
+        """Every piece of printed text with its location in the YAML."""
+        yield ("title",), self.title
+        yield ("summary",), self.summary
+        for i, s in enumerate(self.sections):
+            yield ("sections", i, "heading"), s.heading
+            if s.body:
+                yield ("sections", i, "body"), s.body
+            for j, b in enumerate(s.bullets):
+                yield ("sections", i, "bullets", j), b
+        if self.callout:
+            yield ("callout", "heading"), self.callout.heading
+            if self.callout.body:
+                yield ("callout", "body"), self.callout.body
+            for j, b in enumerate(self.callout.bullets):
+                yield ("callout", "bullets", j), b
+        for j, s in enumerate(self.sources):
+            yield ("sources", j), s
+
+
+class Colors(_Strict):
+    primary: Color
+    accent: Color
+
+    @model_validator(mode="after")
+    def _contrast(self):
+        # Both colours print as text on white paper (headings, callout title)
+        # and white text prints on the primary band, so each must reach the
+        # WCAG ratio against white. That also keeps the sheet legible when an
+        # office printer turns it grey.
+        bad = []
+        for name in ("primary", "accent"):
+            value = getattr(self, name)
+            ratio = converters.contrast_ratio(value, "#FFFFFF")
+            if ratio < converters.MIN_CONTRAST:
+                bad.append(f"{name} {value} has contrast {ratio:.2f}:1 against white")
+        if bad:
+            raise ValueError(
+                "; ".join(bad)
+                + f"; text needs at least {converters.MIN_CONTRAST}:1 (WCAG), so pick a darker colour"
+            )
+        return self
+
+
+class Fonts(_Strict):
+    """A clinic's own TrueType family, paths relative to content/."""
+
+    regular: Line
+    bold: Line
+    italic: Line | None = None
+    bold_italic: Line | None = None
+
+
+class Clinic(_Strict):
+    """The brand: ``content/clinic.yaml``."""
+
+    name: Title
+    tagline: Line | None = None
+    phone: Line
+    address: Line
+    website: Line
+    email: Line
+    qr: Line | None = None
+    logo: Line
+    logo_alt: Line
+    colors: Colors
+    paper: Paper = "letter"
+    disclaimer: Line = (
+        "This sheet is for education. It does not replace advice from your care team."
+    )
+    fonts: Fonts | None = None
+
+    def text_fields(self) -> Iterator[tuple[Loc, str]]:
+        for key in ("name", "tagline", "phone", "address", "website", "email", "disclaimer"):
+            value = getattr(self, key)
+            if value:
+                yield (key,), value
+
+
+# --------------------------------------------------------------------------
+# Turning pydantic's errors into problems that point at a line.
+
+def _friendly(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        allowed = _allowed_keys(model, loc[:-1])
+        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        if hint:
+            return f"unknown key; did you mean {hint[0]!r}?"
+        return "unknown key; allowed here: " + ", ".join(allowed)
+    if kind == "string_type":
+        return "should be text (put it in quotes if it looks like a number or yes/no)"
+    if kind == "string_too_short":
+        return "is empty"
+    if kind == "string_too_long":
+        return f"is too long: {len(err['input'])} characters, the limit is {ctx.get('max_length')}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"has too many items; the limit is {ctx.get('max_length')}"
+    if kind in ("list_type",):
+        return "should be a list (one '- item' per line)"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "should be a group of keys (key: value lines, indented)"
+    if kind in ("bool_type", "bool_parsing"):
+        return "should be true or false"
+    if kind.startswith("date"):
+        return "should be a date written as YYYY-MM-DD"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return err["msg"]
+
+
+def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        ann = current.model_fields[part].annotation
+        current = _unwrap(ann)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return list(current.model_fields)
+    return []
+
+
+def _unwrap(ann: Any) -> Any:
+    while True:
+        args = typing.get_args(ann)
+        if typing.get_origin(ann) is Annotated:
+            ann = args[0]
+        elif args:
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            if models:
+                return models[0]
+            ann = args[0]
+        else:
+            return ann
+
+
+def validate(model: type[BaseModel], loaded: Loaded):
+    """Validate loaded YAML against ``model``; raise ContentError with every problem."""
+    try:
+        return model.model_validate(loaded.data)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = tuple(err["loc"])
+            problems.append(Problem(loaded.path, loaded.line_for(loc), field_name(loc) or None,
+                                    _friendly(err, model, loc)))
+        raise ContentError(problems) from None
+
+
+def load_article(path: Path) -> tuple[Article, Loaded]:
+    from handouts.loader import load_yaml
+
+    loaded = load_yaml(path)
+    return validate(Article, loaded), loaded
+
+
+def load_clinic(path: Path) -> tuple[Clinic, Loaded]:
+    from handouts.loader import load_yaml
+
+    loaded = load_yaml(path)
+    return validate(Clinic, loaded), loaded

@@ -1,0 +1,185 @@
+"""Where things are, and the brand: finding the project folder, its articles,
+its templates, and loading clinic.yaml with its logo and fonts."""
+
+from __future__ import annotations
+
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+from PIL import Image
+from reportlab.lib.utils import ImageReader
+
+from handouts import fonts as fontlib
+from handouts.errors import ContentError, Problem
+from handouts.fonts import FontFamily, describe_char
+from handouts.loader import Loaded, field_name
+from handouts.model import Clinic, load_clinic
+from handouts.styles import Palette
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+MAX_LOGO_PIXELS = 16_000_000
+#: Logos are stored at most this many pixels: 300 dpi at the header's size.
+LOGO_STORE_PX = (600, 240)
+
+
+def bundled_root() -> Path:
+    """The demo clinic: inside the wheel, or the source checkout."""
+    for root in (PACKAGE_DIR / "_bundled", PACKAGE_DIR.parent):
+        if (root / "content" / "clinic.yaml").is_file():
+            return root
+    raise ContentError.at(PACKAGE_DIR, None, None, "the bundled demo content is missing")
+
+
+@dataclass(frozen=True)
+class Project:
+    root: Path
+
+    @classmethod
+    def find(cls, project: Path | str | None = None) -> "Project":
+        """``--project`` if given; else the current folder when it has content/;
+        else the bundled demo clinic."""
+        if project is not None:
+            root = Path(project)
+            if not (root / "content").is_dir():
+                raise ContentError.at(root, None, None, "has no content/ folder")
+            return cls(root.resolve())
+        if (Path.cwd() / "content").is_dir():
+            return cls(Path.cwd().resolve())
+        return cls(bundled_root())
+
+    @property
+    def content(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def templates(self) -> Path:
+        own = self.root / "templates"
+        return own if own.is_dir() else bundled_root() / "templates"
+
+    @property
+    def clinic_file(self) -> Path:
+        return self.content / "clinic.yaml"
+
+    def languages(self) -> list[str]:
+        return sorted(
+            p.name for p in self.content.iterdir()
+            if p.is_dir() and LANG_RE.match(p.name) and any(p.glob("*.yaml"))
+        )
+
+    def article_files(self, lang: str) -> dict[str, Path]:
+        folder = self.content / lang
+        if not folder.is_dir():
+            return {}
+        return {p.stem: p for p in sorted(folder.glob("*.yaml")) if not p.name.startswith(".")}
+
+
+@dataclass(frozen=True)
+class Brand:
+    clinic: Clinic
+    loaded: Loaded
+    fonts: FontFamily
+    logo_image: Image.Image
+    path: Path
+
+    @cached_property
+    def palette(self) -> Palette:
+        return Palette.from_brand(self.clinic.colors.primary, self.clinic.colors.accent)
+
+    def logo_reader(self) -> ImageReader:
+        return ImageReader(self.logo_image)
+
+
+def load_brand(project: Project) -> Brand:
+    """Load and check clinic.yaml, its logo and its fonts; every problem at once."""
+    clinic, loaded = load_clinic(project.clinic_file)
+    problems: list[Problem] = []
+
+    def problem(loc, message):
+        problems.append(Problem(loaded.path, loaded.line_for(loc), field_name(loc), message))
+
+    logo = None
+    try:
+        logo = load_logo(project, clinic.logo)
+    except ValueError as exc:
+        problem(("logo",), str(exc))
+
+    family = fontlib.default_family()
+    if clinic.fonts is not None:
+        paths = {}
+        for face in fontlib.FACES:
+            value = getattr(clinic.fonts, face)
+            if value is None:
+                continue
+            try:
+                paths[face] = inside(project, value, max_bytes=20 * 1024 * 1024)
+            except ValueError as exc:
+                problem(("fonts", face), str(exc))
+        if not problems:
+            try:
+                family = fontlib.custom_family(paths)
+            except ValueError as exc:
+                problem(("fonts",), str(exc))
+    if not problems:
+        for loc, text in clinic.text_fields():
+            for ch, face in family.missing_glyphs(text):
+                problem(loc, f"the font {face} has no glyph for {describe_char(ch)}")
+    if problems:
+        raise ContentError(problems)
+    return Brand(clinic=clinic, loaded=loaded, fonts=family, logo_image=logo, path=loaded.path)
+
+
+def inside(project: Project, relative: str, max_bytes: int) -> Path:
+    """Resolve a path from clinic.yaml (relative to content/) and make sure it
+    stays inside the project folder and is a reasonably sized file."""
+    rel = Path(relative)
+    if rel.is_absolute():
+        raise ValueError(f"{relative!r} must be a path relative to content/, not an absolute path")
+    full = (project.content / rel).resolve()
+    if not full.is_relative_to(project.root.resolve()):
+        raise ValueError(f"{relative!r} points outside the project folder")
+    if not full.is_file():
+        raise ValueError(f"{relative!r} not found (looked for {full})")
+    size = full.stat().st_size
+    if size > max_bytes:
+        raise ValueError(f"{relative!r} is {size // 1024} KB; the limit is {max_bytes // 1024} KB")
+    return full
+
+
+def load_logo(project: Project, relative: str) -> Image.Image:
+    """Open a PNG or JPEG logo safely and keep a copy sized for print."""
+    full = inside(project, relative, MAX_LOGO_BYTES)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(full) as img:
+                if img.format not in ("PNG", "JPEG"):
+                    raise ValueError(f"{relative!r} is {img.format or 'not an image'}; use a PNG or JPEG")
+                w, h = img.size
+                if w * h > MAX_LOGO_PIXELS or w < 1 or h < 1:
+                    raise ValueError(f"{relative!r} is {w}×{h} pixels; the limit is "
+                                     f"{MAX_LOGO_PIXELS // 1_000_000} million pixels")
+                img.load()
+                mode = "RGBA" if ("A" in img.getbands() or "transparency" in img.info) else "RGB"
+                image = img.convert(mode)
+    except ValueError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ValueError(f"{relative!r} is far too large an image (a decompression bomb?)") from None
+    except Exception as exc:  # PIL raises many kinds for corrupt files
+        raise ValueError(f"{relative!r} is not a readable PNG or JPEG ({type(exc).__name__})") from None
+    image.thumbnail(LOGO_STORE_PX, Image.Resampling.LANCZOS)
+    # Re-encode so that what is embedded depends only on the pixels.
+    buf = io.BytesIO()
+    image.save(buf, "PNG", optimize=True)
+    buf.seek(0)
+    out = Image.open(buf)
+    out.load()
+    return out

@@ -1,0 +1,120 @@
+"""Brand -> paragraph styles and colours, derived in one place.
+
+Every style is a copy of a parent with overrides; nothing changes a shared
+style in place. ``make_styles`` is pure: the same brand and sizes give the same
+styles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
+
+from handouts.converters import mix
+from handouts.fonts import FontFamily
+
+INK = "#1A1A1A"      # body text: 17.4:1 on white
+MUTED = "#474747"    # secondary text: 9.2:1 on white
+WHITE = "#FFFFFF"
+
+#: Below this the body text never goes (issue: at least 12 pt).
+MIN_BODY_PT = 12.0
+#: The footer's fine print never goes below this.
+MIN_FINE_PT = 8.0
+
+
+@dataclass(frozen=True)
+class Palette:
+    primary: str
+    accent: str
+    ink: str = INK
+    muted: str = MUTED
+    primary_tint: str = ""
+    accent_tint: str = ""
+    rule: str = ""
+
+    @classmethod
+    def from_brand(cls, primary: str, accent: str) -> "Palette":
+        return cls(
+            primary=primary,
+            accent=accent,
+            primary_tint=mix(primary, WHITE, 0.90),
+            accent_tint=mix(accent, WHITE, 0.92),
+            rule=mix(primary, WHITE, 0.55),
+        )
+
+    def color(self, name: str):
+        return HexColor(getattr(self, name))
+
+
+@dataclass(frozen=True)
+class Styles:
+    palette: Palette
+    fonts: FontFamily
+    body_pt: float
+    spacing: float
+    title: ParagraphStyle
+    summary: ParagraphStyle
+    h2: ParagraphStyle
+    body: ParagraphStyle
+    item: ParagraphStyle
+    callout_heading: ParagraphStyle
+    callout_body: ParagraphStyle
+    header_name: ParagraphStyle
+    header_tagline: ParagraphStyle
+    header_ask: ParagraphStyle
+    header_phone: ParagraphStyle
+    footer: ParagraphStyle
+    footer_strong: ParagraphStyle
+    fine: ParagraphStyle
+
+
+def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
+                spacing: float = 1.0) -> Styles:
+    """All styles for one rendering, from the brand, the body size and a
+    spacing factor (1.0 is the designed spacing; smaller tightens)."""
+    if body_pt < MIN_BODY_PT:
+        raise ValueError(f"body text below {MIN_BODY_PT} pt is not allowed")
+    b, s = body_pt, spacing
+    ink, muted = palette.color("ink"), palette.color("muted")
+
+    base = ParagraphStyle(
+        "base", fontName=fonts.regular, fontSize=b, leading=b * 1.32,
+        textColor=ink, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
+    )
+
+    def derive(name: str, parent: ParagraphStyle = base, **kw) -> ParagraphStyle:
+        return ParagraphStyle(name, parent=parent, **kw)
+
+    body = derive("body", spaceAfter=b * 0.45 * s)
+    footer = derive("footer", fontSize=9.5, leading=12, textColor=muted)
+    return Styles(
+        palette=palette,
+        fonts=fonts,
+        body_pt=b,
+        spacing=s,
+        title=derive("title", fontName=fonts.bold, fontSize=b * 2.0, leading=b * 2.25,
+                     textColor=palette.color("primary"), spaceAfter=b * 0.5 * s),
+        summary=derive("summary", fontName=fonts.bold, fontSize=b * 1.12, leading=b * 1.45),
+        h2=derive("h2", fontName=fonts.bold, fontSize=b * 1.3, leading=b * 1.55,
+                  textColor=palette.color("primary"), spaceBefore=b * 0.85 * s,
+                  spaceAfter=b * 0.2 * s, keepWithNext=1),
+        body=body,
+        item=derive("item", body, spaceAfter=b * 0.2 * s),
+        callout_heading=derive("callout_heading", fontName=fonts.bold, fontSize=b * 1.2,
+                               leading=b * 1.45, textColor=palette.color("accent"),
+                               spaceAfter=b * 0.2 * s),
+        callout_body=derive("callout_body", body, spaceAfter=b * 0.25 * s),
+        header_name=derive("header_name", fontName=fonts.bold, fontSize=16, leading=19,
+                           textColor=palette.color("primary")),
+        header_tagline=derive("header_tagline", fontSize=11, leading=14, textColor=muted),
+        header_ask=derive("header_ask", fontSize=11, leading=14, textColor=muted, alignment=2),
+        header_phone=derive("header_phone", fontName=fonts.bold, fontSize=17, leading=20,
+                            textColor=palette.color("primary"), alignment=2),
+        footer=footer,
+        footer_strong=derive("footer_strong", footer, fontName=fonts.bold, textColor=ink),
+        fine=derive("fine", footer, fontName=fonts.italic, fontSize=8.5, leading=10.5),
+    )
