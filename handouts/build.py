@@ -220,7 +220,7 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
             report.outcomes.append(Outcome(slug, lang, problems=exc.problems))
 
     # Phase 2: render each in memory; write only what rendered.
-    out_dir = Path(out) if out is not None else project.root / "output"
+    out_dir = Path(out) if out is not None else project.default_output
     for handout in handouts:
         outcome = Outcome(handout.slug, handout.lang)
         report.outcomes.append(outcome)

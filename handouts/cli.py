@@ -84,6 +84,32 @@ def check(slugs, project, lang, paper):
     _finish(report, "checked")
 
 
+@main.command()
+@click.argument("slug")
+@PROJECT
+@LANG
+@PAPER
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="PNG file to write. Default: PROJECT/output/<lang>/<slug>.png.")
+@click.option("--dpi", type=click.IntRange(20, 600), default=110, show_default=True)
+def preview(slug, project, lang, paper, out, dpi):
+    """Render a PNG picture of one handout's page."""
+    from handouts.build import write_atomic
+    from handouts.preview import png_pages
+
+    proj = _project(project) or _guard(Project.find)
+    report = run(proj, lang=lang, slugs=[slug], paper=paper, write=False)
+    if report.ok:
+        target = out or proj.default_output / lang / f"{slug}.png"
+        try:
+            write_atomic(target, png_pages(report.outcomes[0].pdf, dpi)[0])
+        except HandoutError as exc:
+            report.problems.extend(exc.problems)
+        else:
+            click.echo(f"wrote {target}")
+    _finish(report, "previewed")
+
+
 @main.command(name="list")
 @PROJECT
 def list_(project):

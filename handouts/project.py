@@ -41,6 +41,7 @@ def bundled_root() -> Path:
 @dataclass(frozen=True)
 class Project:
     root: Path
+    bundled: bool = False
 
     @classmethod
     def find(cls, project: Path | str | None = None) -> "Project":
@@ -53,7 +54,13 @@ class Project:
             return cls(root.resolve())
         if (Path.cwd() / "content").is_dir():
             return cls(Path.cwd().resolve())
-        return cls(bundled_root())
+        return cls(bundled_root(), bundled=True)
+
+    @property
+    def default_output(self) -> Path:
+        """PROJECT/output; for the bundled demo, ./output (never inside the
+        installed package)."""
+        return Path.cwd() / "output" if self.bundled else self.root / "output"
 
     @property
     def content(self) -> Path:
