@@ -8,6 +8,7 @@ and line. Adding a tag means adding one row to a table.
 
 from __future__ import annotations
 
+import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,21 +113,23 @@ def parse(text: str, template: Path) -> Markup:
 # Inline text: escape first, then add ReportLab's own inline markup.
 
 INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i"}
+_SPACE = re.compile(r"\s+")
 
 
-def inline(markup: Markup, node: Node) -> str:
+def inline(markup: Markup, node: Node, strip: bool = True) -> str:
     out = []
     for child in node.children:
         if isinstance(child, str):
-            out.append(escape(" ".join(child.split()) if child.strip() else (" " if child else "")))
+            out.append(escape(_SPACE.sub(" ", child)))
         elif child.tag == "br":
             out.append("<br/>")
         elif child.tag in INLINE:
             tag = INLINE[child.tag]
-            out.append(f"<{tag}>{inline(markup, child)}</{tag}>")
+            out.append(f"<{tag}>{inline(markup, child, strip=False)}</{tag}>")
         else:
             raise markup.error(child, f"unknown inline tag <{child.tag}>; use b, i, em, strong or br")
-    return "".join(out).strip()
+    text = "".join(out)
+    return text.strip() if strip else text
 
 
 # --------------------------------------------------------------------------
@@ -195,7 +198,7 @@ def b_title(m, node, st, ctx):
 def b_summary(m, node, st: Styles, ctx):
     p = _para(inline(m, node), st.summary, "summary", "P")
     box = Box([p], padding=st.body_pt * 0.75, background=st.palette.color("primary_tint"),
-              bar=st.palette.color("accent"), bar_width=5, space_after=st.body_pt * 0.3 * st.spacing)
+              bar=st.palette.color("accent"), bar_width=5, space_after=st.body_pt * 0.5 * st.spacing)
     box.handout_where = "summary"
     box.handout_role = "summary"
     box.handout_zone = "top"
