@@ -54,6 +54,8 @@ class Outcome:
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # not tied to one handout
+    packet: Path | None = None
+    packet_pdf: bytes | None = None
 
     @property
     def ok(self) -> bool:
@@ -120,29 +122,52 @@ def template_context(handout: Handout, brand: Brand) -> dict[str, Any]:
     return {"lang": handout.lang, "article": article, "clinic": clinic}
 
 
-def render_handout(handout: Handout, brand: Brand, project: Project, paper: str) -> tuple[bytes, layout.Fit]:
-    env = _environment(project.templates)
-    text = templating.render(env, TEMPLATE, template_context(handout, brand))
-    parsed = markup.parse(text, project.templates / TEMPLATE)
-    _check_markup_glyphs(parsed, brand, project.templates / TEMPLATE)
-    art = layout.BrandArt(
+def brand_art(brand: Brand, paper: str) -> layout.BrandArt:
+    return layout.BrandArt(
         logo=brand.logo_reader(), logo_size=brand.logo_image.size, logo_alt=brand.clinic.logo_alt,
         author=brand.clinic.name, paper=paper,
     )
 
+
+def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str) -> layout.Sheet:
+    """Template -> markup -> flowables, fitted to one page (or a FitError)."""
+    env = _environment(project.templates)
+    text = templating.render(env, TEMPLATE, template_context(handout, brand))
+    parsed = markup.parse(text, project.templates / TEMPLATE)
+    _check_markup_glyphs(parsed, brand, project.templates / TEMPLATE)
+
     def build_at(body_pt: float, spacing: float) -> markup.Page:
         return markup.build(parsed, make_styles(brand.palette, brand.fonts, body_pt, spacing))
 
-    page, fit = layout.fit_page(build_at, paper, art)
+    page, fit = layout.fit_page(build_at, paper, brand_art(brand, paper))
     if not fit.fits:
         raise layout.fit_error(handout.path, fit)
-    article = handout.article
-    pdf = layout.render_pdf(
-        page, fit, page.styles, art, subject=article.summary,
-        keywords=list(article.keywords) or [article.title, brand.clinic.name],
-        created=(article.reviewed.year, article.reviewed.month, article.reviewed.day),
-    )
-    return pdf, fit
+    return layout.Sheet(page, fit, bookmark=page.title)
+
+
+def doc_info(handouts: list[Handout], brand: Brand) -> layout.DocInfo:
+    """Metadata for one handout, or for a packet of several."""
+    articles = [h.article for h in handouts]
+    latest = max(a.reviewed for a in articles)
+    if len(articles) == 1:
+        a = articles[0]
+        title, subject = a.title, a.summary
+        keywords = tuple(a.keywords) or (a.title, brand.clinic.name)
+    else:
+        title = "Patient handouts: " + "; ".join(a.title for a in articles)
+        subject = f"{len(articles)} patient handouts from {brand.clinic.name}"
+        keywords = tuple(dict.fromkeys(k for a in articles for k in (a.keywords or [a.title])))
+    return layout.DocInfo(title=title, author=brand.clinic.name, subject=subject,
+                          keywords=keywords, lang=handouts[0].lang,
+                          created=(latest.year, latest.month, latest.day))
+
+
+def render_handout(handout: Handout, brand: Brand, project: Project, paper: str) -> tuple[bytes, layout.Fit]:
+    """One handout's PDF bytes and how it fits."""
+    sheet = fit_handout(handout, brand, project, paper)
+    sheet = layout.Sheet(sheet.page, sheet.fit, bookmark=None)
+    pdf = layout.render_pdf([sheet], brand_art(brand, paper), doc_info([handout], brand))
+    return pdf, sheet.fit
 
 
 def _check_markup_glyphs(parsed: markup.Markup, brand: Brand, template: Path) -> None:
@@ -193,8 +218,12 @@ def write_atomic(target: Path, data: bytes) -> None:
 # The whole run, shared by `build` and `check`.
 
 def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str] = (),
-        paper: str | None = None, out: Path | None = None, write: bool = True) -> Report:
-    """Build (or, with ``write=False``, only check) the handouts of one language."""
+        paper: str | None = None, out: Path | None = None, write: bool = True,
+        packet: Path | None = None) -> Report:
+    """Build (or, with ``write=False``, only check) the handouts of one language.
+
+    With ``packet``, write one PDF there instead: one handout per page, in the
+    order of ``slugs``, with a bookmark each. A packet is all or nothing."""
     report = Report()
     try:
         project = project or Project.find()
@@ -221,11 +250,19 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
 
     # Phase 2: render each in memory; write only what rendered.
     out_dir = Path(out) if out is not None else project.default_output
+    sheets: list[tuple[Handout, layout.Sheet]] = []
+    art = brand_art(brand, paper)
     for handout in handouts:
         outcome = Outcome(handout.slug, handout.lang)
         report.outcomes.append(outcome)
         try:
-            outcome.pdf, outcome.fit = render_handout(handout, brand, project, paper)
+            sheet = fit_handout(handout, brand, project, paper)
+            outcome.fit = sheet.fit
+            if packet is not None:
+                sheets.append((handout, sheet))
+                continue
+            single = layout.Sheet(sheet.page, sheet.fit, bookmark=None)
+            outcome.pdf = layout.render_pdf([single], art, doc_info([handout], brand))
             if write:
                 target = out_dir / handout.lang / f"{handout.slug}.pdf"
                 write_atomic(target, outcome.pdf)
@@ -234,4 +271,13 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
             outcome.problems.extend(exc.problems)
     order = {slug: i for i, slug in enumerate(files)}
     report.outcomes.sort(key=lambda o: order.get(o.slug, 0))
+    if packet is not None and report.ok and sheets:
+        pdf = layout.render_pdf([s for _, s in sheets], art, doc_info([h for h, _ in sheets], brand))
+        report.packet_pdf = pdf
+        if write:
+            try:
+                write_atomic(Path(packet), pdf)
+                report.packet = Path(packet)
+            except HandoutError as exc:
+                report.problems.extend(exc.problems)
     return report

@@ -50,11 +50,18 @@ def main(ctx: click.Context, debug: bool) -> None:
               help="Output folder. Default: PROJECT/output. PDFs go to OUT/<lang>/<slug>.pdf.")
 @LANG
 @PAPER
-def build(slugs, project, out, lang, paper):
+@click.option("--packet", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write one PDF here instead: the SLUGS in the order given, one per page, "
+                   "with a bookmark each.")
+def build(slugs, project, out, lang, paper, packet):
     """Build handouts as PDFs (all of them, or the SLUGS named)."""
-    report = run(_project(project), lang=lang, slugs=slugs, paper=paper, out=out, write=True)
+    report = run(_project(project), lang=lang, slugs=slugs, paper=paper, out=out, write=True,
+                 packet=packet)
+    if report.packet:
+        click.echo(f"built packet {report.packet}  ({len(report.outcomes)} handouts, "
+                   f"{len(report.packet_pdf) // 1024} KB)")
     for o in report.outcomes:
-        if o.ok:
+        if o.ok and o.output:
             click.echo(f"built {o.output}  ({len(o.pdf) // 1024} KB, body {o.fit.body_pt:g} pt)")
     _finish(report, "built")
 
@@ -159,7 +166,10 @@ def _finish(report: Report, verb: str) -> None:
     bad = sum(1 for o in report.outcomes if not o.ok)
     good = sum(1 for o in report.outcomes if o.ok)
     if report.problems or bad:
-        click.echo(f"{verb} {good}, failed {bad}", err=True)
+        if report.outcomes:
+            click.echo(f"{verb} {good}, failed {bad}", err=True)
+        else:
+            click.echo(f"nothing {verb}", err=True)
         sys.exit(1)
 
 

@@ -9,13 +9,16 @@ a FitError says how much is over and where, and no PDF is made.
 from __future__ import annotations
 
 import io
+import re
 import time
+from xml.sax.saxutils import escape
 from dataclasses import dataclass
 from typing import Callable
 
 from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame, Paragraph
 
@@ -23,24 +26,29 @@ from handouts import __version__
 from handouts.converters import PAPER_SIZES
 from handouts.errors import FitError
 from handouts.markup import Page
-from handouts.styles import Styles
+from handouts.styles import Styles, resized
+from handouts.templating import bare_url
 
 #: Everything printed stays at least this far from every edge (office
 #: printers cannot print closer); the design keeps a little more.
 SAFE_AREA = 0.5 * inch
 MARGIN = 0.6 * inch
-LOGO_MAX_W = 2.0 * inch
+LOGO_MAX_W = 1.8 * inch
 LOGO_MAX_H = 0.8 * inch
 HEADER_GAP = 0.22 * inch
 FOOTER_GAP = 0.2 * inch
 QR_SYMBOL = 0.85 * inch     # the dark modules' extent; the quiet zone is extra
 QR_QUIET_MODULES = 4
-QR_CAPTION_W = 1.9 * inch
+QR_CAPTION_W = 1.75 * inch
+FOOTER_LINE_GAP = 1.5
 GUTTER = 0.3 * inch
-PHONE_W = 2.1 * inch
 
-#: Tried in order until the body fits: (body size in pt, spacing factor).
-FIT_STEPS = ((13.0, 1.0), (13.0, 0.8), (12.5, 0.75), (12.0, 0.7), (12.0, 0.55))
+#: Tried in order until the body fits: (body size in pt, spacing factor). The
+#: designed spacing is 1.0; a short handout gets a little more air, a long one
+#: tighter spacing first, then smaller type, never below 12 pt.
+FIT_STEPS = tuple((size, spacing) for size in (13.0, 12.5, 12.0)
+                  for spacing in (1.3, 1.15, 1.0, 0.85, 0.7, 0.55)
+                  if size == 13.0 or spacing <= 1.0)
 
 
 @dataclass(frozen=True)
@@ -83,8 +91,36 @@ def _qr(url: str):
     return code
 
 
+FOOTER_SIDE = ("contact", "reviewed")   # beside the QR code; the rest spans the width
+NAME_SIZES = (16.0, 14.5, 13.0)        # the clinic name shrinks to stay within two lines
+
+
+def url_lines(url: str, font: str, size: float, width: float) -> list[str]:
+    """Break a URL into lines at its natural joints (after / ? & . = -), so a
+    long booking link stays readable instead of breaking mid-word."""
+    tokens = [t for t in re.split(r"(?<=[/?&.=-])", url) if t]
+    lines, current = [], ""
+    for token in tokens:
+        if current and stringWidth(current + token, font, size) > width:
+            lines.append(current)
+            current = ""
+        while stringWidth(token, font, size) > width:  # one joint-less run longer than a line
+            cut = max(1, next(i for i in range(len(token), 0, -1)
+                              if stringWidth(token[:i], font, size) <= width))
+            lines.append(token[:cut])
+            token = token[cut:]
+        current += token
+    if current:
+        lines.append(current)
+    return lines
+
+
 class _Geometry:
+    """Where everything goes on one page: computed from the paper, the brand
+    art and the texts of the header and footer."""
+
     def __init__(self, paper: str, page: Page, art: BrandArt):
+        st = page.styles
         self.width, self.height = PAPER_SIZES[paper]
         self.left = MARGIN
         self.right = self.width - MARGIN
@@ -92,43 +128,77 @@ class _Geometry:
         self.top = self.height - MARGIN
         self.bottom = MARGIN
         # Header: logo at the left, clinic name and tagline beside it, and
-        # "call us" with the phone number at the right.
+        # "call us" with the phone number at the right, as wide as they need.
         lw, lh = art.logo_size
         scale = min(LOGO_MAX_W / lw, LOGO_MAX_H / lh)
         self.logo_w, self.logo_h = lw * scale, lh * scale
         self.header_text_x = self.left + self.logo_w + 0.2 * inch
-        self.phone_w = PHONE_W
-        self.header_text_w = self.right - self.header_text_x - self.phone_w - 0.15 * inch
-        self.name_h = self._stack(page, ("clinic", "tagline"), self.header_text_w)
-        self.phone_h = self._stack(page, ("ask", "phone"), self.phone_w)
+        right = [page.header[k] for k in ("ask", "phone") if k in page.header]
+        self.phone_w = max([_line_width(p) for p in right] + [0.0])
+        self.header_text_w = self.right - self.header_text_x - self.phone_w - 0.2 * inch
+        self.name = page.header.get("clinic")
+        if self.name is not None:
+            for size in NAME_SIZES:
+                self.name = Paragraph(self.name.text, resized(page.header["clinic"].style, size))
+                if self.name.wrap(self.header_text_w, self.height)[1] <= 2.2 * self.name.style.leading:
+                    break
+        self.left_stack = [p for p in (self.name, page.header.get("tagline")) if p is not None]
+        self.right_stack = right
+        self.name_h = sum(p.wrap(self.header_text_w, self.height)[1] for p in self.left_stack)
+        self.phone_h = sum(p.wrap(self.phone_w, self.height)[1] for p in right)
         self.header_h = max(self.logo_h, self.name_h, self.phone_h)
-        # Footer: contact text at the left, QR code and its caption at the right.
+        # Footer: contact lines and the review date at the left, the QR code
+        # and its caption at the right, the fine print across the width below.
         self.qr = _qr(page.qr_url) if page.qr_url else None
         if self.qr:
             modules = self.qr.getModuleCount()
             self.qr_module = QR_SYMBOL / modules
+            self.qr_quiet = QR_QUIET_MODULES * self.qr_module
             self.qr_total = self.qr_module * (modules + 2 * QR_QUIET_MODULES)
-            self.footer_text_w = self.content_w - self.qr_total - QR_CAPTION_W
+            self.caption_w = QR_CAPTION_W
+            label = page.footer.get("qr", [])
+            url = Paragraph("<br/>".join(escape(line) for line in url_lines(
+                bare_url(page.qr_url), st.footer.fontName, st.footer.fontSize, self.caption_w - 8)),
+                st.footer)
+            self.caption = [*label, url]
+            # The symbol's top quiet zone lies under the rule; its bottom one
+            # may reach into the blank margin below the footer text.
+            qr_h = self.qr_total - self.qr_quiet
+            caption_h = sum(p.wrap(self.caption_w - 8, self.height)[1] for p in self.caption)
+            side_w = self.content_w - self.qr_total - self.caption_w
         else:
-            self.qr_total = 0.0
-            self.footer_text_w = self.content_w
-        fh = 0.0
-        for paras in page.footer.values():
-            for p in paras:
-                if p in page.footer.get("qr", []):
-                    continue
-                fh += p.wrap(self.footer_text_w, self.height)[1] + 1.5
-        self.footer_text_h = fh
-        # The code's top quiet zone lies below the rule; its bottom one may
-        # reach into the (blank) margin.
-        qr_block = self.qr_total - QR_QUIET_MODULES * getattr(self, "qr_module", 0)
-        self.footer_h = max(fh + 8, qr_block + 2)  # + the rule and its gap
+            self.qr_total = self.caption_w = 0.0
+            qr_h = caption_h = 0.0
+            self.caption = []
+            side_w = self.content_w
+        self.side_w = side_w
+        # Contact lines and the review date always sit beside the code; the
+        # fine print joins them while it fits beside the code, and the rest
+        # runs across the full width below.
+        self.side, self.fine = [], []
+        side_h = 0.0
+        room = max(qr_h, caption_h) + 4
+        for key, paras in page.footer.items():
+            if key == "qr":
+                continue
+            for para in paras:
+                h = para.wrap(side_w, self.height)[1] + FOOTER_LINE_GAP
+                if key in FOOTER_SIDE or (not self.fine and side_h + h <= room):
+                    self.side.append(para)
+                    side_h += h
+                else:
+                    self.fine.append(para)
+        self.fine_h = sum(p.wrap(self.content_w, self.height)[1] + FOOTER_LINE_GAP for p in self.fine)
+        self.footer_upper_h = max(side_h + 8, qr_h + 2, caption_h + 8)
+        self.footer_h = self.footer_upper_h + (self.fine_h + 2 if self.fine else 0)
         self.body_top = self.top - self.header_h - HEADER_GAP
         self.body_bottom = self.bottom + self.footer_h + FOOTER_GAP
         self.body_h = self.body_top - self.body_bottom
 
-    def _stack(self, page: Page, keys, width: float) -> float:
-        return sum(page.header[k].wrap(width, self.height)[1] for k in keys if k in page.header)
+
+def _line_width(para: Paragraph) -> float:
+    st = para.style
+    return stringWidth(para.getPlainText(), st.fontName, st.fontSize) + 1
 
 
 def measure(flowables: list, width: float) -> tuple[float, list[tuple[object, float]]]:
@@ -212,7 +282,7 @@ def _split_zones(body: list) -> tuple[list, list, list]:
     return top, cols, bottom
 
 
-def _plan(page: Page, geo: "_Geometry", columns: int) -> _Plan:
+def _plan(page: Page, geo: "_Geometry", columns: int, balance: bool = True) -> _Plan:
     top, cols, bottom = _split_zones(page.body)
     top_h = measure(top, geo.content_w)[0] if top else 0.0
     bottom_h = 0.0
@@ -229,7 +299,7 @@ def _plan(page: Page, geo: "_Geometry", columns: int) -> _Plan:
     if max_h <= 0:
         return _Plan(top, cols, bottom, top_h, bottom_h, col_w, 0.0, max_h, list(cols))
     rest = leftover(max_h)
-    if rest:
+    if rest or not balance:
         return _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest)
     # Balance the columns: the least height at which everything still fits.
     lo, hi = 0.0, max_h
@@ -250,8 +320,9 @@ def fit_page(build: Callable[[float, float], Page], paper: str, art: BrandArt,
     for body_pt, spacing in steps:
         page = build(body_pt, spacing)
         geo = _Geometry(paper, page, art)
-        plan = _plan(page, geo, columns)
+        plan = _plan(page, geo, columns, balance=False)
         if not plan.leftover:
+            plan = _plan(page, geo, columns)
             return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing)
         over = measure(plan.leftover, plan.col_w)[0] if plan.col_h > 0 else (
             plan.top_h + plan.bottom_h - geo.body_h + measure(plan.cols, plan.col_w)[0] / columns)
@@ -272,28 +343,65 @@ def fit_error(path, fit: Fit) -> FitError:
     )
 
 
-def render_pdf(page: Page, fit: Fit, styles: Styles, art: BrandArt, *, subject: str,
-               keywords: list[str], created: tuple[int, int, int], columns: int = 2) -> bytes:
-    """Draw the page. ``page`` must come from ``fit_page`` with ``fit.fits``."""
+@dataclass(frozen=True)
+class DocInfo:
+    """The PDF's metadata."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: tuple[str, ...]
+    lang: str
+    created: tuple[int, int, int]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One fitted page to draw, and its entry in the PDF's outline."""
+
+    page: Page
+    fit: Fit
+    bookmark: str | None = None
+
+
+def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo, columns: int = 2) -> bytes:
+    """Draw fitted pages into one PDF (one page each; a packet has several)."""
+    first = sheets[0].page
+    width, height = PAPER_SIZES[art.paper]
+    buf = io.BytesIO()
+    canv = Canvas(
+        buf, pagesize=(width, height), invariant=1, pageCompression=1,
+        initialFontName=first.styles.fonts.regular, initialFontSize=first.styles.body_pt,
+        lang=info.lang,
+    )
+    _stamp(canv, info.created)
+    canv.setTitle(info.title)
+    canv.setAuthor(info.author)
+    canv.setSubject(info.subject)
+    canv.setKeywords(", ".join(info.keywords))
+    canv.setCreator(f"handouts {__version__}")
+    canv.setViewerPreference("DisplayDocTitle", "true")
+    for number, sheet in enumerate(sheets, 1):
+        if sheet.bookmark:
+            key = f"handout-{number}"
+            canv.bookmarkPage(key)
+            canv.addOutlineEntry(sheet.bookmark, key, level=0)
+        draw_page(canv, sheet, art, columns)
+        canv.showPage()
+    if any(s.bookmark for s in sheets):
+        canv.showOutline()
+    canv.save()
+    return buf.getvalue()
+
+
+def draw_page(canv: Canvas, sheet: Sheet, art: BrandArt, columns: int = 2) -> None:
+    """Draw one handout page. ``sheet.page`` must come from ``fit_page``."""
+    page, styles = sheet.page, sheet.page.styles
     geo = _Geometry(art.paper, page, art)
     plan = _plan(page, geo, columns)
     if plan.leftover:  # never spill silently
-        raise fit_error(None, fit)
-    buf = io.BytesIO()
-    canv = Canvas(
-        buf, pagesize=(geo.width, geo.height), invariant=1, pageCompression=1,
-        initialFontName=styles.fonts.regular, initialFontSize=styles.body_pt, lang=page.lang,
-    )
-    _stamp(canv, created)
-    canv.setTitle(page.title)
-    canv.setAuthor(art.author)
-    canv.setSubject(subject)
-    canv.setKeywords(", ".join(keywords))
-    canv.setCreator(f"handouts {__version__}")
-    canv.setViewerPreference("DisplayDocTitle", "true")
-
+        raise fit_error(None, sheet.fit)
     _draw_header(canv, geo, page, styles, art)
-
     y = geo.body_top
     if plan.top:
         flow(plan.top, [_frame(geo.left, y - plan.top_h - 1, geo.content_w, plan.top_h + 1)], canv)
@@ -303,14 +411,14 @@ def render_pdf(page: Page, fit: Fit, styles: Styles, art: BrandArt, *, subject: 
     rest = flow(plan.cols, frames, canv)
     y -= plan.col_h
     if plan.bottom:
-        h = plan.bottom_h
-        rest += flow(plan.bottom, [_frame(geo.left, y - h - 1, geo.content_w, h + 1)], canv)
+        # The frame starts below the callout's space before (a frame drops
+        # the space before its first flowable).
+        gap = plan.bottom[0].getSpaceBefore()
+        h = plan.bottom_h - gap
+        rest += flow(plan.bottom, [_frame(geo.left, y - gap - h - 1, geo.content_w, h + 1)], canv)
     if rest:
-        raise fit_error(None, fit)
+        raise fit_error(None, sheet.fit)
     _draw_footer(canv, geo, page, styles)
-    canv.showPage()
-    canv.save()
-    return buf.getvalue()
 
 
 def _stamp(canv: Canvas, ymd: tuple[int, int, int]) -> None:
@@ -328,16 +436,9 @@ def _draw_header(canv: Canvas, geo: _Geometry, page: Page, st: Styles, art: Bran
     top = geo.top
     logo_y = top - geo.header_h + (geo.header_h - geo.logo_h) / 2
     canv.drawImage(art.logo, geo.left, logo_y, geo.logo_w, geo.logo_h, mask="auto")
-    for keys, x, w, h in ((("clinic", "tagline"), geo.header_text_x, geo.header_text_w, geo.name_h),
-                          (("ask", "phone"), geo.right - geo.phone_w, geo.phone_w, geo.phone_h)):
-        y = top - (geo.header_h - h) / 2
-        for key in keys:
-            para = page.header.get(key)
-            if para is None:
-                continue
-            _, ph = para.wrap(w, geo.height)
-            y -= ph
-            para.drawOn(canv, x, y)
+    for stack, x, w, h in ((geo.left_stack, geo.header_text_x, geo.header_text_w, geo.name_h),
+                           (geo.right_stack, geo.right - geo.phone_w, geo.phone_w, geo.phone_h)):
+        _stack(canv, stack, x, top - (geo.header_h - h) / 2, w, geo.height, gap=0)
     # A brand rule under the header.
     rule_y = top - geo.header_h - HEADER_GAP / 2
     canv.saveState()
@@ -347,6 +448,17 @@ def _draw_header(canv: Canvas, geo: _Geometry, page: Page, st: Styles, art: Bran
     canv.restoreState()
 
 
+def _stack(canv: Canvas, paras, x: float, top: float, width: float, avail: float, gap: float) -> float:
+    """Draw paragraphs one under another from ``top``; return the new top."""
+    y = top
+    for para in paras:
+        _, h = para.wrap(width, avail)
+        y -= h
+        para.drawOn(canv, x, y)
+        y -= gap
+    return y
+
+
 def _draw_footer(canv: Canvas, geo: _Geometry, page: Page, st: Styles) -> None:
     top = geo.bottom + geo.footer_h
     canv.saveState()
@@ -354,24 +466,17 @@ def _draw_footer(canv: Canvas, geo: _Geometry, page: Page, st: Styles) -> None:
     canv.setLineWidth(0.75)
     canv.line(geo.left, top, geo.right, top)
     canv.restoreState()
-    y = top - 8
-    for key, paras in page.footer.items():
-        if key == "qr":
-            continue
-        for para in paras:
-            _, h = para.wrap(geo.footer_text_w, geo.height)
-            y -= h
-            para.drawOn(canv, geo.left, y)
-            y -= 1.5
-    if geo.qr and page.qr_url:
+    _stack(canv, geo.side, geo.left, top - 8, geo.side_w, geo.height, FOOTER_LINE_GAP)
+    if geo.qr:
         _draw_qr(canv, geo, page, st, top - 2)
+    _stack(canv, geo.fine, geo.left, top - geo.footer_upper_h, geo.content_w, geo.height,
+           FOOTER_LINE_GAP)
 
 
 def _draw_qr(canv: Canvas, geo: _Geometry, page: Page, st: Styles, top: float) -> None:
     m = geo.qr_module
-    quiet = QR_QUIET_MODULES * m
-    # The symbol's top-right corner sits at (right, top); the quiet zone lies
-    # inside the footer, so it never reaches the safe area.
+    quiet = geo.qr_quiet
+    # The symbol's right edge keeps a quiet zone from the content edge.
     x0 = geo.right - geo.qr_total + quiet
     y_top = top - quiet
     canv.saveState()
@@ -392,11 +497,7 @@ def _draw_qr(canv: Canvas, geo: _Geometry, page: Page, st: Styles, top: float) -
     canv.restoreState()
     symbol = geo.qr.getModuleCount() * m
     canv.linkURL(page.qr_url, (x0, y_top - symbol, x0 + symbol, y_top), relative=0, thickness=0)
-    # The URL in text, beside the code, for people who do not scan.
-    caption_w = QR_CAPTION_W - 8
-    cx = geo.right - geo.qr_total - QR_CAPTION_W + 4
-    caption = page.footer["qr"][0]
-    _, h = caption.wrap(caption_w, geo.height)
-    cy = y_top - h
-    caption.drawOn(canv, cx, cy)
-    canv.linkURL(page.qr_url, (cx, cy, cx + caption_w, y_top), relative=0, thickness=0)
+    # The link in words beside the code, for people who do not scan.
+    cx = geo.right - geo.qr_total - geo.caption_w + 4
+    cy = _stack(canv, geo.caption, cx, top - 6, geo.caption_w - 8, geo.height, 0)
+    canv.linkURL(page.qr_url, (cx, cy, cx + geo.caption_w - 8, top - 6), relative=0, thickness=0)

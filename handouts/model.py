@@ -168,7 +168,7 @@ class Fonts(_Strict):
 class Clinic(_Strict):
     """The brand: ``content/clinic.yaml``."""
 
-    name: Title
+    name: Annotated[str, Field(min_length=1, max_length=120)]
     tagline: Line | None = None
     phone: Line
     address: Line

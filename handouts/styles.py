@@ -118,3 +118,9 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
         footer_strong=derive("footer_strong", footer, fontName=fonts.bold, textColor=ink),
         fine=derive("fine", footer, fontName=fonts.italic, fontSize=8.5, leading=10.5),
     )
+
+
+def resized(style: ParagraphStyle, size: float) -> ParagraphStyle:
+    """A copy of ``style`` at another size, with the leading scaled to match."""
+    return ParagraphStyle(f"{style.name}@{size:g}", parent=style, fontSize=size,
+                          leading=style.leading * size / style.fontSize)

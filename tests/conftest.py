@@ -46,3 +46,48 @@ def built(tmp_path_factory) -> Path:
     result = run_cli("build", "--project", str(REPO), "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out
+
+
+SECOND_BRAND = """\
+name: St. Bartholomew's Community Vascular and Wound Healing Centre of the Greater Riverside Valley
+tagline: Part of the Riverside Valley Health Partnership, serving families since 1952
+phone: +44 20 7946 0958
+address: Unit 14B, The Old Granary Business Park, 221 Long Meadow Road, Lower Riverside, Hampshire SO99 9ZZ, United Kingdom
+website: https://st-bartholomews-vascular.example.org
+email: appointments.and.enquiries@st-bartholomews-vascular.example.org
+qr: https://st-bartholomews-vascular.example.org/patients/book-an-appointment?src=handout
+logo: brand/wide-logo.jpg
+logo_alt: St. Bartholomew's logo, a purple wordmark with a green cross
+colors:
+  primary: "#5B2A86"
+  accent: "#0B6E4F"
+paper: a4
+disclaimer: For information only. Always follow the advice of the doctors and nurses who look after you.
+"""
+
+
+def make_wide_logo(path: Path, size=(900, 220)) -> None:
+    """A wide JPEG logo (another shape, format and palette than the demo's)."""
+    from PIL import Image, ImageDraw
+
+    img = Image.new("RGB", size, (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    draw.rectangle([0, 0, size[1], size[1]], fill=(91, 42, 134))
+    cx = size[1] // 2
+    draw.rectangle([cx - 20, 40, cx + 20, size[1] - 40], fill=(11, 110, 79))
+    draw.rectangle([40, cx - 20, size[1] - 40, cx + 20], fill=(11, 110, 79))
+    for i in range(5):
+        x = size[1] + 40 + i * 120
+        draw.rectangle([x, 70, x + 90, 150], fill=(91, 42, 134))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    img.save(path, "JPEG", quality=90)
+
+
+@pytest.fixture
+def second_brand(project: Path) -> Path:
+    """The demo articles under a very different brand: long name and address,
+    A4, purple and green, a wide JPEG logo."""
+    make_wide_logo(project / "content" / "brand" / "wide-logo.jpg")
+    (project / "content" / "assets" / "logo.png").unlink()
+    (project / "content" / "clinic.yaml").write_text(SECOND_BRAND, "utf-8")
+    return project
