@@ -189,7 +189,9 @@ class _Geometry:
                 else:
                     self.fine.append(para)
         self.fine_h = sum(p.wrap(self.content_w, self.height)[1] + FOOTER_LINE_GAP for p in self.fine)
-        self.footer_upper_h = max(side_h + 8, qr_h + 2, caption_h + 8)
+        # Fine print below the code keeps clear of its bottom quiet zone.
+        qr_clear = qr_h + 2 + (self.qr_quiet if self.qr and self.fine else 0)
+        self.footer_upper_h = max(side_h + 8, qr_clear, caption_h + 8)
         self.footer_h = self.footer_upper_h + (self.fine_h + 2 if self.fine else 0)
         self.body_top = self.top - self.header_h - HEADER_GAP
         self.body_bottom = self.bottom + self.footer_h + FOOTER_GAP
