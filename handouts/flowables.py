@@ -1,24 +1,62 @@
 """The few custom flowables a handout needs, drawn with the brand's fonts only
-(no Table: its default cell font would pull in Helvetica)."""
+(no Table: its default cell font would pull in Helvetica), each tagging what it
+draws: real content as its structure element, decoration as an Artifact."""
 
 from __future__ import annotations
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
 
+from handouts.tagging import StructNode, artifact, tagged
+
+
+class TaggedParagraph(Paragraph):
+    """A Paragraph whose drawing is marked as its structure element
+    (``handout_struct``). Split parts share the element."""
+
+    handout_struct: StructNode | None = None
+
+    def drawOn(self, canv, x, y, _sW=0):
+        with tagged(canv, self.handout_struct):
+            super().drawOn(canv, x, y, _sW)
+
+    def split(self, availWidth, availHeight):
+        parts = super().split(availWidth, availHeight)
+        for part in parts:
+            for attr in ("handout_struct", "handout_where", "handout_role", "handout_zone"):
+                if hasattr(self, attr):
+                    setattr(part, attr, getattr(self, attr))
+        return parts
+
+
+#: Markers drawn as text, so that a screen reader hears them as the list
+#: item's label (Lbl): a bullet, or a ballot box to tick.
+MARKERS = {"bullet": "\u2022", "box": "\u2610"}
+
 
 class ListItem(Flowable):
-    """One bullet or checklist item: a drawn marker and a paragraph beside it."""
+    """One bullet or checklist item (LI): a marker glyph (Lbl) and a paragraph
+    beside it (LBody). Where the font has no such glyph, the marker is drawn as
+    a shape, marked as an Artifact, and the Lbl carries the glyph as ActualText."""
 
-    def __init__(self, paragraph: Paragraph, marker: str, color: Color, indent: float):
+    def __init__(self, paragraph: TaggedParagraph, marker: str, color: Color, indent: float,
+                 node: StructNode | None = None, glyphs: frozenset[int] = frozenset()):
         super().__init__()
         self.paragraph = paragraph
         self.marker = marker  # "bullet" or "box"
         self.color = color
         self.indent = indent
+        self.node = node
+        self.glyphs = glyphs
         style = paragraph.style
         self.spaceBefore = style.spaceBefore
         self.spaceAfter = style.spaceAfter
+        if node is not None:
+            char = MARKERS[marker]
+            self.label = node.add("Lbl", actual_text=None if ord(char) in glyphs else char)
+            paragraph.handout_struct = node.add("LBody")
+        else:
+            self.label = None
 
     def wrap(self, availWidth, availHeight):
         _, h = self.paragraph.wrap(availWidth - self.indent, availHeight)
@@ -31,23 +69,35 @@ class ListItem(Flowable):
         size = style.fontSize
         # The paragraph's first baseline sits one font size below its top.
         baseline = self.height - size
-        x_height = size * 0.49
+        char = MARKERS[self.marker]
         canv.saveState()
-        if self.marker == "box":
-            side = size * 0.92
-            canv.setStrokeColor(self.color)
-            canv.setLineWidth(max(1.0, size * 0.09))
-            canv.rect(self.indent * 0.12, baseline - size * 0.16, side, side, stroke=1, fill=0)
+        if ord(char) in self.glyphs:
+            with tagged(canv, self.label):
+                canv.setFillColor(self.color)
+                if self.marker == "box":
+                    box = size * 1.3
+                    canv.setFont(style.fontName, box)
+                    canv.drawString(0, baseline - size * 0.14, char)
+                else:
+                    canv.setFont(style.fontName, size * 1.4)
+                    canv.drawString(self.indent * 0.18, baseline - size * 0.13, char)
         else:
-            canv.setFillColor(self.color)
-            canv.circle(self.indent * 0.38, baseline + x_height / 2, size * 0.17, stroke=0, fill=1)
+            with tagged(canv, self.label), artifact(canv):
+                if self.marker == "box":
+                    side = size * 0.92
+                    canv.setStrokeColor(self.color)
+                    canv.setLineWidth(max(1.0, size * 0.09))
+                    canv.rect(self.indent * 0.12, baseline - size * 0.16, side, side, stroke=1, fill=0)
+                else:
+                    canv.setFillColor(self.color)
+                    canv.circle(self.indent * 0.38, baseline + size * 0.245, size * 0.17, stroke=0, fill=1)
         canv.restoreState()
         self.paragraph.drawOn(canv, self.indent, 0)
 
 
 class Box(Flowable):
     """A panel around a few flowables: a background, an optional border and an
-    optional bar down the left side."""
+    optional bar down the left side (all Artifacts)."""
 
     def __init__(self, children, padding: float, background: Color | None = None,
                  border: Color | None = None, border_width: float = 0,
@@ -86,20 +136,21 @@ class Box(Flowable):
 
     def draw(self):
         canv = self.canv
-        canv.saveState()
-        if self.background is not None:
-            canv.setFillColor(self.background)
-        if self.border is not None and self.border_width:
-            canv.setStrokeColor(self.border)
-            canv.setLineWidth(self.border_width)
-        inset = self.border_width / 2
-        canv.roundRect(inset, inset, self.width - 2 * inset, self.height - 2 * inset, self.radius,
-                       stroke=1 if self.border is not None and self.border_width else 0,
-                       fill=1 if self.background is not None else 0)
-        if self.bar is not None and self.bar_width:
-            canv.setFillColor(self.bar)
-            canv.rect(0, 0, self.bar_width, self.height, stroke=0, fill=1)
-        canv.restoreState()
+        with artifact(canv):
+            canv.saveState()
+            if self.background is not None:
+                canv.setFillColor(self.background)
+            if self.border is not None and self.border_width:
+                canv.setStrokeColor(self.border)
+                canv.setLineWidth(self.border_width)
+            inset = self.border_width / 2
+            canv.roundRect(inset, inset, self.width - 2 * inset, self.height - 2 * inset, self.radius,
+                           stroke=1 if self.border is not None and self.border_width else 0,
+                           fill=1 if self.background is not None else 0)
+            if self.bar is not None and self.bar_width:
+                canv.setFillColor(self.bar)
+                canv.rect(0, 0, self.bar_width, self.height, stroke=0, fill=1)
+            canv.restoreState()
         y = self.height - self.padding
         for i, (child, (before, h)) in enumerate(zip(self.children, self._sizes)):
             y -= before + h

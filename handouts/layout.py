@@ -20,12 +20,14 @@ from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Frame, Paragraph
+from reportlab.platypus import Frame
 
 from handouts import __version__
 from handouts.converters import PAPER_SIZES
 from handouts.errors import FitError
+from handouts.flowables import TaggedParagraph as Paragraph
 from handouts.markup import Page
+from handouts.tagging import AnnotRef, StructNode, Tagger, artifact, finish, tagged
 from handouts.styles import Styles, resized
 from handouts.templating import bare_url
 
@@ -139,7 +141,9 @@ class _Geometry:
         self.name = page.header.get("clinic")
         if self.name is not None:
             for size in NAME_SIZES:
-                self.name = Paragraph(self.name.text, resized(page.header["clinic"].style, size))
+                original = page.header["clinic"]
+                self.name = Paragraph(original.text, resized(original.style, size))
+                self.name.handout_struct = original.handout_struct
                 if self.name.wrap(self.header_text_w, self.height)[1] <= 2.2 * self.name.style.leading:
                     break
         self.left_stack = [p for p in (self.name, page.header.get("tagline")) if p is not None]
@@ -367,7 +371,7 @@ class Sheet:
 
 
 def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo, columns: int = 2) -> bytes:
-    """Draw fitted pages into one PDF (one page each; a packet has several)."""
+    """Draw fitted pages into one tagged PDF (one page each; a packet has several)."""
     first = sheets[0].page
     width, height = PAPER_SIZES[art.paper]
     buf = io.BytesIO()
@@ -376,28 +380,42 @@ def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo, columns: int =
         initialFontName=first.styles.fonts.regular, initialFontSize=first.styles.body_pt,
         lang=info.lang,
     )
+    canv.handout_tagger = tagger = Tagger()
     _stamp(canv, info.created)
     canv.setTitle(info.title)
     canv.setAuthor(info.author)
     canv.setSubject(info.subject)
     canv.setKeywords(", ".join(info.keywords))
     canv.setCreator(f"handouts {__version__}")
-    canv.setViewerPreference("DisplayDocTitle", "true")
+    links: dict[str, str] = {}
     for number, sheet in enumerate(sheets, 1):
         if sheet.bookmark:
             key = f"handout-{number}"
             canv.bookmarkPage(key)
             canv.addOutlineEntry(sheet.bookmark, key, level=0)
-        draw_page(canv, sheet, art, columns)
+        links.update(draw_page(canv, sheet, art, columns))
         canv.showPage()
+        tagger.next_page()
     if any(s.bookmark for s in sheets):
         canv.showOutline()
     canv.save()
-    return buf.getvalue()
+    if len(sheets) == 1:
+        root = first.struct
+    else:  # a packet: one Part per handout
+        root = StructNode("Document")
+        for sheet in sheets:
+            sheet.page.struct.type = "Part"
+            root.kids.append(sheet.page.struct)
+    y, m, d = info.created
+    return finish(buf.getvalue(), root, lang=info.lang, title=info.title, author=info.author,
+                  subject=info.subject, keywords=", ".join(info.keywords),
+                  creator=f"handouts {__version__}", date=f"{y:04d}-{m:02d}-{d:02d}T00:00:00Z",
+                  link_text=links)
 
 
-def draw_page(canv: Canvas, sheet: Sheet, art: BrandArt, columns: int = 2) -> None:
-    """Draw one handout page. ``sheet.page`` must come from ``fit_page``."""
+def draw_page(canv: Canvas, sheet: Sheet, art: BrandArt, columns: int = 2) -> dict[str, str]:
+    """Draw one handout page. ``sheet.page`` must come from ``fit_page``.
+    Returns the page's links and their descriptions."""
     page, styles = sheet.page, sheet.page.styles
     geo = _Geometry(art.paper, page, art)
     plan = _plan(page, geo, columns)
@@ -420,7 +438,7 @@ def draw_page(canv: Canvas, sheet: Sheet, art: BrandArt, columns: int = 2) -> No
         rest += flow(plan.bottom, [_frame(geo.left, y - gap - h - 1, geo.content_w, h + 1)], canv)
     if rest:
         raise fit_error(None, sheet.fit)
-    _draw_footer(canv, geo, page, styles)
+    return _draw_footer(canv, geo, page, styles)
 
 
 def _stamp(canv: Canvas, ymd: tuple[int, int, int]) -> None:
@@ -437,17 +455,22 @@ def _stamp(canv: Canvas, ymd: tuple[int, int, int]) -> None:
 def _draw_header(canv: Canvas, geo: _Geometry, page: Page, st: Styles, art: BrandArt) -> None:
     top = geo.top
     logo_y = top - geo.header_h + (geo.header_h - geo.logo_h) / 2
-    canv.drawImage(art.logo, geo.left, logo_y, geo.logo_w, geo.logo_h, mask="auto")
+    figure = StructNode("Figure", alt=art.logo_alt)
+    if page.header_node is not None:
+        page.header_node.kids.insert(0, figure)
+    with tagged(canv, figure):
+        canv.drawImage(art.logo, geo.left, logo_y, geo.logo_w, geo.logo_h, mask="auto")
     for stack, x, w, h in ((geo.left_stack, geo.header_text_x, geo.header_text_w, geo.name_h),
                            (geo.right_stack, geo.right - geo.phone_w, geo.phone_w, geo.phone_h)):
         _stack(canv, stack, x, top - (geo.header_h - h) / 2, w, geo.height, gap=0)
     # A brand rule under the header.
     rule_y = top - geo.header_h - HEADER_GAP / 2
-    canv.saveState()
-    canv.setStrokeColor(st.palette.color("primary"))
-    canv.setLineWidth(2.5)
-    canv.line(geo.left, rule_y, geo.right, rule_y)
-    canv.restoreState()
+    with artifact(canv):
+        canv.saveState()
+        canv.setStrokeColor(st.palette.color("primary"))
+        canv.setLineWidth(2.5)
+        canv.line(geo.left, rule_y, geo.right, rule_y)
+        canv.restoreState()
 
 
 def _stack(canv: Canvas, paras, x: float, top: float, width: float, avail: float, gap: float) -> float:
@@ -461,26 +484,56 @@ def _stack(canv: Canvas, paras, x: float, top: float, width: float, avail: float
     return y
 
 
-def _draw_footer(canv: Canvas, geo: _Geometry, page: Page, st: Styles) -> None:
+def _draw_footer(canv: Canvas, geo: _Geometry, page: Page, st: Styles) -> dict[str, str]:
     top = geo.bottom + geo.footer_h
-    canv.saveState()
-    canv.setStrokeColor(st.palette.color("rule"))
-    canv.setLineWidth(0.75)
-    canv.line(geo.left, top, geo.right, top)
-    canv.restoreState()
+    with artifact(canv):
+        canv.saveState()
+        canv.setStrokeColor(st.palette.color("rule"))
+        canv.setLineWidth(0.75)
+        canv.line(geo.left, top, geo.right, top)
+        canv.restoreState()
     _stack(canv, geo.side, geo.left, top - 8, geo.side_w, geo.height, FOOTER_LINE_GAP)
+    links = {}
     if geo.qr:
-        _draw_qr(canv, geo, page, st, top - 2)
+        links = _draw_qr(canv, geo, page, st, top - 2)
     _stack(canv, geo.fine, geo.left, top - geo.footer_upper_h, geo.content_w, geo.height,
            FOOTER_LINE_GAP)
+    return links
 
 
-def _draw_qr(canv: Canvas, geo: _Geometry, page: Page, st: Styles, top: float) -> None:
+def _draw_qr(canv: Canvas, geo: _Geometry, page: Page, st: Styles, top: float) -> dict[str, str]:
+    """The QR code and its caption, both one Link (the code a Figure inside it)."""
+    words = " ".join(p.getPlainText() for p in geo.caption)
+    link = StructNode("Link", alt=words)
+    if page.footer_node is not None:
+        page.footer_node.kids.append(link)
+    figure = link.add("Figure", alt=page.qr_alt or f"QR code. {words}")
+    for para in geo.caption:
+        para.handout_struct = link.add("Span")
     m = geo.qr_module
     quiet = geo.qr_quiet
     # The symbol's right edge keeps a quiet zone from the content edge.
     x0 = geo.right - geo.qr_total + quiet
     y_top = top - quiet
+    with tagged(canv, figure):
+        _draw_modules(canv, geo, st, x0, y_top)
+    symbol = geo.qr.getModuleCount() * m
+    canv.linkURL(page.qr_url, (x0, y_top - symbol, x0 + symbol, y_top), relative=0, thickness=0)
+    # The link in words beside the code, for people who do not scan.
+    cx = geo.right - geo.qr_total - geo.caption_w + 4
+    cy = _stack(canv, geo.caption, cx, top - 6, geo.caption_w - 8, geo.height, 0)
+    canv.linkURL(page.qr_url, (cx, cy, cx + geo.caption_w - 8, top - 6), relative=0, thickness=0)
+    link.kids.append(AnnotRef(tagger_page(canv), page.qr_url))
+    return {page.qr_url: words}
+
+
+def tagger_page(canv: Canvas) -> int:
+    tagger = getattr(canv, "handout_tagger", None)
+    return tagger.page if tagger else 0
+
+
+def _draw_modules(canv: Canvas, geo: _Geometry, st: Styles, x0: float, y_top: float) -> None:
+    m = geo.qr_module
     canv.saveState()
     canv.setFillColor(st.palette.color("ink"))
     path = canv.beginPath()
@@ -497,9 +550,3 @@ def _draw_qr(canv: Canvas, geo: _Geometry, page: Page, st: Styles, top: float) -
                 c += 1
     canv.drawPath(path, stroke=0, fill=1)
     canv.restoreState()
-    symbol = geo.qr.getModuleCount() * m
-    canv.linkURL(page.qr_url, (x0, y_top - symbol, x0 + symbol, y_top), relative=0, thickness=0)
-    # The link in words beside the code, for people who do not scan.
-    cx = geo.right - geo.qr_total - geo.caption_w + 4
-    cy = _stack(canv, geo.caption, cx, top - 6, geo.caption_w - 8, geo.height, 0)
-    canv.linkURL(page.qr_url, (cx, cy, cx + geo.caption_w - 8, top - 6), relative=0, thickness=0)

@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Paragraph
-
 from handouts.errors import TemplateError
-from handouts.flowables import Box, ListItem
+from handouts.flowables import Box, ListItem, TaggedParagraph as Paragraph
+from handouts.tagging import StructNode
 from handouts.styles import Styles
 from handouts.templating import problem_line
 
@@ -47,7 +46,11 @@ class Page:
     body: list = field(default_factory=list)
     footer: dict[str, list[Paragraph]] = field(default_factory=dict)
     qr_url: str | None = None
+    qr_alt: str | None = None
     styles: Styles | None = None
+    struct: StructNode | None = None         # Document: the logical structure
+    header_node: StructNode | None = None    # where the layout adds the logo
+    footer_node: StructNode | None = None    # where the layout adds the QR link
 
 
 class Markup:
@@ -137,6 +140,7 @@ def inline(markup: Markup, node: Node, strip: bool = True) -> str:
 
 @dataclass
 class Ctx:
+    parent: StructNode         # the structure element new content goes into
     section: int = 0           # 1-based index of the current section, 0 outside one
     in_callout: bool = False
 
@@ -148,8 +152,10 @@ class Ctx:
         return what
 
 
-def _para(text: str, style, where: str, role: str) -> Paragraph:
+def _para(text: str, style, where: str, role: str, parent: StructNode | None = None) -> Paragraph:
     p = Paragraph(text, style)
+    if parent is not None:
+        p.handout_struct = parent.add(role)
     p.handout_where = where
     p.handout_role = role
     p.handout_zone = "top" if role == "H1" else "flow"
@@ -158,23 +164,26 @@ def _para(text: str, style, where: str, role: str) -> Paragraph:
 
 def b_heading(m, node, st: Styles, ctx: Ctx):
     style = st.callout_heading if ctx.in_callout else st.h2
-    return [_para(inline(m, node), style, ctx.where(f"heading “{node.text().strip()}”"), "H2")]
+    return [_para(inline(m, node), style, ctx.where(f"heading “{node.text().strip()}”"), "H2",
+                  ctx.parent)]
 
 
 def b_para(m, node, st: Styles, ctx: Ctx):
     style = st.callout_body if ctx.in_callout else st.body
-    return [_para(inline(m, node), style, ctx.where("body"), "P")]
+    return [_para(inline(m, node), style, ctx.where("body"), "P", ctx.parent)]
 
 
 def _items(m, node, st: Styles, ctx: Ctx, marker: str):
     color = st.palette.color("ink" if marker == "box" else "accent" if ctx.in_callout else "primary")
     indent = st.body_pt * (1.9 if marker == "box" else 1.4)
     out = []
+    lst = ctx.parent.add("L")
+    glyphs = st.fonts.cmaps[st.fonts.regular]
     for i, item in enumerate(node.elements(), 1):
         if item.tag != "item":
             raise m.error(item, f"<{node.tag}> may hold only <item>, not <{item.tag}>")
         para = _para(inline(m, item), st.item, "", "LBody")
-        flow = ListItem(para, marker, color, indent)
+        flow = ListItem(para, marker, color, indent, node=lst.add("LI"), glyphs=glyphs)
         flow.handout_where = ctx.where(f"{node.tag} item {i}")
         flow.handout_role = "LI"
         out.append(flow)
@@ -192,11 +201,11 @@ def b_checklist(m, node, st, ctx):
 
 
 def b_title(m, node, st, ctx):
-    return [_para(inline(m, node), st.title, "title", "H1")]
+    return [_para(inline(m, node), st.title, "title", "H1", ctx.parent)]
 
 
 def b_summary(m, node, st: Styles, ctx):
-    p = _para(inline(m, node), st.summary, "summary", "P")
+    p = _para(inline(m, node), st.summary, "summary", "P", ctx.parent)
     box = Box([p], padding=st.body_pt * 0.75, background=st.palette.color("primary_tint"),
               bar=st.palette.color("accent"), bar_width=5, space_after=st.body_pt * 0.5 * st.spacing)
     box.handout_where = "summary"
@@ -207,20 +216,26 @@ def b_summary(m, node, st: Styles, ctx):
 
 def b_section(m, node, st, ctx):
     ctx.section += 1
-    out = []
-    for child in node.elements():
-        out.extend(block(m, child, st, ctx, SECTION_BUILDERS))
+    outer, ctx.parent = ctx.parent, ctx.parent.add("Sect")
+    try:
+        out = []
+        for child in node.elements():
+            out.extend(block(m, child, st, ctx, SECTION_BUILDERS))
+    finally:
+        ctx.parent = outer
     return out
 
 
 def b_callout(m, node, st: Styles, ctx):
     ctx.in_callout = True
+    outer, ctx.parent = ctx.parent, ctx.parent.add("Div", title="Callout")
     try:
         children = []
         for child in node.elements():
             children.extend(block(m, child, st, ctx, CALLOUT_BUILDERS))
     finally:
         ctx.in_callout = False
+        ctx.parent = outer
     box = Box(children, padding=st.body_pt * 0.85, background=st.palette.color("accent_tint"),
               border=st.palette.color("accent"), border_width=1.75, radius=6,
               space_before=st.body_pt * 0.9 * st.spacing)
@@ -264,29 +279,35 @@ def block(m: Markup, node: Node, st: Styles, ctx: Ctx, table) -> list:
 def build(m: Markup, st: Styles) -> Page:
     """Build the page's flowables from parsed markup with one set of styles."""
     root = m.root
-    page = Page(lang=root.attrs.get("lang", "en"), title="", styles=st)
-    ctx = Ctx()
+    document = StructNode("Document")
+    page = Page(lang=root.attrs.get("lang", "en"), title="", styles=st, struct=document)
+    ctx = Ctx(parent=document)
     for node in root.elements():
         if node.tag == "header":
+            page.header_node = document.add("Div", title="Header")
             for child in node.elements():
                 style = HEADER_TAGS.get(child.tag)
                 if style is None:
                     raise m.error(child, f"unknown tag <{child.tag}> in <header>; allowed: "
                                   + ", ".join(HEADER_TAGS))
-                page.header[child.tag] = Paragraph(inline(m, child), getattr(st, style))
+                page.header[child.tag] = _para(inline(m, child), getattr(st, style), "header", "P",
+                                               page.header_node)
         elif node.tag == "footer":
+            page.footer_node = document.add("Div", title="Footer")
             for child in node.elements():
                 if child.tag == "qr":
                     page.qr_url = child.attrs.get("href") or child.text().strip()
+                    page.qr_alt = child.attrs.get("alt")
+                    # The layout puts this caption inside the QR code's Link.
                     page.footer.setdefault("qr", []).append(
-                        Paragraph(inline(m, child), st.footer))
+                        _para(inline(m, child), st.footer, "footer", "P"))
                     continue
                 style = FOOTER_TAGS.get(child.tag)
                 if style is None:
                     raise m.error(child, f"unknown tag <{child.tag}> in <footer>; allowed: "
                                   + ", ".join([*FOOTER_TAGS, "qr"]))
                 page.footer.setdefault(child.tag, []).append(
-                    Paragraph(inline(m, child), getattr(st, style)))
+                    _para(inline(m, child), getattr(st, style), "footer", "P", page.footer_node))
         else:
             if node.tag == "title":
                 page.title = node.text().strip()
