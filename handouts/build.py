@@ -129,17 +129,20 @@ def brand_art(brand: Brand, paper: str) -> layout.BrandArt:
     )
 
 
-def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str) -> layout.Sheet:
-    """Template -> markup -> flowables, fitted to one page (or a FitError)."""
+def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
+                large: bool = False) -> layout.Sheet:
+    """Template -> markup -> flowables, fitted to one page (large print: at
+    most two), or a FitError."""
     env = _environment(project.templates)
     text = templating.render(env, TEMPLATE, template_context(handout, brand))
     parsed = markup.parse(text, project.templates / TEMPLATE)
     _check_markup_glyphs(parsed, brand, project.templates / TEMPLATE)
 
     def build_at(body_pt: float, spacing: float) -> markup.Page:
-        return markup.build(parsed, make_styles(brand.palette, brand.fonts, body_pt, spacing))
+        return markup.build(parsed, make_styles(brand.palette, brand.fonts, body_pt, spacing, large))
 
-    page, fit = layout.fit_page(build_at, paper, brand_art(brand, paper))
+    fitter = layout.fit_large if large else layout.fit_page
+    page, fit = fitter(build_at, paper, brand_art(brand, paper))
     if not fit.fits:
         raise layout.fit_error(handout.path, fit)
     return layout.Sheet(page, fit, bookmark=page.title)
@@ -219,7 +222,7 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str] = (),
         paper: str | None = None, out: Path | None = None, write: bool = True,
-        packet: Path | None = None) -> Report:
+        packet: Path | None = None, large_print: bool = False) -> Report:
     """Build (or, with ``write=False``, only check) the handouts of one language.
 
     With ``packet``, write one PDF there instead: one handout per page, in the
@@ -256,7 +259,7 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
         outcome = Outcome(handout.slug, handout.lang)
         report.outcomes.append(outcome)
         try:
-            sheet = fit_handout(handout, brand, project, paper)
+            sheet = fit_handout(handout, brand, project, paper, large_print)
             outcome.fit = sheet.fit
             if packet is not None:
                 sheets.append((handout, sheet))
@@ -264,7 +267,8 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
             single = layout.Sheet(sheet.page, sheet.fit, bookmark=None)
             outcome.pdf = layout.render_pdf([single], art, doc_info([handout], brand))
             if write:
-                target = out_dir / handout.lang / f"{handout.slug}.pdf"
+                suffix = "-large-print" if large_print else ""
+                target = out_dir / handout.lang / f"{handout.slug}{suffix}.pdf"
                 write_atomic(target, outcome.pdf)
                 outcome.output = target
         except HandoutError as exc:

@@ -17,7 +17,6 @@ from handouts.build import Report, run
 from handouts.errors import HandoutError
 from handouts.model import load_article
 from handouts.project import Project
-from handouts import readability
 
 PROJECT = click.option(
     "--project", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -27,6 +26,10 @@ PROJECT = click.option(
 LANG = click.option("--lang", default="en", show_default=True, help="Language folder under content/.")
 PAPER = click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default=None,
                      help="Paper size. Default: paper: in clinic.yaml, else letter.")
+
+
+LARGE = click.option("--large-print", is_flag=True,
+                     help="Large print: 18 pt body, up to two pages, written as <slug>-large-print.pdf.")
 
 
 def _print_problems(report: Report) -> None:
@@ -53,42 +56,58 @@ def main(ctx: click.Context, debug: bool) -> None:
 @click.option("--packet", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write one PDF here instead: the SLUGS in the order given, one per page, "
                    "with a bookmark each.")
-def build(slugs, project, out, lang, paper, packet):
+@LARGE
+def build(slugs, project, out, lang, paper, packet, large_print):
     """Build handouts as PDFs (all of them, or the SLUGS named)."""
     report = run(_project(project), lang=lang, slugs=slugs, paper=paper, out=out, write=True,
-                 packet=packet)
+                 packet=packet, large_print=large_print)
     if report.packet:
         click.echo(f"built packet {report.packet}  ({len(report.outcomes)} handouts, "
                    f"{len(report.packet_pdf) // 1024} KB)")
     for o in report.outcomes:
         if o.ok and o.output:
-            click.echo(f"built {o.output}  ({len(o.pdf) // 1024} KB, body {o.fit.body_pt:g} pt)")
+            pages = f", {o.fit.pages} pages" if o.fit.pages > 1 else ""
+            click.echo(f"built {o.output}  ({len(o.pdf) // 1024} KB, body {o.fit.body_pt:g} pt{pages})")
     _finish(report, "built")
 
 
 @main.command()
 @click.argument("slugs", nargs=-1)
 @PROJECT
-@LANG
+@click.option("--lang", default=None, help="Only this language. Default: every language.")
 @PAPER
-def check(slugs, project, lang, paper):
-    """Validate handouts and report reading grade and fit, without writing."""
-    report = run(_project(project), lang=lang, slugs=slugs, paper=paper, write=False)
-    rows = []
-    for o in report.outcomes:
-        if not o.ok:
-            rows.append((o.slug, "-", "-", "ERROR"))
-            continue
-        proj = _project(project) or Project.find()
-        article, _ = load_article(proj.article_files(lang)[o.slug])
-        grade = readability.grade(article, lang)
-        rows.append((o.slug, f"{grade:.1f}" if grade is not None else "n/a",
-                     f"{o.fit.room / 72:.2f} in left at {o.fit.body_pt:g} pt", "ok"))
-    if rows:
-        widths = [max(len(str(r[i])) for r in rows + [("handout", "grade", "fit", "status")]) for i in range(4)]
-        for r in [("handout", "grade", "fit", "status"), *rows]:
-            click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
-    _finish(report, "checked")
+@click.option("--grade", "grade", type=float, default=None,
+              help="Target reading grade. Default: reading_grade in clinic.yaml, else 6.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def check(slugs, project, lang, paper, grade, strict, fmt):
+    """Check handouts without writing: reading grade, long sentences, summary and
+    call to action, review dates, fit and glyphs."""
+    import json
+
+    from handouts import checks
+    from handouts.project import load_brand
+
+    proj = _project(project) or _guard(Project.find)
+    if grade is None:
+        try:
+            grade = load_brand(proj).clinic.reading_grade
+        except HandoutError:
+            grade = checks.DEFAULT_GRADE
+    results = checks.check(proj, [lang] if lang else None, slugs, paper, grade)
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
+    else:
+        click.echo(checks.table(results))
+        for r in results:
+            for e in r.errors:
+                click.echo(f"error: {e}", err=True)
+    errors = sum(1 for r in results if r.errors)
+    warnings = sum(1 for r in results if r.warnings)
+    if errors or (strict and warnings):
+        click.echo(f"checked {len(results)}: {errors} with errors, {warnings} with warnings", err=True)
+        sys.exit(1)
 
 
 @main.command()
@@ -99,13 +118,14 @@ def check(slugs, project, lang, paper):
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="PNG file to write. Default: PROJECT/output/<lang>/<slug>.png.")
 @click.option("--dpi", type=click.IntRange(20, 600), default=110, show_default=True)
-def preview(slug, project, lang, paper, out, dpi):
-    """Render a PNG picture of one handout's page."""
+@LARGE
+def preview(slug, project, lang, paper, out, dpi, large_print):
+    """Render a PNG picture of one handout's (first) page."""
     from handouts.build import write_atomic
     from handouts.preview import png_pages
 
     proj = _project(project) or _guard(Project.find)
-    report = run(proj, lang=lang, slugs=[slug], paper=paper, write=False)
+    report = run(proj, lang=lang, slugs=[slug], paper=paper, write=False, large_print=large_print)
     if report.ok:
         target = out or proj.default_output / lang / f"{slug}.png"
         try:

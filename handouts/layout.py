@@ -63,6 +63,7 @@ class Fit:
     body_pt: float
     spacing: float
     overflow_at: str = ""  # where the body first crosses the bottom
+    pages: int = 1
 
     @property
     def room(self) -> float:
@@ -159,7 +160,7 @@ class _Geometry:
             self.qr_module = QR_SYMBOL / modules
             self.qr_quiet = QR_QUIET_MODULES * self.qr_module
             self.qr_total = self.qr_module * (modules + 2 * QR_QUIET_MODULES)
-            self.caption_w = QR_CAPTION_W
+            self.caption_w = QR_CAPTION_W * st.footer.fontSize / 9.5
             label = page.footer.get("qr", [])
             url = Paragraph("<br/>".join(escape(line) for line in url_lines(
                 bare_url(page.qr_url), st.footer.fontName, st.footer.fontSize, self.caption_w - 8)),
@@ -338,12 +339,51 @@ def fit_page(build: Callable[[float, float], Page], paper: str, art: BrandArt,
     return page, fit
 
 
+#: Large print: 18 pt body, single column, at most two pages.
+LARGE_STEPS = ((18.0, 1.15), (18.0, 1.0), (18.0, 0.85), (18.0, 0.7))
+LARGE_MAX_PAGES = 2
+TURN_NOTE_H = 0.3 * inch
+
+
+def _large_frames(geo: "_Geometry", pages: int) -> list[Frame]:
+    """One column per page. The header is on the first page, the footer on
+    the last; a two-page handout says "please turn over" at the foot of page 1."""
+    if pages == 1:
+        return [_frame(geo.left, geo.body_bottom, geo.content_w, geo.body_h)]
+    first_bottom = geo.bottom + TURN_NOTE_H
+    return [_frame(geo.left, first_bottom, geo.content_w, geo.body_top - first_bottom),
+            _frame(geo.left, geo.body_bottom, geo.content_w, geo.top - geo.body_bottom)]
+
+
+def fit_large(build: Callable[[float, float], Page], paper: str, art: BrandArt,
+              steps=LARGE_STEPS, max_pages: int = LARGE_MAX_PAGES) -> tuple[Page, Fit]:
+    """Fit a large-print handout on as few pages as it needs, at most two."""
+    scratch = Canvas(io.BytesIO())
+    fit = page = None
+    for body_pt, spacing in steps:
+        page = build(body_pt, spacing)
+        geo = _Geometry(paper, page, art)
+        for pages in range(1, max_pages + 1):
+            frames = _large_frames(geo, pages)
+            available = sum(f._aH for f in frames)
+            rest = flow(page.body, frames, scratch)
+            if not rest:
+                used = sum(f._y1p + f._aH - f._y for f in frames)
+                return page, Fit(True, available, used, body_pt, spacing, pages=pages)
+        over = measure(rest, geo.content_w)[0]
+        fit = Fit(False, available, available + over, body_pt, spacing,
+                  getattr(rest[0], "handout_where", ""), pages=max_pages)
+    assert fit is not None and page is not None
+    return page, fit
+
+
 def fit_error(path, fit: Fit) -> FitError:
     over = fit.needed - fit.available
     lines = max(1, round(over / (fit.body_pt * 1.32)))
     return FitError.at(
         path, None, fit.overflow_at or None,
-        f"does not fit on one page, even at {fit.body_pt:g} pt with the tightest spacing: "
+        f"does not fit on {'one page' if fit.pages == 1 else f'{fit.pages} pages'}, even at "
+        f"{fit.body_pt:g} pt with the tightest spacing: "
         f"about {lines} line{'s' if lines != 1 else ''} ({over / inch:.2f} in) too long, "
         f"running off the page from here on. Shorten the handout.",
     )
@@ -393,7 +433,10 @@ def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo, columns: int =
             key = f"handout-{number}"
             canv.bookmarkPage(key)
             canv.addOutlineEntry(sheet.bookmark, key, level=0)
-        links.update(draw_page(canv, sheet, art, columns))
+        if sheet.page.styles.large:
+            links.update(draw_large(canv, sheet, art))
+        else:
+            links.update(draw_page(canv, sheet, art, columns))
         canv.showPage()
         tagger.next_page()
     if any(s.bookmark for s in sheets):
@@ -437,6 +480,28 @@ def draw_page(canv: Canvas, sheet: Sheet, art: BrandArt, columns: int = 2) -> di
         h = plan.bottom_h - gap
         rest += flow(plan.bottom, [_frame(geo.left, y - gap - h - 1, geo.content_w, h + 1)], canv)
     if rest:
+        raise fit_error(None, sheet.fit)
+    return _draw_footer(canv, geo, page, styles)
+
+
+def draw_large(canv: Canvas, sheet: Sheet, art: BrandArt) -> dict[str, str]:
+    """Draw a large-print handout on ``sheet.fit.pages`` pages."""
+    page, styles = sheet.page, sheet.page.styles
+    geo = _Geometry(art.paper, page, art)
+    frames = _large_frames(geo, sheet.fit.pages)
+    _draw_header(canv, geo, page, styles, art)
+    story = list(page.body)
+    for number, frame in enumerate(frames):
+        if number:
+            canv.showPage()
+            canv.handout_tagger.next_page()
+        story = flow(story, [frame], canv)
+        if number < len(frames) - 1:
+            with artifact(canv, pagination=True):
+                canv.setFont(styles.fonts.bold, styles.footer.fontSize)
+                canv.setFillColor(styles.palette.color("muted"))
+                canv.drawRightString(geo.right, geo.bottom + 4, page.turn_over or "Please turn over")
+    if story:
         raise fit_error(None, sheet.fit)
     return _draw_footer(canv, geo, page, styles)
 

@@ -47,6 +47,7 @@ class Page:
     footer: dict[str, list[Paragraph]] = field(default_factory=dict)
     qr_url: str | None = None
     qr_alt: str | None = None
+    turn_over: str | None = None
     styles: Styles | None = None
     struct: StructNode | None = None         # Document: the logical structure
     header_node: StructNode | None = None    # where the layout adds the logo
@@ -280,7 +281,8 @@ def build(m: Markup, st: Styles) -> Page:
     """Build the page's flowables from parsed markup with one set of styles."""
     root = m.root
     document = StructNode("Document")
-    page = Page(lang=root.attrs.get("lang", "en"), title="", styles=st, struct=document)
+    page = Page(lang=root.attrs.get("lang", "en"), title="", styles=st, struct=document,
+                turn_over=root.attrs.get("turn-over"))
     ctx = Ctx(parent=document)
     for node in root.elements():
         if node.tag == "header":

@@ -183,6 +183,7 @@ class Clinic(_Strict):
         "This sheet is for education. It does not replace advice from your care team."
     )
     fonts: Fonts | None = None
+    reading_grade: Annotated[float, Field(ge=1, le=16)] = 6.0
 
     def text_fields(self) -> Iterator[tuple[Loc, str]]:
         for key in ("name", "tagline", "phone", "address", "website", "email", "disclaimer"):

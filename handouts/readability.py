@@ -36,3 +36,17 @@ def grade(article: Article, lang: str = "en") -> float | None:
 
     textstat.set_lang("en_US")
     return float(textstat.flesch_kincaid_grade(prose(article)))
+
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+")
+LONG_SENTENCE_WORDS = 20
+
+
+def sentences(article: Article) -> list[str]:
+    """The handout's sentences; headings and bullets count as one each."""
+    return [s.strip() for s in _SENTENCE.split(prose(article)) if s.strip()]
+
+
+def long_sentences(article: Article, limit: int = LONG_SENTENCE_WORDS) -> list[str]:
+    """Sentences of more than ``limit`` words."""
+    return [s for s in sentences(article) if len(s.split()) > limit]

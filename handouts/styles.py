@@ -70,19 +70,27 @@ class Styles:
     footer: ParagraphStyle
     footer_strong: ParagraphStyle
     fine: ParagraphStyle
+    large: bool = False
+
+
+#: Large print (APH guidance): body at least 18 pt, headings larger, and
+#: more generous leading; the header and footer grow with it.
+LARGE_BODY_PT = 18.0
 
 
 def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
-                spacing: float = 1.0) -> Styles:
+                spacing: float = 1.0, large: bool = False) -> Styles:
     """All styles for one rendering, from the brand, the body size and a
     spacing factor (1.0 is the designed spacing; smaller tightens)."""
-    if body_pt < MIN_BODY_PT:
+    if body_pt < (LARGE_BODY_PT if large else MIN_BODY_PT):
         raise ValueError(f"body text below {MIN_BODY_PT} pt is not allowed")
     b, s = body_pt, spacing
+    # Sizes of the header and footer texts, which do not follow the body size.
+    k = 1.45 if large else 1.0
     ink, muted = palette.color("ink"), palette.color("muted")
 
     base = ParagraphStyle(
-        "base", fontName=fonts.regular, fontSize=b, leading=b * 1.32,
+        "base", fontName=fonts.regular, fontSize=b, leading=b * (1.4 if large else 1.32),
         textColor=ink, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
     )
 
@@ -90,7 +98,7 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
         return ParagraphStyle(name, parent=parent, **kw)
 
     body = derive("body", spaceAfter=b * 0.45 * s)
-    footer = derive("footer", fontSize=9.5, leading=12, textColor=muted)
+    footer = derive("footer", fontSize=9.5 * k, leading=12 * k, textColor=muted)
     return Styles(
         palette=palette,
         fonts=fonts,
@@ -108,15 +116,17 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
                                leading=b * 1.45, textColor=palette.color("accent"),
                                spaceAfter=b * 0.2 * s),
         callout_body=derive("callout_body", body, spaceAfter=b * 0.25 * s),
-        header_name=derive("header_name", fontName=fonts.bold, fontSize=16, leading=19,
+        header_name=derive("header_name", fontName=fonts.bold, fontSize=16 * k, leading=19 * k,
                            textColor=palette.color("primary")),
-        header_tagline=derive("header_tagline", fontSize=12, leading=15, textColor=muted),
-        header_ask=derive("header_ask", fontSize=12, leading=15, textColor=muted, alignment=2),
-        header_phone=derive("header_phone", fontName=fonts.bold, fontSize=17, leading=20,
+        header_tagline=derive("header_tagline", fontSize=12 * k, leading=15 * k, textColor=muted),
+        header_ask=derive("header_ask", fontSize=12 * k, leading=15 * k, textColor=muted,
+                          alignment=2),
+        header_phone=derive("header_phone", fontName=fonts.bold, fontSize=17 * k, leading=20 * k,
                             textColor=palette.color("primary"), alignment=2),
         footer=footer,
         footer_strong=derive("footer_strong", footer, fontName=fonts.bold, textColor=ink),
-        fine=derive("fine", footer, fontName=fonts.italic, fontSize=8.5, leading=10.5),
+        fine=derive("fine", footer, fontName=fonts.italic, fontSize=8.5 * k, leading=10.5 * k),
+        large=large,
     )
 
 
