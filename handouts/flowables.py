@@ -134,6 +134,33 @@ class Box(Flowable):
         self.height = total + 2 * self.padding
         return self.width, self.height
 
+    def _copy(self, children) -> "Box":
+        box = Box(children, self.padding, self.background, self.border, self.border_width,
+                  self.bar, self.bar_width, self.radius, self.spaceBefore, self.spaceAfter)
+        for attr in ("handout_where", "handout_role", "handout_zone"):
+            if hasattr(self, attr):
+                setattr(box, attr, getattr(self, attr))
+        return box
+
+    def split(self, availWidth, availHeight):
+        """Split between children (for large print, where a long callout may
+        run over a page): the first part takes what fits, a heading never
+        ends a part, and each part keeps the decoration."""
+        self.wrap(availWidth, availHeight)
+        room = availHeight - 2 * self.padding
+        used, cut = 0.0, 0
+        for i, (child, (before, h)) in enumerate(zip(self.children, self._sizes)):
+            after = child.getSpaceAfter() if i < len(self.children) - 1 else 0
+            if used + before + h > room:
+                break
+            used += before + h + after
+            cut = i + 1
+        while cut and getattr(self.children[cut - 1], "handout_role", "") == "H2":
+            cut -= 1
+        if cut == 0 or cut == len(self.children):
+            return []
+        return [self._copy(self.children[:cut]), self._copy(self.children[cut:])]
+
     def draw(self):
         canv = self.canv
         with artifact(canv):

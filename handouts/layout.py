@@ -25,7 +25,7 @@ from reportlab.platypus import Frame
 from handouts import __version__
 from handouts.converters import PAPER_SIZES
 from handouts.errors import FitError
-from handouts.flowables import TaggedParagraph as Paragraph
+from handouts.flowables import Box, TaggedParagraph as Paragraph
 from handouts.markup import Page
 from handouts.tagging import AnnotRef, StructNode, Tagger, artifact, finish, tagged
 from handouts.styles import Styles, resized
@@ -250,7 +250,7 @@ def flow(story: list, frames: list[Frame], canv: Canvas) -> list:
             if frame.add(f, canv):
                 story.pop(0)
                 continue
-            parts = frame.split(f, canv) if isinstance(f, Paragraph) else []
+            parts = frame.split(f, canv) if isinstance(f, (Paragraph, Box)) else []
             if len(parts) > 1 and frame.add(parts[0], canv):
                 for part in parts[1:]:
                     part.handout_where = getattr(f, "handout_where", "")
@@ -340,7 +340,7 @@ def fit_page(build: Callable[[float, float], Page], paper: str, art: BrandArt,
 
 
 #: Large print: 18 pt body, single column, at most two pages.
-LARGE_STEPS = ((18.0, 1.15), (18.0, 1.0), (18.0, 0.85), (18.0, 0.7))
+LARGE_STEPS = ((18.0, 1.15), (18.0, 1.0), (18.0, 0.85), (18.0, 0.7), (18.0, 0.55))
 LARGE_MAX_PAGES = 2
 TURN_NOTE_H = 0.3 * inch
 

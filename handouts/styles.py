@@ -86,7 +86,7 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
         raise ValueError(f"body text below {MIN_BODY_PT} pt is not allowed")
     b, s = body_pt, spacing
     # Sizes of the header and footer texts, which do not follow the body size.
-    k = 1.45 if large else 1.0
+    k = 1.3 if large else 1.0
     ink, muted = palette.color("ink"), palette.color("muted")
 
     base = ParagraphStyle(
