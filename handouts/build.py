@@ -18,8 +18,8 @@ from handouts import layout, markup, templating
 from handouts.converters import parse_paper
 from handouts.errors import ContentError, HandoutError, OutputError, Problem, TemplateError
 from handouts.fonts import describe_char
-from handouts.loader import field_name
-from handouts.model import Article, load_article
+from handouts.loader import Loaded, field_name, load_yaml
+from handouts.model import Article, validate
 from handouts.project import LANG_RE, SLUG_RE, Brand, Project, load_brand
 from handouts.styles import make_styles
 
@@ -34,6 +34,7 @@ class Handout:
     lang: str
     path: Path
     article: Article
+    loaded: Loaded
 
 
 @dataclass
@@ -92,15 +93,25 @@ def load_handout(slug: str, lang: str, path: Path, brand: Brand) -> Handout:
     if not SLUG_RE.match(slug):
         raise ContentError.at(path, None, None,
                               "file names must be lower-case letters, digits and dashes, like leg-cramps.yaml")
-    article, loaded = load_article(path)
-    problems = []
-    for loc, text in article.text_fields():
-        for ch, face in brand.fonts.missing_glyphs(text):
-            problems.append(Problem(path, loaded.line_for(loc), field_name(loc),
-                                    f"the font {face} has no glyph for {describe_char(ch)}"))
-    if problems:
-        raise ContentError(problems)
-    return Handout(slug, lang, path, article)
+    loaded = load_yaml(path)
+    glyphs = [Problem(path, loaded.line_for(loc), field_name(loc), f"the font {face} has no glyph for "
+                      f"{describe_char(ch)}")
+              for loc, text in _strings(loaded.data, ())
+              for ch, face in brand.fonts.missing_glyphs(text)]
+    article = validate(Article, loaded, glyphs)
+    return Handout(slug, lang, path, article, loaded)
+
+
+def _strings(data, loc):
+    """Every string in loaded YAML with its location, valid or not."""
+    if isinstance(data, str):
+        yield loc, data
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _strings(value, loc + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from _strings(value, loc + (i,))
 
 
 # -------------------------------------------------------------------------
@@ -144,7 +155,7 @@ def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
     fitter = layout.fit_large if large else layout.fit_page
     page, fit = fitter(build_at, paper, brand_art(brand, paper))
     if not fit.fits:
-        raise layout.fit_error(handout.path, fit)
+        raise layout.fit_error(handout.path, fit, handout.loaded.line_for)
     return layout.Sheet(page, fit, bookmark=page.title)
 
 

@@ -33,8 +33,8 @@ LARGE = click.option("--large-print", is_flag=True,
 
 
 def _print_problems(report: Report) -> None:
-    for problem in report.all_problems():
-        click.echo(f"error: {problem}", err=True)
+    for line in dict.fromkeys(str(p) for p in report.all_problems()):  # each once
+        click.echo(f"error: {line}", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

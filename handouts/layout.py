@@ -25,6 +25,7 @@ from reportlab.platypus import Frame
 from handouts import __version__
 from handouts.converters import PAPER_SIZES
 from handouts.errors import FitError
+from handouts.loader import field_name
 from handouts.flowables import Box, TaggedParagraph as Paragraph
 from handouts.markup import Page
 from handouts.tagging import AnnotRef, StructNode, Tagger, artifact, finish, tagged
@@ -62,7 +63,7 @@ class Fit:
     needed: float          # points the body takes
     body_pt: float
     spacing: float
-    overflow_at: str = ""  # where the body first crosses the bottom
+    overflow_at: tuple = ()  # where the body first crosses the bottom (a YAML location)
     pages: int = 1
 
     @property
@@ -253,7 +254,7 @@ def flow(story: list, frames: list[Frame], canv: Canvas) -> list:
             parts = frame.split(f, canv) if isinstance(f, (Paragraph, Box)) else []
             if len(parts) > 1 and frame.add(parts[0], canv):
                 for part in parts[1:]:
-                    part.handout_where = getattr(f, "handout_where", "")
+                    part.handout_where = getattr(f, "handout_where", ())
                     part.handout_role = getattr(f, "handout_role", "")
                 story[0:1] = parts[1:]
             break
@@ -333,7 +334,11 @@ def fit_page(build: Callable[[float, float], Page], paper: str, art: BrandArt,
             return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing)
         over = measure(plan.leftover, plan.col_w)[0] if plan.col_h > 0 else (
             plan.top_h + plan.bottom_h - geo.body_h + measure(plan.cols, plan.col_w)[0] / columns)
-        where = getattr(plan.leftover[0], "handout_where", "") if plan.leftover else ""
+        if plan.col_h <= 0:  # the title, summary and callout alone overflow
+            blame = plan.bottom or plan.top
+            where = getattr(blame[0], "handout_where", ()) if blame else ()
+        else:
+            where = getattr(plan.leftover[0], "handout_where", ()) if plan.leftover else ()
         fit = Fit(False, geo.body_h, geo.body_h + over, body_pt, spacing, where)
     assert fit is not None and page is not None
     return page, fit
@@ -372,16 +377,19 @@ def fit_large(build: Callable[[float, float], Page], paper: str, art: BrandArt,
                 return page, Fit(True, available, used, body_pt, spacing, pages=pages)
         over = measure(rest, geo.content_w)[0]
         fit = Fit(False, available, available + over, body_pt, spacing,
-                  getattr(rest[0], "handout_where", ""), pages=max_pages)
+                  getattr(rest[0], "handout_where", ()), pages=max_pages)
     assert fit is not None and page is not None
     return page, fit
 
 
-def fit_error(path, fit: Fit) -> FitError:
+def fit_error(path, fit: Fit, line_for=None) -> FitError:
+    """The one-line refusal: how much is over, and the file, line and field
+    where the text runs off the page."""
     over = fit.needed - fit.available
     lines = max(1, round(over / (fit.body_pt * 1.32)))
+    loc = tuple(fit.overflow_at)
     return FitError.at(
-        path, None, fit.overflow_at or None,
+        path, line_for(loc) if line_for and loc else None, field_name(loc) or None,
         f"does not fit on {'one page' if fit.pages == 1 else f'{fit.pages} pages'}, even at "
         f"{fit.body_pt:g} pt with the tightest spacing: "
         f"about {lines} line{'s' if lines != 1 else ''} ({over / inch:.2f} in) too long, "

@@ -36,6 +36,7 @@ class Loaded:
     path: Path
     data: Any
     marks: dict[Loc, int] = field(repr=False)
+    problems: tuple[Problem, ...] = ()     # bad single values, found while reading
 
     def line_for(self, loc: Loc) -> int | None:
         """The line of ``loc``, or of its nearest parent that has one."""
@@ -63,16 +64,29 @@ def field_name(loc: Loc) -> str:
     return out
 
 
+#: Handouts nest a few levels deep; far deeper is an attack or an accident.
+MAX_DEPTH = 40
+
+
 class _RefusingLoader(yaml.SafeLoader):
-    """SafeLoader that refuses anchors and aliases when it composes nodes."""
+    """SafeLoader that refuses anchors, aliases and deep nesting when it
+    composes nodes."""
+
+    _depth = 0
 
     def compose_node(self, parent, index):  # noqa: D401 - PyYAML hook
         event = self.peek_event()
+        if self._depth >= MAX_DEPTH:
+            raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(event, yaml.AliasEvent):
             raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed here")
         if getattr(event, "anchor", None):
             raise _Refused(event.start_mark, "YAML anchors (&name) are not allowed here")
-        return super().compose_node(parent, index)
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _Refused(Exception):
@@ -111,40 +125,53 @@ def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
 
 
 def load_yaml(path: Path | str) -> Loaded:
-    """Load one YAML file safely. Raises ContentError listing every problem."""
+    """Load one YAML file safely.
+
+    Raises ContentError when the file cannot be read as YAML at all. Problems
+    with single values (a date that does not exist, a refused tag) are kept in
+    ``Loaded.problems`` instead, so that schema validation can report them
+    together with every other problem in the file."""
     path = Path(path)
     text = read_text(path)
-    loader = _RefusingLoader(text)
+    loader = None
     try:
+        loader = _RefusingLoader(text)
         node = loader.get_single_node()
     except _Refused as exc:
         raise ContentError.at(path, exc.mark.line + 1, None, exc.message) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if exc.context_mark is not None and (mark is None or mark.index >= len(text) - 1):
+            # Running off the end (an unclosed quote or bracket): point at where it opened.
+            mark = exc.context_mark
         message = exc.problem or exc.context or "YAML syntax error"
         if exc.context and exc.problem:
             message = f"{exc.context}, {exc.problem}"
         raise ContentError.at(
             path, mark.line + 1 if mark else None, None, f"YAML syntax: {message}"
         ) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ContentError.at(
+            path, line, None, f"YAML syntax: control character U+{exc.character:04X} is not allowed"
+        ) from None
     except yaml.YAMLError as exc:
         raise ContentError.at(path, None, None, f"YAML syntax: {exc}") from None
     finally:
-        loader.dispose()
-    if node is None:
-        raise ContentError.at(path, None, None, "file is empty")
+        if loader is not None:
+            loader.dispose()
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+        raise ContentError.at(path, 1, None, "file is empty")
 
     marks: dict[Loc, int] = {}
     problems: list[Problem] = []
     data = _build(node, (), marks, problems, path, loader)
-    if problems:
-        raise ContentError(problems)
     if not isinstance(data, dict):
         raise ContentError.at(
             path, node.start_mark.line + 1, None,
             "expected a mapping of keys (title:, summary:, ...) at the top of the file",
         )
-    return Loaded(path, data, marks)
+    return Loaded(path, data, marks, tuple(problems))
 
 
 def _build(node, loc: Loc, marks, problems, path, loader):

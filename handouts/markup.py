@@ -18,7 +18,6 @@ from handouts.errors import TemplateError
 from handouts.flowables import Box, ListItem, TaggedParagraph as Paragraph
 from handouts.tagging import StructNode
 from handouts.styles import Styles
-from handouts.templating import problem_line
 
 
 @dataclass
@@ -27,6 +26,7 @@ class Node:
     attrs: dict[str, str]
     line: int
     children: list["Node | str"] = field(default_factory=list)
+    parent: str = ""
 
     def text(self) -> str:
         return "".join(c if isinstance(c, str) else c.text() for c in self.children)
@@ -62,10 +62,42 @@ class Markup:
         self.template = template
 
     def error(self, node: Node, message: str) -> TemplateError:
-        line = problem_line(self.template, f"<{node.tag}")
+        line = tag_line(self.template, node.tag, node.parent)
         if line is None:
             message += f" (rendered markup line {node.line})"
         return TemplateError.at(self.template, line, None, message)
+
+
+_TAG = re.compile(r"<(/?)([A-Za-z][\w-]*)[^>]*?(/?)>")
+_JINJA = re.compile(r"{#.*?#}|{%.*?%}|{{.*?}}", re.S)
+
+
+def tag_line(template: Path, tag: str, parent: str) -> int | None:
+    """The template line where ``<tag>`` is written inside ``<parent>``; else
+    the first line with ``<tag``. (Jinja code is blanked out first, keeping
+    line breaks, so only the literal markup is read.)"""
+    try:
+        source = template.read_text("utf-8")
+    except OSError:
+        return None
+    text = _JINJA.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), source)
+    stack: list[str] = []
+    first = None
+    for m in _TAG.finditer(text):
+        closing, name, selfclosing = m.groups()
+        if closing:
+            if name in stack:
+                while stack and stack.pop() != name:
+                    pass
+            continue
+        if name == tag:
+            line = text.count("\n", 0, m.start()) + 1
+            if (stack[-1] if stack else "#document") == parent:
+                return line
+            first = first or line
+        if not selfclosing:
+            stack.append(name)
+    return first
 
 
 def parse(text: str, template: Path) -> Markup:
@@ -75,7 +107,7 @@ def parse(text: str, template: Path) -> Markup:
     parser = xml.parsers.expat.ParserCreate()
 
     def start(tag, attrs):
-        node = Node(tag, dict(attrs), parser.CurrentLineNumber)
+        node = Node(tag, dict(attrs), parser.CurrentLineNumber, parent=stack[-1].tag)
         stack[-1].children.append(node)
         stack.append(node)
 
@@ -145,15 +177,16 @@ class Ctx:
     section: int = 0           # 1-based index of the current section, 0 outside one
     in_callout: bool = False
 
-    def where(self, what: str) -> str:
+    def where(self, *parts) -> tuple:
+        """The YAML location (as in the article file) of what is being built."""
         if self.in_callout:
-            return f"callout {what}"
+            return ("callout", *parts)
         if self.section:
-            return f"sections[{self.section}] {what}"
-        return what
+            return ("sections", self.section - 1, *parts)
+        return parts
 
 
-def _para(text: str, style, where: str, role: str, parent: StructNode | None = None) -> Paragraph:
+def _para(text: str, style, where: tuple, role: str, parent: StructNode | None = None) -> Paragraph:
     p = Paragraph(text, style)
     if parent is not None:
         p.handout_struct = parent.add(role)
@@ -165,7 +198,7 @@ def _para(text: str, style, where: str, role: str, parent: StructNode | None = N
 
 def b_heading(m, node, st: Styles, ctx: Ctx):
     style = st.callout_heading if ctx.in_callout else st.h2
-    return [_para(inline(m, node), style, ctx.where(f"heading “{node.text().strip()}”"), "H2",
+    return [_para(inline(m, node), style, ctx.where("heading"), "H2",
                   ctx.parent)]
 
 
@@ -183,9 +216,9 @@ def _items(m, node, st: Styles, ctx: Ctx, marker: str):
     for i, item in enumerate(node.elements(), 1):
         if item.tag != "item":
             raise m.error(item, f"<{node.tag}> may hold only <item>, not <{item.tag}>")
-        para = _para(inline(m, item), st.item, "", "LBody")
+        para = _para(inline(m, item), st.item, ctx.where("bullets", i - 1), "LBody")
         flow = ListItem(para, marker, color, indent, node=lst.add("LI"), glyphs=glyphs)
-        flow.handout_where = ctx.where(f"{node.tag} item {i}")
+        flow.handout_where = ctx.where("bullets", i - 1)
         flow.handout_role = "LI"
         out.append(flow)
     if out:
@@ -202,14 +235,14 @@ def b_checklist(m, node, st, ctx):
 
 
 def b_title(m, node, st, ctx):
-    return [_para(inline(m, node), st.title, "title", "H1", ctx.parent)]
+    return [_para(inline(m, node), st.title, ("title",), "H1", ctx.parent)]
 
 
 def b_summary(m, node, st: Styles, ctx):
-    p = _para(inline(m, node), st.summary, "summary", "P", ctx.parent)
+    p = _para(inline(m, node), st.summary, ("summary",), "P", ctx.parent)
     box = Box([p], padding=st.body_pt * 0.75, background=st.palette.color("primary_tint"),
               bar=st.palette.color("accent"), bar_width=5, space_after=st.body_pt * 0.5 * st.spacing)
-    box.handout_where = "summary"
+    box.handout_where = ("summary",)
     box.handout_role = "summary"
     box.handout_zone = "top"
     return [box]
@@ -240,7 +273,7 @@ def b_callout(m, node, st: Styles, ctx):
     box = Box(children, padding=st.body_pt * 0.85, background=st.palette.color("accent_tint"),
               border=st.palette.color("accent"), border_width=1.75, radius=6,
               space_before=st.body_pt * 0.9 * st.spacing)
-    box.handout_where = "callout"
+    box.handout_where = ("callout",)
     box.handout_role = "callout"
     box.handout_zone = "bottom"
     return [box]
@@ -292,7 +325,7 @@ def build(m: Markup, st: Styles) -> Page:
                 if style is None:
                     raise m.error(child, f"unknown tag <{child.tag}> in <header>; allowed: "
                                   + ", ".join(HEADER_TAGS))
-                page.header[child.tag] = _para(inline(m, child), getattr(st, style), "header", "P",
+                page.header[child.tag] = _para(inline(m, child), getattr(st, style), ("header",), "P",
                                                page.header_node)
         elif node.tag == "footer":
             page.footer_node = document.add("Div", title="Footer")
@@ -302,14 +335,14 @@ def build(m: Markup, st: Styles) -> Page:
                     page.qr_alt = child.attrs.get("alt")
                     # The layout puts this caption inside the QR code's Link.
                     page.footer.setdefault("qr", []).append(
-                        _para(inline(m, child), st.footer, "footer", "P"))
+                        _para(inline(m, child), st.footer, ("footer",), "P"))
                     continue
                 style = FOOTER_TAGS.get(child.tag)
                 if style is None:
                     raise m.error(child, f"unknown tag <{child.tag}> in <footer>; allowed: "
                                   + ", ".join([*FOOTER_TAGS, "qr"]))
                 page.footer.setdefault(child.tag, []).append(
-                    _para(inline(m, child), getattr(st, style), "footer", "P", page.footer_node))
+                    _para(inline(m, child), getattr(st, style), ("footer",), "P", page.footer_node))
         else:
             if node.tag == "title":
                 page.title = node.text().strip()

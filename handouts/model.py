@@ -132,28 +132,23 @@ class Article(_Strict):
             yield ("sources", j), s
 
 
-class Colors(_Strict):
-    primary: Color
-    accent: Color
+def _readable(value: str) -> str:
+    # Both colours print as text on white paper (headings, callout title) and
+    # white text prints on them, so each must reach the WCAG ratio against
+    # white. That also keeps the sheet legible when a printer turns it grey.
+    ratio = converters.contrast_ratio(value, "#FFFFFF")
+    if ratio < converters.MIN_CONTRAST:
+        raise ValueError(f"{value} has contrast {ratio:.2f}:1 against white; text needs at least "
+                         f"{converters.MIN_CONTRAST}:1 (WCAG), so pick a darker colour")
+    return value
 
-    @model_validator(mode="after")
-    def _contrast(self):
-        # Both colours print as text on white paper (headings, callout title)
-        # and white text prints on the primary band, so each must reach the
-        # WCAG ratio against white. That also keeps the sheet legible when an
-        # office printer turns it grey.
-        bad = []
-        for name in ("primary", "accent"):
-            value = getattr(self, name)
-            ratio = converters.contrast_ratio(value, "#FFFFFF")
-            if ratio < converters.MIN_CONTRAST:
-                bad.append(f"{name} {value} has contrast {ratio:.2f}:1 against white")
-        if bad:
-            raise ValueError(
-                "; ".join(bad)
-                + f"; text needs at least {converters.MIN_CONTRAST}:1 (WCAG), so pick a darker colour"
-            )
-        return self
+
+BrandColor = Annotated[str, AfterValidator(_color), AfterValidator(_readable)]
+
+
+class Colors(_Strict):
+    primary: BrandColor
+    accent: BrandColor
 
 
 class Fonts(_Strict):
@@ -257,17 +252,27 @@ def _unwrap(ann: Any) -> Any:
             return ann
 
 
-def validate(model: type[BaseModel], loaded: Loaded):
-    """Validate loaded YAML against ``model``; raise ContentError with every problem."""
+def validate(model: type[BaseModel], loaded: Loaded, extra: list[Problem] = ()):
+    """Validate loaded YAML against ``model``; raise ContentError with every
+    problem: those found while reading, the schema's, and ``extra`` ones."""
+    problems = list(loaded.problems)
+    seen = {p.field for p in problems}
+    result = None
     try:
-        return model.model_validate(loaded.data)
+        result = model.model_validate(loaded.data)
     except ValidationError as exc:
-        problems = []
         for err in exc.errors():
             loc = tuple(err["loc"])
-            problems.append(Problem(loaded.path, loaded.line_for(loc), field_name(loc) or None,
+            name = field_name(loc) or None
+            if name in seen:  # already reported, more precisely, by the reader
+                continue
+            problems.append(Problem(loaded.path, loaded.line_for(loc), name,
                                     _friendly(err, model, loc)))
-        raise ContentError(problems) from None
+    problems.extend(extra)
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0))
+        raise ContentError(problems)
+    return result
 
 
 def load_article(path: Path) -> tuple[Article, Loaded]:

@@ -37,8 +37,30 @@ def bare_url(url: str) -> str:
     return url.rstrip("/")
 
 
+#: The most a template may build with ``*`` (text or list length) and the
+#: largest power it may raise to: enough for any layout, too little to eat memory.
+MAX_REPEAT = 100_000
+MAX_POWER = 64
+
+
+class HandoutSandbox(ImmutableSandboxedEnvironment):
+    """Jinja's immutable sandbox, also refusing huge ``*`` and ``**`` results."""
+
+    intercepted_binops = frozenset({"*", "**"})
+
+    def call_binop(self, context, operator, left, right):
+        if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
+            raise SecurityError(f"powers above {MAX_POWER} are not allowed")
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if isinstance(seq, (str, list, tuple)) and isinstance(times, int) \
+                        and len(seq) * times > MAX_REPEAT:
+                    raise SecurityError(f"results longer than {MAX_REPEAT} are not allowed")
+        return super().call_binop(context, operator, left, right)
+
+
 def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
-    env = ImmutableSandboxedEnvironment(
+    env = HandoutSandbox(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
@@ -58,7 +80,11 @@ def render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any
         template = env.get_template(name)
         return template.render(**context)
     except jinja2.TemplateNotFound as exc:
-        raise TemplateError.at(templates_dir / str(exc.name), None, None, "template not found") from None
+        path, line = _where(exc, templates_dir, name)
+        if line is None and exc.name == name:
+            raise TemplateError.at(templates_dir / name, None, None, "template not found") from None
+        raise TemplateError.at(path, line, None,
+                               f"template {exc.name!r} not found in {templates_dir.name}/") from None
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else templates_dir / name
         raise TemplateError.at(path, exc.lineno, None, f"template syntax: {exc.message}") from None

@@ -10,8 +10,9 @@ gives one clear line per problem on stderr,
 PDF left byte-identical, and the other handouts still built.
 
 Most tests run the real CLI in a subprocess on a temp copy of the demo clinic.
-Tests marked ``xfail(strict=True, reason="BUG: ...")`` show the right behaviour
-for a known library bug; they start to XPASS (and so fail) once it is fixed.
+The bugs these tests first found (a control character or deep nesting crashing
+the run, lines pointing past the end of a file, problems hiding one another,
+errors naming the wrong template line) are fixed; the tests keep them fixed.
 """
 
 from __future__ import annotations
@@ -238,9 +239,6 @@ def test_yaml_unclosed_flow_list_names_its_line(project):
     assert re.search(rf"\.yaml:({opened}|{opened + 1}): ", found), found
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: an unclosed quote is reported at the end of the "
-                   "file (a line past the last one), not at the line where the quote opens: "
-                   "loader.load_yaml prefers problem_mark over context_mark")
 def test_yaml_unclosed_quote_names_the_line_where_it_opens(project):
     text = GOOD.replace("summary: Most", "summary: 'Most")
     assert text.count("'") == 1
@@ -338,9 +336,6 @@ def test_load_article_lists_every_problem(tmp_path):
     assert any(field == "summary" for field, _ in got)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: problems found while reading the YAML (a bad "
-                   "date, a refused tag) stop the run before schema validation, so the "
-                   "file's other problems are not reported")
 def test_a_bad_date_does_not_hide_the_other_problems(project):
     text = (GOOD.replace("title: Leg cramps", "title: 123")
                 .replace("reviewed: 2026-11-01", "reviewed: 2026-02-30")
@@ -352,9 +347,6 @@ def test_a_bad_date_does_not_hide_the_other_problems(project):
     expect_error(result, path, line_of(text, "bulets:"), "sections[2].bulets")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the missing-glyph check runs only when the schema "
-                   "passes, so a character the font cannot draw is not reported alongside "
-                   "a schema problem elsewhere in the file")
 def test_a_schema_problem_does_not_hide_a_missing_glyph(project):
     text = (GOOD.replace("title: Leg cramps", "title: 123")
                 .replace("Stretch and rub your calf.", "Stretch and rub your calf \U0001F9B5."))
@@ -385,8 +377,6 @@ def test_empty_file(project, content):
     assert_bad_article(project, content, None, None, "empty")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a file holding only '---' is reported at line 2 "
-                   "of a one-line file (the null document's mark) instead of as empty or at line 1")
 def test_document_marker_only_is_empty_or_line_1(project):
     path = write_article(project, b"---\n")
     result, out = build(project)
@@ -407,10 +397,6 @@ def test_utf8_with_a_byte_order_mark_is_fine(project):
     assert pdfs(out) == [f"{BAD}.pdf"]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a control character (NUL, BEL...) in a YAML file "
-                   "raises yaml.reader.ReaderError from the loader's constructor, outside the "
-                   "try in loader.load_yaml: exit 2 'unexpected ReaderError', no file or line, "
-                   "and the other handouts are not built")
 @pytest.mark.parametrize("char", ["\x00", "\x07"], ids=["NUL", "BEL"])
 def test_control_character_in_file_names_its_line(project, char):
     text = GOOD.replace("Drink plenty", f"Drink{char} plenty")
@@ -458,9 +444,6 @@ def test_load_yaml_refuses_an_alias_bomb_without_expanding_it(tmp_path):
     assert "anchor" in problem.message.lower() or "alias" in problem.message.lower()
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: deeply nested YAML (a 1 KB file of 500 nested "
-                   "'[') hits RecursionError in the composer/_build: exit 2 'unexpected "
-                   "RecursionError', no file named, and the other handouts are not built")
 def test_deeply_nested_yaml_is_a_clean_error(project):
     text = "title: " + "[" * 500 + "]" * 500 + "\n"
     assert_bad_article(project, text, None, None)
@@ -507,9 +490,6 @@ def test_low_contrast_accent_names_the_colour_and_its_ratio(project):
     assert pdfs(out) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a low-contrast colour is reported at `colors:` "
-                   "(field colors) rather than at the offending colour's own line and field "
-                   "colors.accent")
 def test_low_contrast_points_at_the_accent_line(project):
     clinic = clinic_path(project)
     line = set_line(clinic, r"\s+accent:", '  accent: "#FFD700"')
@@ -590,13 +570,12 @@ def test_bad_logo_is_an_error_on_the_logo_line(project, case):
     ("{{ nosuchvar }}", ("nosuchvar",)),
     ("{% if %}", ("syntax",)),
     ("{{ article.title|nosuchfilter }}", ("nosuchfilter",)),
-    pytest.param("{% include '../../etc/passwd' %}", (), marks=pytest.mark.xfail(
-        strict=True, reason="BUG: an {% include %} that tries to leave templates/ is refused, "
-        "but the error names a non-existent path outside the project "
-        "(templates/../../etc/passwd: template not found) instead of handout.xml.j2 and the "
-        "line of the include")),
+    ("{% include '../../etc/passwd' %}", ("not found",)),
+    ("{{ 'a' * 10**9 }}", ("sandbox",)),
+    ("{{ 'ab' * 1000000000 }}", ("sandbox",)),
 ], ids=["str-subclasses", "cycler-globals", "lipsum-globals", "attr-filter", "list-append",
-        "undefined-attr", "undefined-name", "syntax", "unknown-filter", "include-escape"])
+        "undefined-attr", "undefined-name", "syntax", "unknown-filter", "include-escape",
+        "huge-power", "huge-repeat"])
 def test_template_error_names_the_template_and_line(project, expr, words):
     line = insert_in_section(project, f"<para>{expr}</para>")
     result, out = build(project)
@@ -621,10 +600,6 @@ def test_unknown_markup_tag_names_the_template_line(project, markup, words):
     assert pdfs(out) == []
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: markup.Markup.error finds the line by searching "
-                   "the template for the first '<tag', so a known tag in the wrong place "
-                   "(<tagline> inside <section>) is reported at the header's legitimate "
-                   "<tagline> line instead of its own")
 def test_misplaced_known_tag_names_its_own_line(project):
     line = insert_in_section(project, "<tagline>hi</tagline>")
     result, _ = build(project)
@@ -752,9 +727,6 @@ def test_too_long_for_one_page_says_how_much_is_over(project):
     assert_others_built(result, out)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: the fit error has no line number and spells its "
-                   "field 'sections[2] body' instead of the file's convention "
-                   "path:LINE: sections[2].body")
 def test_too_long_names_the_line_and_field_where_it_overflows(project):
     text = too_long_article()
     path = write_article(project, text)
@@ -766,8 +738,6 @@ def test_too_long_names_the_line_and_field_where_it_overflows(project):
     assert int(m.group(1)) == (heading if m.group(3) == "heading" else heading + 1), found
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: when the callout alone is taller than the page, "
-                   "the fit error blames the first section's heading instead of the callout")
 def test_overlong_callout_is_blamed_for_the_overflow(project):
     body = (SENTENCE * 36).strip()
     bullet = "Call the clinic if a sore on your leg will not heal. " * 5
