@@ -537,12 +537,16 @@ def _draw_header(canv: Canvas, geo: _Geometry, page: Page, st: Styles, art: Bran
                            (geo.right_stack, geo.right - geo.phone_w, geo.phone_w, geo.phone_h)):
         _stack(canv, stack, x, top - (geo.header_h - h) / 2, w, geo.height, gap=0)
     # A brand rule under the header.
-    rule_y = top - geo.header_h - HEADER_GAP / 2
+    _rule(canv, geo, top - geo.header_h - HEADER_GAP / 2, st.palette.color("primary"), 2.5)
+
+
+def _rule(canv: Canvas, geo: _Geometry, y: float, color, width: float) -> None:
+    """A full-width horizontal rule: decoration, so an Artifact."""
     with artifact(canv):
         canv.saveState()
-        canv.setStrokeColor(st.palette.color("primary"))
-        canv.setLineWidth(2.5)
-        canv.line(geo.left, rule_y, geo.right, rule_y)
+        canv.setStrokeColor(color)
+        canv.setLineWidth(width)
+        canv.line(geo.left, y, geo.right, y)
         canv.restoreState()
 
 
@@ -559,12 +563,7 @@ def _stack(canv: Canvas, paras, x: float, top: float, width: float, avail: float
 
 def _draw_footer(canv: Canvas, geo: _Geometry, page: Page, st: Styles) -> dict[str, str]:
     top = geo.bottom + geo.footer_h
-    with artifact(canv):
-        canv.saveState()
-        canv.setStrokeColor(st.palette.color("rule"))
-        canv.setLineWidth(0.75)
-        canv.line(geo.left, top, geo.right, top)
-        canv.restoreState()
+    _rule(canv, geo, top, st.palette.color("rule"), 0.75)
     _stack(canv, geo.side, geo.left, top - 8, geo.side_w, geo.height, FOOTER_LINE_GAP)
     links = {}
     if geo.qr:

@@ -248,28 +248,26 @@ def b_summary(m, node, st: Styles, ctx):
     return [box]
 
 
-def b_section(m, node, st, ctx):
-    ctx.section += 1
-    outer, ctx.parent = ctx.parent, ctx.parent.add("Sect")
+def _inside(m, node, st, ctx: Ctx, table, element: StructNode) -> list:
+    """Build ``node``'s children with ``table``, their structure going into ``element``."""
+    outer, ctx.parent = ctx.parent, element
     try:
-        out = []
-        for child in node.elements():
-            out.extend(block(m, child, st, ctx, SECTION_BUILDERS))
+        return [f for child in node.elements() for f in block(m, child, st, ctx, table)]
     finally:
         ctx.parent = outer
-    return out
+
+
+def b_section(m, node, st, ctx):
+    ctx.section += 1
+    return _inside(m, node, st, ctx, SECTION_BUILDERS, ctx.parent.add("Sect"))
 
 
 def b_callout(m, node, st: Styles, ctx):
     ctx.in_callout = True
-    outer, ctx.parent = ctx.parent, ctx.parent.add("Div", title="Callout")
     try:
-        children = []
-        for child in node.elements():
-            children.extend(block(m, child, st, ctx, CALLOUT_BUILDERS))
+        children = _inside(m, node, st, ctx, CALLOUT_BUILDERS, ctx.parent.add("Div", title="Callout"))
     finally:
         ctx.in_callout = False
-        ctx.parent = outer
     box = Box(children, padding=st.body_pt * 0.85, background=st.palette.color("accent_tint"),
               border=st.palette.color("accent"), border_width=1.75, radius=6,
               space_before=st.body_pt * 0.9 * st.spacing)
