@@ -176,14 +176,6 @@ def doc_info(handouts: list[Handout], brand: Brand) -> layout.DocInfo:
                           created=(latest.year, latest.month, latest.day))
 
 
-def render_handout(handout: Handout, brand: Brand, project: Project, paper: str) -> tuple[bytes, layout.Fit]:
-    """One handout's PDF bytes and how it fits."""
-    sheet = fit_handout(handout, brand, project, paper)
-    sheet = layout.Sheet(sheet.page, sheet.fit, bookmark=None)
-    pdf = layout.render_pdf([sheet], brand_art(brand, paper), doc_info([handout], brand))
-    return pdf, sheet.fit
-
-
 def _check_markup_glyphs(parsed: markup.Markup, brand: Brand, template: Path) -> None:
     """Text the template itself adds must be drawable too."""
     text = parsed.root.text()

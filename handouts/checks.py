@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 
 from handouts import readability
 from handouts.build import run
@@ -141,6 +140,3 @@ def table(results: list[HandoutCheck]) -> str:
         for w in c.warnings:
             lines.append(f"warning: {c.slug} ({c.lang}): {w}")
     return "\n".join(lines)
-
-
-__all__ = ["check", "table", "HandoutCheck", "DEFAULT_GRADE", "Path"]

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from handouts.errors import Problem, TemplateError
+from handouts.errors import TemplateError
 
 MONTHS = {
     "en": ["January", "February", "March", "April", "May", "June", "July",
@@ -123,6 +123,3 @@ def problem_line(template_path: Path, needle: str) -> int | None:
     except OSError:
         return None
     return None
-
-
-__all__ = ["environment", "render", "longdate", "problem_line", "Problem"]
