@@ -1,0 +1,119 @@
+"""Per-language catalogs of the words the layout adds: labels, link
+descriptions, the packet title, and (later) email text.
+
+A catalog is a YAML file ``labels/<lang>.yaml`` in the templates folder; a
+project's own ``templates/labels/<lang>.yaml`` overrides keys of the bundled
+one, or adds a language. English (bundled) is the reference: every one of its
+keys must be in every language, and a missing key is an error naming the
+language file and the key. Nested mappings are read as dotted keys
+(``handout.call_us``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+from handouts.errors import ContentError, Problem
+from handouts.loader import load_yaml
+
+REFERENCE = "en"
+FOLDER = "labels"
+
+
+@dataclass(frozen=True)
+class Catalog:
+    lang: str
+    words: Mapping[str, str]
+    paths: tuple[Path, ...]     # the files it was read from, bundled first
+
+    def __getitem__(self, key: str) -> str:
+        return self.words[key]
+
+    def get(self, key: str, default: str | None = None) -> str | None:
+        return self.words.get(key, default)
+
+    def format(self, key: str, **values) -> str:
+        """The phrase with ``{name}`` fields filled in."""
+        return self.words[key].format(**values)
+
+    def section(self, prefix: str) -> dict[str, str]:
+        """``section("handout")`` -> ``{"call_us": ..., ...}``."""
+        cut = len(prefix) + 1
+        return {k[cut:]: v for k, v in self.words.items() if k.startswith(prefix + ".")}
+
+
+def _flatten(data, path: Path, loaded, prefix=()) -> dict[str, str]:
+    out: dict[str, str] = {}
+    if not isinstance(data, dict):
+        raise ContentError.at(path, loaded.line_for(prefix), ".".join(map(str, prefix)) or None,
+                              "a catalog is a mapping of keys to phrases")
+    for key, value in data.items():
+        loc = (*prefix, key)
+        if isinstance(value, dict):
+            out.update(_flatten(value, path, loaded, loc))
+        elif isinstance(value, str):
+            out[".".join(map(str, loc))] = value
+        else:
+            raise ContentError.at(path, loaded.line_for(loc), ".".join(map(str, loc)),
+                                  "must be a phrase in quotes")
+    return out
+
+
+@lru_cache(maxsize=64)
+def _read(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
+    loaded = load_yaml(path)
+    if loaded.problems:
+        raise ContentError(list(loaded.problems))
+    return _flatten(loaded.data or {}, path, loaded)
+
+
+def read(path: Path) -> dict[str, str]:
+    """One catalog file, cached on its path, size and modification time."""
+    st = path.stat()
+    return _read(path, st.st_mtime_ns, st.st_size)
+
+
+def folders(templates: Path, bundled: Path) -> list[Path]:
+    """Where catalogs are looked for: the bundled templates, then the project's."""
+    out = [bundled / FOLDER]
+    own = templates / FOLDER
+    if own.resolve() != out[0].resolve():
+        out.append(own)
+    return out
+
+
+def languages(templates: Path, bundled: Path) -> list[str]:
+    """Every language that has a catalog."""
+    return sorted({p.stem for d in folders(templates, bundled) if d.is_dir() for p in d.glob("*.yaml")})
+
+
+def load(templates: Path, bundled: Path, lang: str) -> Catalog:
+    """The catalog for ``lang``: bundled words overridden by the project's.
+    Every key of the English catalog must be there."""
+    dirs = folders(templates, bundled)
+    words: dict[str, str] = {}
+    paths = []
+    for d in dirs:
+        p = d / f"{lang}.yaml"
+        if p.is_file():
+            words.update(read(p))
+            paths.append(p)
+    if not paths:
+        have = ", ".join(languages(templates, bundled)) or "none"
+        raise ContentError.at(dirs[-1] / f"{lang}.yaml", None, None,
+                              f"no words for the language {lang!r} (catalogs exist for: {have}); "
+                              f"copy labels/en.yaml to labels/{lang}.yaml and translate it")
+    reference: dict[str, str] = {}
+    for d in dirs:
+        p = d / f"{REFERENCE}.yaml"
+        if p.is_file():
+            reference.update(read(p))
+    missing = [k for k in reference if k not in words]
+    if missing:
+        where = paths[-1]
+        raise ContentError([Problem(where, None, key, f"missing in the {lang!r} catalog "
+                                    f"(English: {reference[key]!r})") for key in missing])
+    return Catalog(lang, words, tuple(paths))
