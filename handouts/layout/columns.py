@@ -1,0 +1,147 @@
+"""The regular page: title and summary across the top, the body in balanced
+columns, the callout across the bottom; the fit search over type size and
+spacing, and drawing the fitted page.
+
+One page, honestly: the body is laid out at the designed size first, then with
+tighter spacing and smaller type, never below 12 pt. If it still does not fit,
+the Fit says how much is over and where, and no PDF is made.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable
+
+from reportlab.lib.units import inch
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.layout.flow import Fit, fit_error, flow, frame_at, measure
+from handouts.layout.furniture import BrandArt, Geometry, draw_footer, draw_header
+from handouts.markup import Page
+
+if TYPE_CHECKING:
+    from handouts.layout.pdf import Sheet
+
+
+GUTTER = 0.3 * inch
+
+#: Tried in order until the body fits: (body size in pt, spacing factor). The
+#: designed spacing is 1.0; a short handout gets a little more air, a long one
+#: tighter spacing first, then smaller type, never below 12 pt.
+FIT_STEPS = tuple((size, spacing) for size in (13.0, 12.5, 12.0)
+                  for spacing in (1.3, 1.15, 1.0, 0.85, 0.7, 0.55)
+                  if size == 13.0 or spacing <= 1.0)
+
+
+@dataclass
+class _Plan:
+    """Where the body goes: a full-width top (title, summary), columns, and a
+    full-width bottom (the callout)."""
+
+    top: list
+    cols: list
+    bottom: list
+    top_h: float
+    bottom_h: float
+    col_w: float
+    col_h: float          # the balanced column height used
+    room: float           # spare height on the page
+    leftover: list
+
+
+def _split_zones(body: list) -> tuple[list, list, list]:
+    top, cols, bottom = [], [], []
+    for f in body:
+        zone = getattr(f, "handout_zone", "flow")
+        if zone == "top" and not cols and not bottom:
+            top.append(f)
+        elif zone == "bottom":
+            bottom.append(f)
+        else:
+            cols.append(f)
+    return top, cols, bottom
+
+
+def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True) -> _Plan:
+    top, cols, bottom = _split_zones(page.body)
+    top_h = measure(top, geo.content_w)[0] if top else 0.0
+    bottom_h = 0.0
+    if bottom:
+        bottom_h = measure(bottom, geo.content_w)[0] + bottom[0].getSpaceBefore()
+    col_w = (geo.content_w - (columns - 1) * GUTTER) / columns
+    max_h = geo.body_h - top_h - bottom_h
+    scratch = Canvas(io.BytesIO())
+
+    def leftover(h: float) -> list:
+        frames = [frame_at(0, 0, col_w, h) for _ in range(columns)]
+        return flow(cols, frames, scratch)
+
+    if max_h <= 0:
+        return _Plan(top, cols, bottom, top_h, bottom_h, col_w, 0.0, max_h, list(cols))
+    rest = leftover(max_h)
+    if rest or not balance:
+        return _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest)
+    # Balance the columns: the least height at which everything still fits.
+    lo, hi = 0.0, max_h
+    while hi - lo > 1.0:
+        mid = (lo + hi) / 2
+        if leftover(mid):
+            lo = mid
+        else:
+            hi = mid
+    return _Plan(top, cols, bottom, top_h, bottom_h, col_w, hi, max_h - hi, [])
+
+
+def fit_page(build: Callable[[float, float], Page], paper: str, art: BrandArt,
+             steps=FIT_STEPS, columns: int = 2) -> tuple[Page, Fit]:
+    """Find the most generous (size, spacing) step at which the body fits."""
+    fit: Fit | None = None
+    page: Page | None = None
+    for body_pt, spacing in steps:
+        page = build(body_pt, spacing)
+        geo = Geometry(paper, page, art)
+        plan = _plan(page, geo, columns, balance=False)
+        if not plan.leftover:
+            plan = _plan(page, geo, columns)
+            return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing)
+        over = measure(plan.leftover, plan.col_w)[0] if plan.col_h > 0 else (
+            plan.top_h + plan.bottom_h - geo.body_h + measure(plan.cols, plan.col_w)[0] / columns)
+        if plan.col_h <= 0:  # the title, summary and callout alone overflow
+            blame = plan.bottom or plan.top
+            where = getattr(blame[0], "handout_where", ()) if blame else ()
+        else:
+            where = getattr(plan.leftover[0], "handout_where", ()) if plan.leftover else ()
+        fit = Fit(False, geo.body_h, geo.body_h + over, body_pt, spacing, where)
+    assert fit is not None and page is not None
+    return page, fit
+
+
+def draw_page(canv: Canvas, sheet: Sheet, art: BrandArt, columns: int = 2) -> dict[str, str]:
+    """Draw one handout page. ``sheet.page`` must come from ``fit_page``.
+    Returns the page's links and their descriptions."""
+    page, styles = sheet.page, sheet.page.styles
+    geo = Geometry(art.paper, page, art)
+    plan = _plan(page, geo, columns)
+    if plan.leftover:  # never spill silently
+        raise fit_error(None, sheet.fit)
+    draw_header(canv, geo, page, styles, art)
+    y = geo.body_top
+    if plan.top:
+        flow(plan.top, [frame_at(geo.left, y - plan.top_h - 1, geo.content_w, plan.top_h + 1)], canv)
+        y -= plan.top_h
+    frames = [frame_at(geo.left + i * (plan.col_w + GUTTER), y - plan.col_h, plan.col_w, plan.col_h)
+              for i in range(columns)]
+    rest = flow(plan.cols, frames, canv)
+    y -= plan.col_h
+    if plan.bottom:
+        # The frame starts below the callout's space before (a frame drops
+        # the space before its first flowable).
+        gap = plan.bottom[0].getSpaceBefore()
+        h = plan.bottom_h - gap
+        rest += flow(plan.bottom, [frame_at(geo.left, y - gap - h - 1, geo.content_w, h + 1)], canv)
+    if rest:
+        raise fit_error(None, sheet.fit)
+    return draw_footer(canv, geo, page, styles)
+
+

@@ -1,0 +1,267 @@
+"""The page furniture: where the header, footer and QR code go (``Geometry``)
+and how they are drawn. It depends only on the paper, the brand art and the
+texts of the header and footer, never on the body."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode import qrencoder
+from reportlab.lib.units import inch
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.converters import PAPER_SIZES
+from handouts.flowables import TaggedParagraph as Paragraph
+from handouts.markup import Page
+from handouts.styles import Styles, resized
+from handouts.tagging import AnnotRef, StructNode, artifact, tagged
+from handouts.templating import bare_url
+
+
+#: Everything printed stays at least this far from every edge (office
+#: printers cannot print closer); the design keeps a little more.
+SAFE_AREA = 0.5 * inch
+MARGIN = 0.6 * inch
+LOGO_MAX_W = 1.8 * inch
+LOGO_MAX_H = 0.8 * inch
+HEADER_GAP = 0.22 * inch
+FOOTER_GAP = 0.2 * inch
+QR_SYMBOL = 0.85 * inch     # the dark modules' extent; the quiet zone is extra
+QR_QUIET_MODULES = 4
+QR_CAPTION_W = 1.75 * inch
+FOOTER_LINE_GAP = 1.5
+
+
+@dataclass(frozen=True)
+class BrandArt:
+    """What the layout draws from the brand besides text."""
+
+    logo: ImageReader
+    logo_size: tuple[int, int]
+    logo_alt: str
+    author: str
+    paper: str
+
+
+def _qr(url: str):
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(url)
+    code.make()
+    return code
+
+
+FOOTER_SIDE = ("contact", "reviewed")   # beside the QR code; the rest spans the width
+NAME_SIZES = (16.0, 14.5, 13.0)        # the clinic name shrinks to stay within two lines
+
+
+def url_lines(url: str, font: str, size: float, width: float) -> list[str]:
+    """Break a URL into lines at its natural joints (after / ? & . = -), so a
+    long booking link stays readable instead of breaking mid-word."""
+    tokens = [t for t in re.split(r"(?<=[/?&.=-])", url) if t]
+    lines, current = [], ""
+    for token in tokens:
+        if current and stringWidth(current + token, font, size) > width:
+            lines.append(current)
+            current = ""
+        while stringWidth(token, font, size) > width:  # one joint-less run longer than a line
+            cut = max(1, next(i for i in range(len(token), 0, -1)
+                              if stringWidth(token[:i], font, size) <= width))
+            lines.append(token[:cut])
+            token = token[cut:]
+        current += token
+    if current:
+        lines.append(current)
+    return lines
+
+
+class Geometry:
+    """Where everything goes on one page: computed from the paper, the brand
+    art and the texts of the header and footer."""
+
+    def __init__(self, paper: str, page: Page, art: BrandArt):
+        st = page.styles
+        self.width, self.height = PAPER_SIZES[paper]
+        self.left = MARGIN
+        self.right = self.width - MARGIN
+        self.content_w = self.right - self.left
+        self.top = self.height - MARGIN
+        self.bottom = MARGIN
+        # Header: logo at the left, clinic name and tagline beside it, and
+        # "call us" with the phone number at the right, as wide as they need.
+        lw, lh = art.logo_size
+        scale = min(LOGO_MAX_W / lw, LOGO_MAX_H / lh)
+        self.logo_w, self.logo_h = lw * scale, lh * scale
+        self.header_text_x = self.left + self.logo_w + 0.2 * inch
+        right = [page.header[k] for k in ("ask", "phone") if k in page.header]
+        self.phone_w = max([_line_width(p) for p in right] + [0.0])
+        self.header_text_w = self.right - self.header_text_x - self.phone_w - 0.2 * inch
+        self.name = page.header.get("clinic")
+        if self.name is not None:
+            for size in NAME_SIZES:
+                original = page.header["clinic"]
+                self.name = Paragraph(original.text, resized(original.style, size))
+                self.name.handout_struct = original.handout_struct
+                if self.name.wrap(self.header_text_w, self.height)[1] <= 2.2 * self.name.style.leading:
+                    break
+        self.left_stack = [p for p in (self.name, page.header.get("tagline")) if p is not None]
+        self.right_stack = right
+        self.name_h = sum(p.wrap(self.header_text_w, self.height)[1] for p in self.left_stack)
+        self.phone_h = sum(p.wrap(self.phone_w, self.height)[1] for p in right)
+        self.header_h = max(self.logo_h, self.name_h, self.phone_h)
+        # Footer: contact lines and the review date at the left, the QR code
+        # and its caption at the right, the fine print across the width below.
+        self.qr = _qr(page.qr_url) if page.qr_url else None
+        if self.qr:
+            modules = self.qr.getModuleCount()
+            self.qr_module = QR_SYMBOL / modules
+            self.qr_quiet = QR_QUIET_MODULES * self.qr_module
+            self.qr_total = self.qr_module * (modules + 2 * QR_QUIET_MODULES)
+            self.caption_w = QR_CAPTION_W * st.footer.fontSize / 9.5
+            label = page.footer.get("qr", [])
+            url = Paragraph("<br/>".join(escape(line) for line in url_lines(
+                bare_url(page.qr_url), st.footer.fontName, st.footer.fontSize, self.caption_w - 8)),
+                st.footer)
+            self.caption = [*label, url]
+            # The symbol's top quiet zone lies under the rule; its bottom one
+            # may reach into the blank margin below the footer text.
+            qr_h = self.qr_total - self.qr_quiet
+            caption_h = sum(p.wrap(self.caption_w - 8, self.height)[1] for p in self.caption)
+            side_w = self.content_w - self.qr_total - self.caption_w
+        else:
+            self.qr_total = self.caption_w = 0.0
+            qr_h = caption_h = 0.0
+            self.caption = []
+            side_w = self.content_w
+        self.side_w = side_w
+        # Contact lines and the review date always sit beside the code; the
+        # fine print joins them while it fits beside the code, and the rest
+        # runs across the full width below.
+        self.side, self.fine = [], []
+        side_h = 0.0
+        room = max(qr_h, caption_h) + 4
+        for key, paras in page.footer.items():
+            if key == "qr":
+                continue
+            for para in paras:
+                h = para.wrap(side_w, self.height)[1] + FOOTER_LINE_GAP
+                if key in FOOTER_SIDE or (not self.fine and side_h + h <= room):
+                    self.side.append(para)
+                    side_h += h
+                else:
+                    self.fine.append(para)
+        self.fine_h = sum(p.wrap(self.content_w, self.height)[1] + FOOTER_LINE_GAP for p in self.fine)
+        # Fine print below the code keeps clear of its bottom quiet zone.
+        qr_clear = qr_h + 2 + (self.qr_quiet if self.qr and self.fine else 0)
+        self.footer_upper_h = max(side_h + 8, qr_clear, caption_h + 8)
+        self.footer_h = self.footer_upper_h + (self.fine_h + 2 if self.fine else 0)
+        self.body_top = self.top - self.header_h - HEADER_GAP
+        self.body_bottom = self.bottom + self.footer_h + FOOTER_GAP
+        self.body_h = self.body_top - self.body_bottom
+
+
+def _line_width(para: Paragraph) -> float:
+    st = para.style
+    return stringWidth(para.getPlainText(), st.fontName, st.fontSize) + 1
+
+
+def draw_header(canv: Canvas, geo: Geometry, page: Page, st: Styles, art: BrandArt) -> None:
+    top = geo.top
+    logo_y = top - geo.header_h + (geo.header_h - geo.logo_h) / 2
+    figure = StructNode("Figure", alt=art.logo_alt)
+    if page.header_node is not None:
+        page.header_node.kids.insert(0, figure)
+    with tagged(canv, figure):
+        canv.drawImage(art.logo, geo.left, logo_y, geo.logo_w, geo.logo_h, mask="auto")
+    for stack, x, w, h in ((geo.left_stack, geo.header_text_x, geo.header_text_w, geo.name_h),
+                           (geo.right_stack, geo.right - geo.phone_w, geo.phone_w, geo.phone_h)):
+        _stack(canv, stack, x, top - (geo.header_h - h) / 2, w, geo.height, gap=0)
+    # A brand rule under the header.
+    _rule(canv, geo, top - geo.header_h - HEADER_GAP / 2, st.palette.color("primary"), 2.5)
+
+
+def _rule(canv: Canvas, geo: Geometry, y: float, color, width: float) -> None:
+    """A full-width horizontal rule: decoration, so an Artifact."""
+    with artifact(canv):
+        canv.saveState()
+        canv.setStrokeColor(color)
+        canv.setLineWidth(width)
+        canv.line(geo.left, y, geo.right, y)
+        canv.restoreState()
+
+
+def _stack(canv: Canvas, paras, x: float, top: float, width: float, avail: float, gap: float) -> float:
+    """Draw paragraphs one under another from ``top``; return the new top."""
+    y = top
+    for para in paras:
+        _, h = para.wrap(width, avail)
+        y -= h
+        para.drawOn(canv, x, y)
+        y -= gap
+    return y
+
+
+def draw_footer(canv: Canvas, geo: Geometry, page: Page, st: Styles) -> dict[str, str]:
+    top = geo.bottom + geo.footer_h
+    _rule(canv, geo, top, st.palette.color("rule"), 0.75)
+    _stack(canv, geo.side, geo.left, top - 8, geo.side_w, geo.height, FOOTER_LINE_GAP)
+    links = {}
+    if geo.qr:
+        links = _draw_qr(canv, geo, page, st, top - 2)
+    _stack(canv, geo.fine, geo.left, top - geo.footer_upper_h, geo.content_w, geo.height,
+           FOOTER_LINE_GAP)
+    return links
+
+
+def _draw_qr(canv: Canvas, geo: Geometry, page: Page, st: Styles, top: float) -> dict[str, str]:
+    """The QR code and its caption, both one Link (the code a Figure inside it)."""
+    words = " ".join(p.getPlainText() for p in geo.caption)
+    link = StructNode("Link", alt=words)
+    if page.footer_node is not None:
+        page.footer_node.kids.append(link)
+    figure = link.add("Figure", alt=page.qr_alt or f"QR code. {words}")
+    for para in geo.caption:
+        para.handout_struct = link.add("Span")
+    m = geo.qr_module
+    quiet = geo.qr_quiet
+    # The symbol's right edge keeps a quiet zone from the content edge.
+    x0 = geo.right - geo.qr_total + quiet
+    y_top = top - quiet
+    with tagged(canv, figure):
+        _draw_modules(canv, geo, st, x0, y_top)
+    symbol = geo.qr.getModuleCount() * m
+    canv.linkURL(page.qr_url, (x0, y_top - symbol, x0 + symbol, y_top), relative=0, thickness=0)
+    # The link in words beside the code, for people who do not scan.
+    cx = geo.right - geo.qr_total - geo.caption_w + 4
+    cy = _stack(canv, geo.caption, cx, top - 6, geo.caption_w - 8, geo.height, 0)
+    canv.linkURL(page.qr_url, (cx, cy, cx + geo.caption_w - 8, top - 6), relative=0, thickness=0)
+    link.kids.append(AnnotRef(tagger_page(canv), page.qr_url))
+    return {page.qr_url: words}
+
+
+def tagger_page(canv: Canvas) -> int:
+    tagger = getattr(canv, "handout_tagger", None)
+    return tagger.page if tagger else 0
+
+
+def _draw_modules(canv: Canvas, geo: Geometry, st: Styles, x0: float, y_top: float) -> None:
+    m = geo.qr_module
+    canv.saveState()
+    canv.setFillColor(st.palette.color("ink"))
+    path = canv.beginPath()
+    for r, row in enumerate(geo.qr.modules):
+        c = 0
+        n = len(row)
+        while c < n:
+            if row[c]:
+                start = c
+                while c < n and row[c]:
+                    c += 1
+                path.rect(x0 + start * m, y_top - (r + 1) * m, (c - start) * m, m)
+            else:
+                c += 1
+    canv.drawPath(path, stroke=0, fill=1)
+    canv.restoreState()
