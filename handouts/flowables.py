@@ -6,27 +6,76 @@ from __future__ import annotations
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus.paragraph import _SplitWord, _SplitWordEnd
 
 from handouts.tagging import StructNode, artifact, tagged
 
 
 class TaggedParagraph(Paragraph):
     """A Paragraph whose drawing is marked as its structure element
-    (``handout_struct``). Split parts share the element."""
+    (``handout_struct``). Split parts share the element.
+
+    Every line that ends between two words is drawn with its space (ISO
+    32000-1, 14.8.2.5: word breaks are real spaces), so text gathered from the
+    structure tree reads "venous insufficiency", not "venousinsufficiency".
+    The space is drawn after the line's last word, where it shows nothing and
+    moves nothing."""
 
     handout_struct: StructNode | None = None
+    #: False where a line break is not a word break (a web address broken at
+    #: its joints): those lines get no space.
+    handout_word_breaks: bool = True
+    #: True for a part that the next part continues (a split paragraph): its
+    #: last line ends between two words too.
+    handout_continued: bool = False
 
     def drawOn(self, canv, x, y, _sW=0):
         with tagged(canv, self.handout_struct):
             super().drawOn(canv, x, y, _sW)
 
+    def draw(self):
+        if not self.handout_word_breaks:
+            return super().draw()
+        lines = self.blPara
+        self.blPara = with_word_breaks(lines, self.handout_continued)
+        try:
+            super().draw()
+        finally:
+            self.blPara = lines
+
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
-        for part in parts:
-            for attr in ("handout_struct", "handout_where", "handout_role", "handout_zone"):
+        for i, part in enumerate(parts):
+            for attr in ("handout_struct", "handout_where", "handout_role", "handout_zone",
+                         "handout_word_breaks"):
                 if hasattr(self, attr):
                     setattr(part, attr, getattr(self, attr))
+            part.handout_continued = self.handout_continued if i == len(parts) - 1 else True
         return parts
+
+
+def with_word_breaks(bl, continued: bool = False):
+    """A copy of ReportLab's broken lines (``blPara``) in which each line but
+    the last (every line, if ``continued``) ends with a space, unless the line
+    ends inside a word that was too long for it."""
+    lines = list(bl.lines)
+    last = len(lines) if continued else len(lines) - 1
+    for i in range(max(0, last)):
+        line = lines[i]
+        if bl.kind == 0:   # (extra space, [words]) in one style
+            extra, words = line
+            if words and _ends_a_word(words[-1]):
+                lines[i] = (extra, [*words[:-1], words[-1] + " "])
+        else:              # a FragLine of styled fragments
+            frags = line.words
+            if frags and hasattr(frags[-1], "text") and _ends_a_word(frags[-1].text):
+                lines[i] = line.clone(words=[*frags[:-1], frags[-1].clone(text=frags[-1].text + " ")])
+    return bl.clone(lines=lines)
+
+
+def _ends_a_word(word) -> bool:
+    return not (isinstance(word, _SplitWord) and not isinstance(word, _SplitWordEnd)) \
+        and not str(word).endswith(" ")
 
 
 #: Markers drawn as text, so that a screen reader hears them as the list

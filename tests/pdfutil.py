@@ -44,3 +44,60 @@ def pdffonts(path: Path) -> list[dict[str, str]]:
 
 def open_pdf(path: Path):
     return pdfplumber.open(path)
+
+
+def structure_blocks(path: Path) -> list[tuple[str, str]]:
+    """What a screen reader that follows the structure tree gets: (type, text)
+    for each element that holds marked content of its own, in tree order. An
+    element's text is every glyph of it and of its inline children (a Span or
+    Link inside a P), in drawing order; nothing is added between lines, so a
+    line break that is not a real space glues two words."""
+    with pdfplumber.open(path) as pdf:
+        glyphs: dict[tuple[int, int], list[str]] = {}
+        for i, page in enumerate(pdf.pages):
+            for c in page.chars:
+                if c.get("mcid") is not None:
+                    glyphs.setdefault((i, c["mcid"]), []).append(c["text"])
+        blocks = []
+
+        def marks(node, page):
+            page = node["page_number"] - 1 if node.get("page_number") else page
+            found = [(page, m) for m in node.get("mcids") or []]
+            for kid in node.get("children", []):
+                found += marks(kid, page)
+            return found
+
+        def walk(node, page):
+            page = node["page_number"] - 1 if node.get("page_number") else page
+            if node.get("mcids"):
+                text = "".join("".join(glyphs.get(key, [])) for key in sorted(marks(node, page)))
+                blocks.append((node["type"], text))
+                return
+            for kid in node.get("children", []):
+                walk(kid, page)
+
+        for node in pdf.structure_tree:
+            walk(node, 0)
+        return blocks
+
+
+def poppler_structure_text(path: Path) -> list[str]:
+    """The text of each element as poppler's ``pdfinfo -struct-text`` reads it."""
+    exe = require_tool("pdfinfo")
+    out = subprocess.run([exe, "-struct-text", str(path)], capture_output=True, text=True,
+                         check=True).stdout
+    return [line.strip()[1:-1] for line in out.splitlines() if line.strip().startswith('"')]
+
+
+def glued_words(tokens: list[str], vocabulary: set[str]) -> list[str]:
+    """Tokens that are not words of the source but two of its words run
+    together ("venousinsufficiency", "·care@clinic.org")."""
+    return [t for t in tokens if t not in vocabulary
+            and any(t[:i] in vocabulary and t[i:] in vocabulary for i in range(1, len(t)))]
+
+
+def pdftotext(path: Path) -> str:
+    """The page text as poppler lays it out (line by line, by position)."""
+    exe = require_tool("pdftotext")
+    return subprocess.run([exe, "-raw", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout

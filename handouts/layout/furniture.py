@@ -125,6 +125,7 @@ class Geometry:
             url = Paragraph("<br/>".join(escape(line) for line in url_lines(
                 bare_url(page.qr_url), st.footer.fontName, st.footer.fontSize, self.caption_w - 8)),
                 st.footer)
+            url.handout_word_breaks = False  # broken at its joints, not between words
             self.caption = [*label, url]
             # The symbol's top quiet zone lies under the rule; its bottom one
             # may reach into the blank margin below the footer text.
