@@ -206,3 +206,10 @@ def entry() -> None:
         else:
             click.echo(f"error: unexpected {type(exc).__name__}: {exc} (run with --debug for details)", err=True)
         sys.exit(2)
+
+
+# Email, outbox and log live with the mail package (handouts/mail/commands.py).
+from handouts.mail.commands import COMMANDS as _MAIL_COMMANDS  # noqa: E402
+
+for _command in _MAIL_COMMANDS:
+    main.add_command(_command)

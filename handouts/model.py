@@ -18,6 +18,8 @@ from pydantic import (
     ConfigDict,
     Field,
     ValidationError,
+    ValidationInfo,
+    field_validator,
     model_validator,
 )
 
@@ -160,6 +162,57 @@ class Fonts(_Strict):
     bold_italic: Line | None = None
 
 
+def _one_address(value: str) -> str:
+    from handouts.mail.address import parse  # the mail package's checks, loaded when needed
+
+    return str(parse(value))
+
+
+def _loopback(host: str) -> bool:
+    from handouts.mail.address import is_loopback
+
+    return is_loopback(host)
+
+
+Address = Annotated[str, AfterValidator(_one_address)]
+PASSWORD_ENV = "HANDOUTS_SMTP_PASSWORD"
+
+
+class Smtp(_Strict):
+    """The mail server for ``handouts email``: the ``smtp:`` block of clinic.yaml.
+    The password is never here: it comes from HANDOUTS_SMTP_PASSWORD."""
+
+    host: Annotated[str, Field(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9.:\[\]_-]+$")]
+    port: Annotated[int, Field(ge=1, le=65535)] | None = None   # default: by security
+    security: typing.Literal["starttls", "tls", "none"] = "starttls"
+    username: Line | None = None
+    sender: Address | None = Field(None, alias="from")        # default: the clinic's email
+    reply_to: Address | None = None
+    ca_file: Line | None = None      # a private certificate authority, relative to content/
+    timeout: Annotated[float, Field(gt=0, le=300)] = 20.0
+    password: Any = Field(None, exclude=True)
+
+    @field_validator("password")
+    @classmethod
+    def _no_password(cls, value):
+        raise ValueError(f"never put the password in clinic.yaml; delete this line and set the "
+                         f"environment variable {PASSWORD_ENV} on the computer that sends")
+
+    @field_validator("security")
+    @classmethod
+    def _clear_only_on_loopback(cls, value, info: ValidationInfo):
+        host = info.data.get("host")
+        if value == "none" and host and not _loopback(host):
+            raise ValueError(f"security: none sends patient email unencrypted, so it is only allowed "
+                             f"to this computer (localhost, 127.0.0.1, ::1), not to {host}; "
+                             f"use starttls or tls")
+        return value
+
+    @property
+    def default_port(self) -> int:
+        return self.port or {"starttls": 587, "tls": 465, "none": 25}[self.security]
+
+
 class Clinic(_Strict):
     """The brand: ``content/clinic.yaml``."""
 
@@ -179,6 +232,7 @@ class Clinic(_Strict):
     )
     fonts: Fonts | None = None
     reading_grade: Annotated[float, Field(ge=1, le=16)] = 6.0
+    smtp: Smtp | None = None
 
     def text_fields(self) -> Iterator[tuple[Loc, str]]:
         for key in ("name", "tagline", "phone", "address", "website", "email", "disclaimer"):
@@ -234,7 +288,7 @@ def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
         ann = current.model_fields[part].annotation
         current = _unwrap(ann)
     if isinstance(current, type) and issubclass(current, BaseModel):
-        return list(current.model_fields)
+        return [f.alias or name for name, f in current.model_fields.items() if not f.exclude]
     return []
 
 

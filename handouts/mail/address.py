@@ -1,0 +1,97 @@
+"""Email addresses typed by a person: one address, checked, never a header
+injection. Used for the patient's address and for ``from``/``reply_to`` in
+clinic.yaml.
+
+The address itself is checked with email-validator (syntax only: no DNS look-up,
+nothing reaches the network). A line break or other control character anywhere,
+or more than one address, is refused before anything else looks at the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from email.headerregistry import Address
+
+from email_validator import EmailNotValidError, validate_email
+
+_ANGLE = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<addr>[^<>]*)>$")
+MAX_LENGTH = 320
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """A checked address: ``name`` may be empty; ``addr`` is ASCII."""
+
+    name: str
+    addr: str
+
+    def header(self) -> Address:
+        """For a To/From header; Python's email package encodes the name
+        (RFC 2047) and quotes it when needed."""
+        local, _, domain = self.addr.rpartition("@")
+        return Address(display_name=self.name, username=local, domain=domain)
+
+    @property
+    def domain(self) -> str:
+        return self.addr.rpartition("@")[2]
+
+    @property
+    def masked(self) -> str:
+        return mask(self.addr)
+
+    def __str__(self) -> str:
+        return str(self.header())
+
+
+def mask(addr: str) -> str:
+    """``maria@example.org`` -> ``m••••@example.org``: enough to recognise,
+    not enough to write to."""
+    local, _, domain = addr.rpartition("@")
+    return f"{local[:1]}••••@{domain}"
+
+
+def parse(text: str) -> Recipient:
+    """``María Núñez <maria@example.org>`` or ``maria@example.org`` -> a
+    Recipient; ValueError with a plain sentence otherwise."""
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("no email address given")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text):
+        raise ValueError("the address has a line break or another invisible control character; "
+                         "type it again on one line")
+    text = text.strip()
+    if len(text) > MAX_LENGTH:
+        raise ValueError(f"the address is too long ({len(text)} characters)")
+    if text.count("@") > 1 or re.search(r">\s*[,;]|[,;]\s*\S+@", text):
+        raise ValueError("that looks like several addresses; send to one patient at a time")
+    m = _ANGLE.match(text)
+    if m:
+        name, addr = m["name"].strip(), m["addr"].strip()
+        if len(name) >= 2 and name[0] == name[-1] == '"':
+            name = name[1:-1].strip()
+        if '"' in name or "\\" in name:
+            raise ValueError('the name before <...> may not contain " or \\')
+    elif "<" in text or ">" in text:
+        raise ValueError("write the address as Name <name@example.org> or just name@example.org")
+    else:
+        name, addr = "", text
+    try:
+        checked = validate_email(addr, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as exc:
+        raise ValueError(f"{addr!r} is not a usable email address: {exc}") from None
+    return Recipient(name=name, addr=checked.ascii_email)
+
+
+def is_loopback(host: str) -> bool:
+    """localhost, 127.0.0.0/8 or ::1: this computer, where clear text never
+    crosses a network."""
+    import ipaddress
+
+    host = host.strip().strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

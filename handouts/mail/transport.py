@@ -1,0 +1,94 @@
+"""Handing a finished message to the clinic's SMTP server, and sorting what
+can go wrong into two kinds: *temporary* (no answer, a time-out, a 4xx reply:
+keep it in the outbox and try again later) and *permanent* (a 5xx reply: the
+server's own words, never retried)."""
+
+from __future__ import annotations
+
+import smtplib
+import socket
+import ssl
+from dataclasses import dataclass
+
+from handouts.mail.settings import Settings
+
+
+@dataclass
+class Failure(Exception):
+    """Why a message did not go. ``temporary`` failures wait in the outbox."""
+
+    temporary: bool
+    reason: str
+    #: the server could not be reached at all: later messages will not fare better now
+    unreachable: bool = False
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+def _reply(code: int, text: bytes | str) -> str:
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", "replace")
+    return f"{code} {' '.join(str(text).split())}".strip()
+
+
+def _classify(code: int, text, what: str) -> Failure:
+    words = _reply(code, text)
+    if 400 <= code < 500:
+        return Failure(True, f"the mail server said to try again later ({words})")
+    return Failure(False, f"the mail server refused {what}: {words}")
+
+
+def deliver(settings: Settings, message_bytes: bytes, sender: str, recipient: str) -> None:
+    """Send one message; return when the server has accepted it, or raise Failure."""
+    timeout = settings.smtp.timeout
+    host, port, security = settings.host, settings.port, settings.smtp.security
+    try:
+        if security == "tls":
+            client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=settings.tls_context())
+        else:
+            client = smtplib.SMTP(host, port, timeout=timeout)
+        with client:
+            if security == "starttls":
+                client.ehlo()
+                if not client.has_extn("starttls"):
+                    raise Failure(False, f"the mail server {host}:{port} does not offer STARTTLS, "
+                                         f"so the message was not sent in clear; check smtp.security")
+                client.starttls(context=settings.tls_context())
+                client.ehlo()
+            if settings.smtp.username:
+                client.login(settings.smtp.username, settings.password or "")
+            client.sendmail(sender, [recipient], message_bytes)
+    except Failure:
+        raise
+    except smtplib.SMTPRecipientsRefused as exc:
+        code, text = next(iter(exc.recipients.values()))
+        raise _classify(code, text, "the address") from None
+    except smtplib.SMTPAuthenticationError as exc:
+        raise _classify(exc.smtp_code, exc.smtp_error, "the username or password "
+                        "(HANDOUTS_SMTP_PASSWORD)") from None
+    except smtplib.SMTPResponseException as exc:
+        raise _classify(exc.smtp_code, exc.smtp_error, "the message") from None
+    except smtplib.SMTPNotSupportedError as exc:
+        raise Failure(False, f"the mail server cannot do this: {exc}") from None
+    except ssl.SSLCertVerificationError as exc:
+        raise Failure(True, f"the mail server's certificate could not be verified "
+                            f"({exc.verify_message}); check smtp.host and smtp.ca_file",
+                      unreachable=True) from None
+    except (socket.timeout, TimeoutError):
+        raise Failure(True, "the mail server did not answer in time", unreachable=True) from None
+    except (ConnectionRefusedError, socket.gaierror) as exc:
+        raise Failure(True, f"the mail server did not answer ({exc.strerror or exc})",
+                      unreachable=True) from None
+    except smtplib.SMTPServerDisconnected as exc:
+        if "timed out" in str(exc):    # smtplib reports a read time-out this way
+            raise Failure(True, "the mail server did not answer in time", unreachable=True) from None
+        raise Failure(True, f"the mail server closed the connection ({exc})", unreachable=True) from None
+    except (ConnectionError, ssl.SSLError) as exc:
+        raise Failure(True, f"the mail server closed the connection ({exc or type(exc).__name__})",
+                      unreachable=True) from None
+    except OSError as exc:
+        raise Failure(True, f"the mail server did not answer ({exc.strerror or exc})",
+                      unreachable=True) from None
+    except smtplib.SMTPException as exc:
+        raise Failure(True, f"the mail server had a problem ({exc})") from None
