@@ -166,6 +166,20 @@ def list_(project):
         sys.exit(1)
 
 
+@main.command()
+@PROJECT
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but this computer needs HANDOUTS_STAFF_PASSWORD.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--ui-lang", default="en", show_default=True, help="Language of the page's own words.")
+def serve(project, host, port, ui_lang):
+    """Serve the front-desk page: find, preview, print and email handouts."""
+    from handouts.web.serve import serve as run_server
+
+    proj = _project(project) or _guard(Project.find)
+    _guard(lambda: run_server(proj, host, port, ui_lang, echo=click.echo))
+
+
 def _project(project):
     if project is None:
         return None

@@ -1,0 +1,55 @@
+"""Build the front-desk app: routes, error pages, strict headers."""
+
+from __future__ import annotations
+
+import logging
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.routing import Route
+
+from handouts.project import Project
+from handouts.web.pages import Settings, Web, error
+from handouts.web.security import SecurityHeaders
+from handouts.web.views import activity, auth, basket, email, handout, index, static
+
+log = logging.getLogger("handouts.web")
+
+ROUTES = [
+    Route("/", index.index),
+    Route("/search.json", index.search_json),
+    Route("/h/{lang}/{slug}", handout.page),
+    Route("/h/{lang}/{slug}/handout.pdf", handout.pdf),
+    Route("/h/{lang}/{slug}/page-{page:int}.png", handout.png),
+    Route("/packet", basket.page),
+    Route("/packet.pdf", basket.pdf),
+    Route("/packet/page-{page:int}.png", basket.png),
+    Route("/email", email.send, methods=["POST"]),
+    Route("/activity", activity.page),
+    Route("/signin", auth.signin_form, methods=["GET"]),
+    Route("/signin", auth.signin, methods=["POST"]),
+    Route("/signout", auth.signout, methods=["POST"]),
+    Route("/static/{name}", static.static),
+]
+
+
+async def _http_error(request: Request, exc: HTTPException):
+    return error(request, exc.status_code if exc.status_code in (403, 404, 405, 429) else 400)
+
+
+async def _crash(request: Request, exc: Exception):
+    log.error("unexpected error on %s %s: %s: %s", request.method, request.url.path,
+              type(exc).__name__, exc)
+    return error(request, 500)
+
+
+def create_app(project: Project | None = None, settings: Settings | None = None) -> Starlette:
+    project = project or Project.find()
+    app = Starlette(
+        debug=False, routes=ROUTES, middleware=[Middleware(SecurityHeaders)],
+        exception_handlers={HTTPException: _http_error, Exception: _crash},
+    )
+    app.state.web = Web(project, settings or Settings())
+    return app

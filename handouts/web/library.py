@@ -1,0 +1,171 @@
+"""Every handout of the project as a card, re-read when its file changes.
+
+The folder is scanned on each request (a directory listing and a stat per
+file), and a file is parsed again only when its size or modification time
+changed, so edits show up without a restart and an unchanged library costs
+next to nothing. A file with a problem becomes an unavailable entry carrying
+its error lines; the others keep working.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from handouts.errors import HandoutError
+from handouts.model import Article, load_article
+from handouts.project import LANG_RE, SLUG_RE, Project
+from handouts.web import search
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One language of one handout: its article, or its problems."""
+
+    slug: str
+    lang: str
+    path: Path
+    article: Article | None
+    problems: tuple[str, ...] = ()
+    stamp: tuple[int, int] = (0, 0)       # the file's mtime and size when read
+
+    @property
+    def ok(self) -> bool:
+        return self.article is not None
+
+
+@dataclass
+class Card:
+    slug: str
+    entries: dict[str, Entry] = field(default_factory=dict)   # lang -> entry
+
+    @property
+    def langs(self) -> list[str]:
+        return list(self.entries)
+
+    @property
+    def good(self) -> dict[str, Entry]:
+        return {lang: e for lang, e in self.entries.items() if e.ok}
+
+    def main(self, prefer: str = "en") -> Entry | None:
+        """The entry to show first: the preferred language if it is good."""
+        good = self.good
+        if prefer in good:
+            return good[prefer]
+        return next(iter(good.values()), None)
+
+    @property
+    def problems(self) -> list[str]:
+        return [p for e in self.entries.values() for p in e.problems]
+
+    @property
+    def next_review(self) -> dt.date | None:
+        dates = [e.article.next_review for e in self.good.values() if e.article.next_review]
+        return min(dates) if dates else None
+
+    @property
+    def reviewed(self) -> dt.date | None:
+        dates = [e.article.reviewed for e in self.good.values()]
+        return min(dates) if dates else None
+
+    def overdue(self, today: dt.date | None = None) -> bool:
+        due = self.next_review
+        return due is not None and due < (today or dt.date.today())
+
+    def document(self) -> search.Document:
+        doc = search.Document(self.slug)
+        doc.add("keywords", self.slug.replace("-", " "))
+        for entry in self.good.values():
+            a = entry.article
+            doc.add("title", a.title)
+            doc.add("summary", a.summary)
+            for kw in a.keywords:
+                doc.add("keywords", kw)
+            for s in a.sections:
+                doc.add("headings", s.heading)
+            if a.callout:
+                doc.add("headings", a.callout.heading)
+        return doc
+
+
+class Library:
+    """The project's handouts, kept fresh."""
+
+    def __init__(self, project: Project):
+        self.project = project
+        self._lock = threading.Lock()
+        self._entries: dict[Path, tuple[tuple[int, int], Entry]] = {}
+        self._docs: dict[str, tuple[tuple, search.Document]] = {}
+
+    def relative(self, path) -> str:
+        try:
+            return str(Path(path).resolve().relative_to(self.project.root))
+        except (ValueError, OSError):
+            return str(path)
+
+    def _entry(self, slug: str, lang: str, path: Path) -> Entry:
+        try:
+            st = path.stat()
+        except OSError:
+            return Entry(slug, lang, path, None, (f"{self.relative(path)}: cannot be read",))
+        stamp = (st.st_mtime_ns, st.st_size)
+        with self._lock:
+            cached = self._entries.get(path)
+        if cached and cached[0] == stamp:
+            return cached[1]
+        try:
+            article, _ = load_article(path)
+            entry = Entry(slug, lang, path, article, (), stamp)
+        except HandoutError as exc:
+            entry = Entry(slug, lang, path, None, tuple(self.describe(p) for p in exc.problems), stamp)
+        with self._lock:
+            self._entries[path] = (stamp, entry)
+        return entry
+
+    def describe(self, problem) -> str:
+        """``content/en/x.yaml:14: field: message`` with a path from the project."""
+        text = str(problem)
+        if problem.path is not None:
+            text = text.replace(str(problem.path), self.relative(problem.path), 1)
+        return text
+
+    def cards(self) -> list[Card]:
+        """Every handout, sorted by title (English first where there is one)."""
+        cards: dict[str, Card] = {}
+        content = self.project.content
+        langs = sorted(p.name for p in content.iterdir() if p.is_dir() and LANG_RE.match(p.name))
+        langs.sort(key=lambda lang: (lang != "en", lang))
+        for lang in langs:
+            for slug, path in self.project.article_files(lang).items():
+                if not SLUG_RE.match(slug):
+                    continue
+                cards.setdefault(slug, Card(slug)).entries[lang] = self._entry(slug, lang, path)
+        def sort_key(card: Card):
+            main = card.main()
+            return (main is None, search.fold(main.article.title) if main else card.slug)
+        return sorted(cards.values(), key=sort_key)
+
+    def card(self, slug: str) -> Card | None:
+        """One handout by slug; None for anything that is not one."""
+        if not isinstance(slug, str) or not SLUG_RE.match(slug):
+            return None
+        for card in self.cards():
+            if card.slug == slug:
+                return card
+        return None
+
+    def search(self, query: str, cards: list[Card] | None = None) -> list[Card]:
+        cards = self.cards() if cards is None else cards
+        docs = []
+        for card in cards:
+            stamp = tuple(sorted((e.lang, e.stamp) for e in card.entries.values()))
+            cached = self._docs.get(card.slug)
+            if not cached or cached[0] != stamp:
+                cached = (stamp, card.document())
+                self._docs[card.slug] = cached
+            docs.append(cached[1])
+        order = search.rank(docs, query)
+        by_slug = {c.slug: c for c in cards}
+        return [by_slug[s] for s in order]

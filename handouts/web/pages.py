@@ -1,0 +1,199 @@
+"""What every view shares: the page templates, the page's words, sessions and
+the wrapper that checks sign-in and CSRF before a view runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Awaitable, Callable
+from urllib.parse import quote
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from handouts import catalog
+from handouts.errors import HandoutError
+from handouts.project import LANG_RE, SLUG_RE, Project, bundled_root
+from handouts.web.events import EventLog
+from handouts.web.library import Library
+from handouts.web.render import Renderer
+from handouts.web.security import COOKIE, Limiter, Session, Sessions, same
+
+HERE = Path(__file__).resolve().parent
+PAPERS = ("letter", "a4")
+
+
+@dataclass
+class Settings:
+    password: str | None = None           # HANDOUTS_STAFF_PASSWORD; None: no sign-in
+    ui_lang: str = "en"
+    emails_per_minute: int = 10
+    failed_signins: int = 5
+    failed_window: float = 15 * 60
+
+
+@dataclass
+class Web:
+    """Everything the views need, one per app."""
+
+    project: Project
+    settings: Settings
+    library: Library = None
+    renderer: Renderer = None
+    sessions: Sessions = field(default_factory=Sessions)
+    env: jinja2.Environment = None
+
+    def __post_init__(self):
+        self.library = self.library or Library(self.project)
+        self.renderer = self.renderer or Renderer(self.project)
+        self.events = EventLog(self.project)
+        self.signin_limiter = Limiter(self.settings.failed_signins, self.settings.failed_window)
+        self.email_limiter = Limiter(self.settings.emails_per_minute, 60)
+        own = self.project.root / "templates" / "web"
+        self.env = jinja2.Environment(
+            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(own)),
+                                        jinja2.FileSystemLoader(str(HERE / "templates"))]),
+            autoescape=True, auto_reload=True, undefined=jinja2.StrictUndefined,
+            trim_blocks=True, lstrip_blocks=True,
+        )
+
+    def words(self) -> catalog.Catalog:
+        return catalog.load(self.project.templates, bundled_root() / "templates", self.settings.ui_lang)
+
+    def lang_name(self, lang: str) -> str:
+        try:
+            name = Locale.parse(lang.replace("-", "_")).get_display_name(self.settings.ui_lang)
+        except (ValueError, TypeError, LookupError):
+            return lang
+        return name[:1].upper() + name[1:] if name else lang
+
+    def date(self, value: dt.date | None) -> str:
+        if value is None:
+            return ""
+        try:
+            return format_date(value, format="long", locale=self.settings.ui_lang)
+        except (ValueError, LookupError):
+            return value.isoformat()
+
+    @property
+    def staff_only(self) -> bool:
+        return bool(self.settings.password)
+
+
+def web_of(request: Request) -> Web:
+    return request.app.state.web
+
+
+class Words:
+    """``t("key", name=value)`` in templates: the ``web.`` section of the catalog."""
+
+    def __init__(self, cat: catalog.Catalog):
+        self.cat = cat
+
+    def __call__(self, key: str, **values) -> str:
+        text = self.cat[f"web.{key}"]
+        return text.format(**values) if values else text
+
+
+def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+    web = web_of(request)
+    session: Session | None = getattr(request.state, "session", None)
+    words = Words(web.words())
+    html = web.env.get_template(template).render(
+        t=words, request=request, web=web, session=session, ui_lang=web.settings.ui_lang,
+        lang_name=web.lang_name, date=web.date, quote=quote, **context)
+    return HTMLResponse(html, status_code=status)
+
+
+def error(request: Request, status: int, message_key: str | None = None, detail: str | None = None,
+          headers: dict | None = None) -> HTMLResponse:
+    key = message_key or {403: "error_forbidden", 404: "error_not_found", 405: "error_method",
+                          429: "error_too_many"}.get(status, "error_server")
+    try:
+        response = render(request, "error.html", status=status, message_key=key, detail=detail)
+    except Exception:   # the error page itself must never fail with a traceback
+        response = HTMLResponse("<!doctype html><title>Error</title><p>Something went wrong.</p>",
+                                status_code=status)
+    for k, v in (headers or {}).items():
+        response.headers[k] = v
+    return response
+
+
+def slug_lang(request: Request) -> tuple[str, str] | None:
+    """The (lang, slug) a URL names, if both are well formed."""
+    lang = request.path_params.get("lang", "")
+    slug = request.path_params.get("slug", "")
+    if LANG_RE.match(lang) and SLUG_RE.match(slug) and len(lang) <= 12:
+        return lang, slug
+    return None
+
+
+def options(request: Request, default_paper: str) -> tuple[str, bool]:
+    """paper and large print from the query string, validated."""
+    paper = request.query_params.get("paper", default_paper)
+    if paper not in PAPERS:
+        paper = default_paper
+    large = request.query_params.get("large") in ("1", "on", "true")
+    return paper, large
+
+
+def problem_lines(exc: HandoutError, web: Web) -> list[str]:
+    return list(dict.fromkeys(web.library.describe(p) for p in exc.problems))
+
+
+def safe_next(value: str | None) -> str:
+    """Only a local path is a place to go back to after sign-in."""
+    if value and re.fullmatch(r"/[A-Za-z0-9/_\-.?=&%]*", value) and not value.startswith("//"):
+        return value
+    return "/"
+
+
+View = Callable[[Request], Awaitable[Response]]
+
+
+def view(post: bool = False, public: bool = False):
+    """Wrap a view: find or start the session, require sign-in (unless
+    ``public``), and for a POST require the session's CSRF token."""
+
+    def wrap(fn: View) -> View:
+        @functools.wraps(fn)
+        async def endpoint(request: Request) -> Response:
+            web = web_of(request)
+            session = web.sessions.get(request.cookies.get(COOKIE))
+            fresh = None
+            if session is None:
+                fresh = session = web.sessions.new(None if web.staff_only else "")
+            request.state.session = session
+            if post:
+                form = await request.form(max_files=0, max_fields=100)
+                request.state.form = form
+                if not same(form.get("csrf"), session.csrf):
+                    response = error(request, 403, "error_csrf")
+                elif not public and not session.signed_in:
+                    response = error(request, 403)
+                else:
+                    response = await fn(request)
+            elif not public and not session.signed_in:
+                target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                response = RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
+            else:
+                response = await fn(request)
+            if fresh is not None:
+                set_cookie(request, response, fresh)
+            return response
+
+        endpoint.is_post = post
+        return endpoint
+
+    return wrap
+
+
+def set_cookie(request: Request, response: Response, session: Session) -> None:
+    response.set_cookie(COOKIE, session.token, max_age=web_of(request).sessions.seconds, path="/",
+                        httponly=True, samesite="strict", secure=request.url.scheme == "https")

@@ -1,0 +1,114 @@
+"""Forgiving search: case, accents and small typos do not matter.
+
+Text is folded (lower case, accents dropped, punctuation as spaces) and split
+into words. A query word matches a handout word exactly, as its beginning
+("cramp" -> "cramps"), or within one typo (two for long words): a letter
+missing, extra, wrong, or two letters swapped ("insuficiency").
+Every query word of three letters or more must match somewhere.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+#: How much a match in each field counts.
+WEIGHTS = {"title": 4.0, "keywords": 3.0, "summary": 2.0, "headings": 2.0}
+
+
+def fold(text: str) -> str:
+    """Lower case, no accents, letters and digits only."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    out = []
+    for ch in decomposed:
+        if unicodedata.combining(ch):
+            continue
+        out.append(ch if ch.isalnum() else " ")
+    return "".join(out)
+
+
+def words(text: str) -> list[str]:
+    return fold(text).split()
+
+
+def typo_distance(a: str, b: str, limit: int) -> int:
+    """Optimal string alignment distance (adjacent swaps count once), or
+    ``limit + 1`` as soon as it must be larger than ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        best = cur[0]
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+            best = min(best, cur[j])
+        if best > limit:
+            return limit + 1
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def allowed_typos(word: str) -> int:
+    if len(word) < 4:
+        return 0
+    return 1 if len(word) < 8 else 2
+
+
+def word_score(query: str, word: str) -> float:
+    """1 for the same word, 0.9 for its beginning, 0.6 for a near miss, else 0."""
+    if query == word:
+        return 1.0
+    if len(query) >= 3 and word.startswith(query):
+        return 0.9
+    limit = allowed_typos(query)
+    if limit and typo_distance(query, word, limit) <= limit:
+        return 0.6
+    # A typo inside the beginning of a longer word: "insuf" for "insufficiency".
+    if limit and len(word) > len(query) and typo_distance(query, word[:len(query)], 1) <= 1 and len(query) >= 5:
+        return 0.5
+    return 0.0
+
+
+@dataclass
+class Document:
+    """One handout's searchable words, all languages together."""
+
+    key: str
+    fields: dict[str, set[str]] = field(default_factory=dict)
+
+    def add(self, name: str, text: str) -> None:
+        self.fields.setdefault(name, set()).update(words(text))
+
+
+def score(document: Document, query: str) -> float:
+    """How well ``document`` matches ``query``; 0 for no match."""
+    terms = [w for w in words(query) if len(w) >= 3] or words(query)
+    if not terms:
+        return 0.0
+    total = 0.0
+    for term in terms:
+        best = 0.0
+        for name, vocab in document.fields.items():
+            weight = WEIGHTS.get(name, 1.0)
+            for word in vocab:
+                s = word_score(term, word)
+                if s:
+                    best = max(best, s * weight)
+        if not best:
+            return 0.0
+        total += best
+    return total
+
+
+def rank(documents: list[Document], query: str) -> list[str]:
+    """Keys of the documents that match ``query``, best first; all of them
+    (in their order) for an empty query."""
+    if not words(query):
+        return [d.key for d in documents]
+    scored = [(score(d, query), i, d.key) for i, d in enumerate(documents)]
+    return [key for s, i, key in sorted(scored, key=lambda t: (-t[0], t[1])) if s > 0]

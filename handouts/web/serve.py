@@ -1,0 +1,74 @@
+"""Run the page with uvicorn: check the address is safe first."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+
+from handouts.errors import HandoutError
+from handouts.project import Project
+
+PASSWORD_VAR = "HANDOUTS_STAFF_PASSWORD"
+
+
+class ServeError(HandoutError):
+    """The server cannot start as asked."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def settings_for(host: str, environ=os.environ, ui_lang: str = "en"):
+    """The app's settings for this bind address, or a ServeError saying why
+    it must not start."""
+    from handouts.web.pages import Settings
+
+    password = environ.get(PASSWORD_VAR) or None
+    if not is_loopback(host) and not password:
+        raise ServeError.at(None, None, "--host",
+                            f"{host} can be reached from other computers, so the page needs a staff "
+                            f"password: set the environment variable {PASSWORD_VAR} and start again "
+                            f"(or leave out --host to serve only this computer)")
+    if password is not None and len(password) < 8:
+        raise ServeError.at(None, None, PASSWORD_VAR, "the staff password must be at least 8 characters")
+    try:
+        per_minute = int(environ.get("HANDOUTS_EMAILS_PER_MINUTE", "10"))
+    except ValueError:
+        raise ServeError.at(None, None, "HANDOUTS_EMAILS_PER_MINUTE", "must be a whole number") from None
+    return Settings(password=password, ui_lang=ui_lang, emails_per_minute=max(1, per_minute))
+
+
+def url_for(host: str, port: int) -> str:
+    shown = host
+    if host in ("0.0.0.0", "::"):
+        shown = "127.0.0.1" if host == "0.0.0.0" else "[::1]"
+    elif ":" in host and not host.startswith("["):
+        shown = f"[{host}]"
+    return f"http://{shown}:{port}/"
+
+
+def serve(project: Project, host: str, port: int, ui_lang: str = "en", echo=print) -> None:
+    """Serve until Ctrl-C (uvicorn stops cleanly on SIGINT and SIGTERM)."""
+    import uvicorn
+
+    from handouts import catalog
+    from handouts.project import bundled_root
+    from handouts.web.app import create_app
+
+    settings = settings_for(host, ui_lang=ui_lang)
+    catalog.load(project.templates, bundled_root() / "templates", ui_lang)   # fail early on bad words
+    app = create_app(project, settings)
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
+                            server_header=False, date_header=True, proxy_headers=False)
+    server = uvicorn.Server(config)
+    where = "" if is_loopback(host) else " (staff sign-in required)"
+    echo(f"Serving the front-desk page for {project.root} at {url_for(host, port)}{where}")
+    echo("Press Ctrl-C to stop.")
+    server.run()
+    echo("Stopped.")

@@ -1,0 +1,51 @@
+// The front-desk page's only script: filter as you type, count the basket,
+// update the preview when an option changes. Everything works without it.
+(function () {
+  "use strict";
+
+  function $(sel, root) { return (root || document).querySelector(sel); }
+
+  // Search: filter and order the cards at once, with the server's ranking.
+  var q = $("#q"), list = $("#cards"), count = $("#count");
+  if (q && list) {
+    var timer = null, seq = 0;
+    var apply = function () {
+      var mine = ++seq;
+      fetch("/search.json?q=" + encodeURIComponent(q.value), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data || mine !== seq) return;
+          var cards = Array.prototype.slice.call(list.children);
+          var bySlug = {};
+          cards.forEach(function (c) { bySlug[c.getAttribute("data-slug")] = c; c.hidden = true; });
+          data.slugs.forEach(function (slug) {
+            var c = bySlug[slug];
+            if (c) { c.hidden = false; list.appendChild(c); }
+          });
+          cards.forEach(function (c) { if (c.hidden) list.appendChild(c); });
+          var n = data.slugs.length;
+          var tpl = q.value.trim() ? count.getAttribute("data-matching") : count.getAttribute("data-all");
+          if (tpl) count.textContent = tpl.replace("{count}", n);
+        });
+    };
+    q.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(apply, 60);
+    });
+  }
+
+  // Visit basket: say how many are ticked.
+  var basket = $("#basket"), basketCount = $("#basket-count");
+  if (basket && basketCount) {
+    var hint = basketCount.textContent;
+    basket.addEventListener("change", function () {
+      var n = basket.querySelectorAll('input[name="item"]:checked').length;
+      basketCount.textContent = n ? basketCount.getAttribute("data-count").replace("{count}", n) : hint;
+    });
+  }
+
+  // Options: a changed paper size or large print updates the preview.
+  Array.prototype.forEach.call(document.querySelectorAll(".autosubmit"), function (el) {
+    el.addEventListener("change", function () { el.form.submit(); });
+  });
+})();

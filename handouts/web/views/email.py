@@ -1,0 +1,70 @@
+"""Email to patient: one handout or a packet, with the patient's consent.
+
+The result is said plainly: sent, or waiting in the outbox and why.
+"""
+
+from __future__ import annotations
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from handouts.errors import HandoutError
+from handouts.project import LANG_RE
+from handouts.web import mailer
+from handouts.web.pages import error, options, problem_lines, render, view, web_of
+from handouts.web.views.basket import parse_items
+from handouts.web.views.handout import default_paper
+
+
+def _mask(address: str) -> str:
+    from handouts.web.security import mask_address
+    return mask_address(address)
+
+
+@view(post=True)
+async def send(request: Request) -> Response:
+    web = web_of(request)
+    form = request.state.form
+    items = parse_items(form.getlist("item"), web)
+    if not items:
+        return error(request, 404)
+    address = (form.get("to") or "").strip()
+    lang = form.get("lang") or items[0][0]
+    paper = form.get("paper") if form.get("paper") in ("letter", "a4") else default_paper(web)
+    large = form.get("large") in ("1", "on")
+    back = form.get("back") or "/"
+    problems = []
+    if not address or "@" not in address or len(address) > 254:
+        problems.append("email_bad_address")
+    if form.get("consent") != "yes":
+        problems.append("email_no_consent")
+    if not LANG_RE.match(lang):
+        lang = items[0][0]
+    if len(items) == 1 and lang != items[0][0]:
+        # One handout: the language chosen in the form is the one sent.
+        slug = items[0][1]
+        card = web.library.card(slug)
+        if card and lang in card.good:
+            items = [(lang, slug)]
+    if problems:
+        return render(request, "result.html", status=400, outcome="refused", problems=problems,
+                      masked=_mask(address) if address else "", reason="", back=back)
+    wait = web.email_limiter.take("all")
+    if wait:
+        return render(request, "result.html", status=429, outcome="refused",
+                      problems=["email_too_many"], masked=_mask(address), reason="",
+                      seconds=int(wait) + 1, back=back)
+    staff = request.state.session.staff or ""
+    try:
+        delivery = await run_in_threadpool(
+            lambda: mailer.send(web.project, to=address, items=items, lang=lang, paper=paper,
+                                large_print=large, staff=staff))
+    except HandoutError as exc:
+        return render(request, "result.html", status=409, outcome="refused", problems=[],
+                      masked=_mask(address), reason="\n".join(problem_lines(exc, web)), back=back)
+    if delivery.status in ("sent", "queued"):
+        await run_in_threadpool(web.events.add, staff, "email", items,
+                                f"{delivery.masked} {delivery.status}")
+    return render(request, "result.html", outcome=delivery.status, problems=[],
+                  masked=delivery.masked, reason=delivery.reason, back=back)
