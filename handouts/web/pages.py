@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Awaitable, Callable
 from urllib.parse import quote
@@ -36,6 +36,7 @@ class Settings:
     emails_per_minute: int = 10
     failed_signins: int = 5
     failed_window: float = 15 * 60
+    session_seconds: int = 8 * 3600       # one working day
 
 
 @dataclass
@@ -46,12 +47,13 @@ class Web:
     settings: Settings
     library: Library = None
     renderer: Renderer = None
-    sessions: Sessions = field(default_factory=Sessions)
+    sessions: Sessions = None
     env: jinja2.Environment = None
 
     def __post_init__(self):
         self.library = self.library or Library(self.project)
         self.renderer = self.renderer or Renderer(self.project)
+        self.sessions = self.sessions or Sessions(self.settings.session_seconds)
         self.events = EventLog(self.project)
         self.signin_limiter = Limiter(self.settings.failed_signins, self.settings.failed_window)
         self.email_limiter = Limiter(self.settings.emails_per_minute, 60)

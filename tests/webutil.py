@@ -1,0 +1,83 @@
+"""A live front-desk server on loopback and a shared Chromium for the web tests."""
+
+from __future__ import annotations
+
+import http.client
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class LiveServer:
+    """The real app under uvicorn in a thread, on 127.0.0.1."""
+
+    def __init__(self, root: Path, **settings):
+        import uvicorn
+
+        from handouts.project import Project
+        from handouts.web.app import create_app
+        from handouts.web.pages import Settings
+
+        self.root = root
+        self.app = create_app(Project.find(root), Settings(**settings))
+        self.web = self.app.state.web
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
+                                access_log=False)
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def __enter__(self) -> "LiveServer":
+        self.thread.start()
+        deadline = time.time() + 20
+        while not self.server.started:
+            if time.time() > deadline or not self.thread.is_alive():
+                pytest.fail("the front-desk server did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.should_exit = True
+        self.thread.join(10)
+
+    def raw(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        """One request with the path exactly as given (no client normalisation)."""
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        try:
+            conn.putrequest(method, path, skip_accept_encoding=True)
+            for k, v in (headers or {}).items():
+                conn.putheader(k, v)
+            if body is not None:
+                conn.putheader("Content-Length", str(len(body)))
+            conn.endheaders(body)
+            resp = conn.getresponse()
+            return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), resp.read()
+        finally:
+            conn.close()
+
+
+def require_chromium() -> str:
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is not installed; .ci/run installs it (apt-get install chromium)")
+    return CHROMIUM
+
+
+def copy_project(repo: Path, target: Path) -> Path:
+    shutil.copytree(repo / "content", target / "content")
+    shutil.copytree(repo / "templates", target / "templates")
+    return target
