@@ -11,6 +11,8 @@ from pathlib import Path
 from typing import Awaitable, Callable
 from urllib.parse import quote
 
+import logging
+
 import jinja2
 from babel import Locale
 from babel.dates import format_date
@@ -25,6 +27,7 @@ from handouts.web.library import Library
 from handouts.web.render import Renderer
 from handouts.web.security import COOKIE, Limiter, Session, Sessions, same
 
+log = logging.getLogger("handouts.web")
 HERE = Path(__file__).resolve().parent
 PAPERS = ("letter", "a4")
 
@@ -166,6 +169,14 @@ def view(post: bool = False, public: bool = False):
     def wrap(fn: View) -> View:
         @functools.wraps(fn)
         async def endpoint(request: Request) -> Response:
+            try:
+                return await guarded(request)
+            except Exception as exc:   # a bug: log one line, show a plain page, never a traceback
+                log.error("unexpected error on %s %s: %s: %s", request.method, request.url.path,
+                          type(exc).__name__, exc)
+                return error(request, 500)
+
+        async def guarded(request: Request) -> Response:
             web = web_of(request)
             session = web.sessions.get(request.cookies.get(COOKIE))
             fresh = None

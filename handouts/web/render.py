@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -22,7 +23,7 @@ from handouts import __version__, layout
 from handouts.build import brand_art, discover, doc_info, fit_handout, load_handout
 from handouts.converters import parse_paper
 from handouts.errors import ContentError, HandoutError
-from handouts.project import LANG_RE, Project, bundled_root, load_brand
+from handouts.project import LANG_RE, SLUG_RE, Brand, Project, bundled_root, load_brand
 
 #: ReportLab and PDFium keep global state: one render at a time.
 RENDER_LOCK = threading.Lock()
@@ -55,13 +56,24 @@ class LRU:
                 self.size -= len(old)
 
 
-def _tree_stamp(folder: Path, skip: set[Path] = frozenset()) -> list[tuple[str, int, int]]:
-    out = []
-    if folder.is_dir():
-        for p in sorted(folder.rglob("*")):
-            if p.is_file() and p.parent not in skip:
-                st = p.stat()
-                out.append((str(p), st.st_mtime_ns, st.st_size))
+def _tree_stamp(folder: Path, skip: frozenset[str] = frozenset()) -> list[tuple[str, int, int]]:
+    """(path, mtime, size) of every file under ``folder``, except in the
+    top-level sub-folders named in ``skip``."""
+    out: list[tuple[str, int, int]] = []
+    stack = [(str(folder), True)]
+    while stack:
+        where, top = stack.pop()
+        try:
+            entries = sorted(os.scandir(where), key=lambda e: e.name)
+        except OSError:
+            continue
+        for e in entries:
+            if e.is_dir(follow_symlinks=False):
+                if not (top and e.name in skip):
+                    stack.append((e.path, False))
+            elif e.is_file():
+                st = e.stat()
+                out.append((e.path, st.st_mtime_ns, st.st_size))
     return out
 
 
@@ -70,21 +82,45 @@ class Renderer:
         self.project = project
         self.pdfs = LRU(max_bytes)
         self.pngs = LRU(max_bytes // 2)
+        self._brand: tuple[str, Brand] | None = None
         self.renders = 0        # how many PDFs were really rendered (for tests and the benchmark)
+
+    # ----------------------------------------------------------------- brand
+    def _brand_stamp(self) -> str:
+        """clinic.yaml, the logo, fonts: everything under content/ but the
+        language folders."""
+        content = self.project.content
+        langs = frozenset(e.name for e in os.scandir(content) if e.is_dir() and LANG_RE.match(e.name))
+        return repr(_tree_stamp(content, langs))
+
+    def brand(self) -> Brand:
+        """The clinic's brand, loaded again only when one of its files changed
+        (HandoutError if it has a problem)."""
+        stamp = self._brand_stamp()
+        cached = self._brand
+        if cached is not None and cached[0] == stamp:
+            return cached[1]
+        brand = load_brand(self.project)
+        self._brand = (stamp, brand)
+        return brand
+
+    def default_paper(self) -> str:
+        try:
+            return self.brand().clinic.paper
+        except HandoutError:
+            return "letter"
 
     # ----------------------------------------------------------------- keys
     def _key(self, items: list[tuple[str, str]], paper: str | None, large: bool) -> tuple[str, list[Path]]:
-        content = self.project.content
         h = hashlib.sha256(f"{__version__}|{paper}|{large}|{items}".encode())
         paths = []
         for lang, slug in items:
-            files = discover(self.project, lang, [slug])       # ContentError for an unknown one
-            paths.append(files[slug])
-            h.update(files[slug].read_bytes())
-        lang_dirs = {p for p in content.iterdir() if p.is_dir() and LANG_RE.match(p.name)}
-        brand_files = [t for t in _tree_stamp(content)
-                       if not any(Path(t[0]).is_relative_to(d) for d in lang_dirs)]
-        h.update(repr(brand_files).encode())
+            path = self.project.content / lang / f"{slug}.yaml"
+            if not (LANG_RE.match(lang) and SLUG_RE.match(slug) and path.is_file()):
+                discover(self.project, lang, [slug])       # the usual ContentError for an unknown one
+            paths.append(path)
+            h.update(path.read_bytes())
+        h.update(self._brand_stamp().encode())
         h.update(repr(_tree_stamp(self.project.templates)).encode())
         h.update(repr(_tree_stamp(bundled_root() / "templates")).encode())
         return h.hexdigest(), paths
@@ -107,7 +143,7 @@ class Renderer:
 
     def _render(self, items, paths, paper, large) -> bytes:
         self.renders += 1
-        brand = load_brand(self.project)
+        brand = self.brand()
         paper = parse_paper(paper) if paper else brand.clinic.paper
         handouts, problems = [], []
         for (lang, slug), path in zip(items, paths):

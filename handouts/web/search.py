@@ -10,6 +10,7 @@ Every query word of three letters or more must match somewhere.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 #: How much a match in each field counts.
@@ -59,6 +60,7 @@ def allowed_typos(word: str) -> int:
     return 1 if len(word) < 8 else 2
 
 
+@lru_cache(maxsize=262_144)
 def word_score(query: str, word: str) -> float:
     """1 for the same word, 0.9 for its beginning, 0.6 for a near miss, else 0."""
     if query == word:

@@ -68,7 +68,10 @@ def serve(project: Project, host: str, port: int, ui_lang: str = "en", echo=prin
                             server_header=False, date_header=True, proxy_headers=False)
     server = uvicorn.Server(config)
     where = "" if is_loopback(host) else " (staff sign-in required)"
-    echo(f"Serving the front-desk page for {project.root} at {url_for(host, port)}{where}")
-    echo("Press Ctrl-C to stop.")
-    server.run()
+    try:
+        echo(f"Serving the front-desk page for {project.root} at {url_for(host, port)}{where}")
+        echo("Press Ctrl-C to stop.")
+        server.run()
+    except KeyboardInterrupt:   # uvicorn re-raises Ctrl-C after a clean shutdown
+        pass
     echo("Stopped.")

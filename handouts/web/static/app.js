@@ -26,6 +26,7 @@
           var n = data.slugs.length;
           var tpl = q.value.trim() ? count.getAttribute("data-matching") : count.getAttribute("data-all");
           if (tpl) count.textContent = tpl.replace("{count}", n);
+          list.setAttribute("data-query", data.q);
         });
     };
     q.addEventListener("input", function () {

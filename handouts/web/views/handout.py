@@ -10,7 +10,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handouts.errors import HandoutError
-from handouts.project import load_brand
 from handouts.web.pages import Web, error, options, problem_lines, render, slug_lang, view, web_of
 
 THUMB_WIDTH = 360
@@ -18,10 +17,7 @@ LARGE_WIDTH = 1000
 
 
 def default_paper(web: Web) -> str:
-    try:
-        return load_brand(web.project).clinic.paper
-    except HandoutError:
-        return "letter"
+    return web.renderer.default_paper()
 
 
 def find(request: Request):
