@@ -1,8 +1,9 @@
-"""What the page handed out: prints, downloads and emails, for the recent
-activity view and this week's counts.
+"""What the page handed out on paper: prints and downloads, for the recent
+activity view and this week's counts (emails are in the delivery log of
+``handouts.mail``).
 
 Kept in the project's state database (``PROJECT/.handouts/handouts.db``) in a
-table of its own. No patient data: an email's address is stored masked.
+table of its own. No patient data.
 """
 
 from __future__ import annotations
@@ -19,16 +20,20 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS web_events (
     id INTEGER PRIMARY KEY,
     at TEXT NOT NULL,          -- UTC, ISO 8601
     staff TEXT NOT NULL,
-    action TEXT NOT NULL,      -- print, download, email
+    action TEXT NOT NULL,      -- print, download
     items TEXT NOT NULL,       -- lang/slug, comma-separated
-    detail TEXT NOT NULL DEFAULT ''   -- masked address and result, for emails
+    detail TEXT NOT NULL DEFAULT ''
 )"""
 
 _lock = threading.Lock()
 
 
 def state_dir(project: Project) -> Path:
-    return (Path.cwd() if project.bundled else project.root) / ".handouts"
+    try:
+        from handouts.mail.store import state_dir as shared
+    except ImportError:
+        return (Path.cwd() if project.bundled else project.root) / ".handouts"
+    return shared(project)
 
 
 @dataclass(frozen=True)
@@ -77,8 +82,8 @@ class EventLog:
         return [Event(dt.datetime.fromisoformat(a), s, act, i.split(","), d) for a, s, act, i, d in rows]
 
     def week_counts(self, today: dt.date | None = None) -> dict[str, int]:
-        """Handouts printed, downloaded and emailed since Monday (a packet
-        counts each handout in it)."""
+        """Handouts printed and downloaded since Monday (a packet counts each
+        handout in it)."""
         today = today or dt.date.today()
         monday = today - dt.timedelta(days=today.weekday())
         counts = {"print": 0, "download": 0, "email": 0}

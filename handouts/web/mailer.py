@@ -1,11 +1,13 @@
-"""The one place the page calls the email library (handouts.mail).
+"""The one place the page calls the email library (``handouts.mail``).
 
-``send(...)`` returns what happened in a form the page can say plainly:
-sent, or waiting in the outbox and why, or not sent and why.
+``send(...)`` says what happened in a form the page can show plainly: sent,
+or waiting in the outbox and why, or refused and why. ``emails(...)`` and
+``emailed_this_week(...)`` read the delivery log for the activity view.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from handouts.errors import HandoutError
@@ -15,18 +17,72 @@ from handouts.project import Project
 @dataclass(frozen=True)
 class Delivery:
     status: str              # "sent", "queued" (waiting in the outbox) or "refused"
-    masked: str              # the address, masked, for the page and the log
+    masked: str              # the address, masked, for the page
     reason: str = ""         # why it waits or was refused, in plain words
 
 
+@dataclass(frozen=True)
+class Emailed:
+    """One message of the delivery log, as the activity view shows it."""
+
+    at: dt.datetime
+    staff: str
+    status: str
+    items: list[str]          # lang/slug
+    masked: str
+    reason: str
+
+
 class MailUnavailable(HandoutError):
-    """Email is not set up for this project (or the mail library is missing)."""
+    """This version has no email library."""
+
+
+def _mail():
+    try:
+        from handouts import mail
+        mail.send_handouts  # noqa: B018  (the API of issue 10)
+    except (ImportError, AttributeError):
+        raise MailUnavailable.at(None, None, None, "email is not available in this version") from None
+    return mail
+
+
+def mask(address: str) -> str:
+    try:
+        from handouts.mail.address import mask as mail_mask
+    except ImportError:
+        from handouts.web.security import mask_address as mail_mask
+    return mail_mask(address)
 
 
 def send(project: Project, *, to: str, items: list[tuple[str, str]], lang: str, paper: str | None,
          large_print: bool, staff: str) -> Delivery:
+    """Email ``items`` to one patient; HandoutError for bad input or no email set-up."""
+    mail = _mail()
+    result = mail.send_handouts(project, items, to, lang=lang, paper=paper, large_print=large_print,
+                                staff=staff or None)
+    return Delivery(result.status, mask(to), result.reason or "")
+
+
+def emails(project: Project, limit: int = 25) -> list[Emailed]:
+    """The latest messages of the delivery log, newest first (addresses masked)."""
     try:
-        from handouts import mail  # noqa: F401  (issue 10)
-    except ImportError:
-        raise MailUnavailable.at(None, None, None, "email is not available in this version") from None
-    raise MailUnavailable.at(None, None, None, "email is not available in this version")
+        mail = _mail()
+        entries = mail.log_entries(project, since=dt.date.today() - dt.timedelta(days=31))
+    except HandoutError:
+        return []
+    out = []
+    for e in entries[-limit:][::-1]:
+        out.append(Emailed(e.time, e.staff or "", e.status, [f"{h.lang}/{h.slug}" for h in e.handouts],
+                           mask(e.to) if "@" in (e.to or "") and "•" not in e.to else e.to,
+                           e.reason or ""))
+    return out
+
+
+def emailed_this_week(project: Project) -> int:
+    """Handouts sent by email since Monday."""
+    try:
+        mail = _mail()
+        weeks = mail.weekly_counts(project, weeks=1)
+    except HandoutError:
+        return 0
+    return weeks[-1].handouts if weeks else 0

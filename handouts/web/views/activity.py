@@ -1,4 +1,6 @@
-"""Recent activity and this week's counts (no patient data: addresses masked)."""
+"""Recent activity and this week's counts: prints and downloads from the
+page's own log, emails from the delivery log (addresses masked; no other
+patient data)."""
 
 from __future__ import annotations
 
@@ -6,14 +8,28 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from handouts.web import mailer
+from handouts.web.events import Event
 from handouts.web.pages import render, view, web_of
+
+SHOWN = 25
+
+
+def _activity(web) -> tuple[list[Event], dict[str, int]]:
+    events = web.events.recent(SHOWN)
+    for e in mailer.emails(web.project, SHOWN):
+        detail = f"{e.masked}: {e.status}" + (f" ({e.reason})" if e.reason else "")
+        events.append(Event(e.at, e.staff, "email", e.items, detail))
+    events.sort(key=lambda e: e.at, reverse=True)
+    counts = web.events.week_counts()
+    counts["email"] = mailer.emailed_this_week(web.project)
+    return events[:SHOWN], counts
 
 
 @view()
 async def page(request: Request) -> Response:
     web = web_of(request)
-    events = await run_in_threadpool(web.events.recent, 25)
-    counts = await run_in_threadpool(web.events.week_counts)
+    events, counts = await run_in_threadpool(_activity, web)
     titles = {}
     for card in web.library.cards():
         for lang, entry in card.good.items():

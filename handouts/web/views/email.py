@@ -18,8 +18,7 @@ from handouts.web.views.handout import default_paper
 
 
 def _mask(address: str) -> str:
-    from handouts.web.security import mask_address
-    return mask_address(address)
+    return mailer.mask(address)
 
 
 @view(post=True)
@@ -63,8 +62,5 @@ async def send(request: Request) -> Response:
     except HandoutError as exc:
         return render(request, "result.html", status=409, outcome="refused", problems=[],
                       masked=_mask(address), reason="\n".join(problem_lines(exc, web)), back=back)
-    if delivery.status in ("sent", "queued"):
-        await run_in_threadpool(web.events.add, staff, "email", items,
-                                f"{delivery.masked} {delivery.status}")
     return render(request, "result.html", outcome=delivery.status, problems=[],
                   masked=delivery.masked, reason=delivery.reason, back=back)
