@@ -77,7 +77,30 @@ def require_chromium() -> str:
     return CHROMIUM
 
 
+#: Used only when the repository has no Spanish leg-cramps handout of its own.
+SPANISH = """\
+title: Calambres en las piernas
+summary: Casi todos los calambres no son graves. Si vuelven una y otra vez, hable con nosotros.
+reviewed: 2026-11-01
+sections:
+  - heading: ¿Qué es un calambre?
+    body: |
+      Un músculo de la pierna se pone duro de repente. Suele doler unos minutos.
+  - heading: Qué puede hacer
+    bullets:
+      - Estire y frote la pantorrilla.
+      - Camine un poco.
+      - Tome agua todos los días.
+keywords: [calambres, piernas]
+"""
+
+
 def copy_project(repo: Path, target: Path) -> Path:
+    """The repository's content and templates, with a Spanish leg-cramps."""
     shutil.copytree(repo / "content", target / "content")
     shutil.copytree(repo / "templates", target / "templates")
+    es = target / "content" / "es"
+    if not (es / "leg-cramps.yaml").exists():
+        es.mkdir(exist_ok=True)
+        (es / "leg-cramps.yaml").write_text(SPANISH, "utf-8")
     return target
