@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import typing
 from pathlib import Path
 from typing import Annotated, Any, Iterator
@@ -174,6 +175,13 @@ def _loopback(host: str) -> bool:
     return is_loopback(host)
 
 
+def _host(value: str) -> str:
+    if not re.fullmatch(r"[A-Za-z0-9.:_-]+", value):
+        raise ValueError(f"{value!r} is not a server name; write a host name such as "
+                         f"mail.example.org or an IP address")
+    return value
+
+
 Address = Annotated[str, AfterValidator(_one_address)]
 PASSWORD_ENV = "HANDOUTS_SMTP_PASSWORD"
 
@@ -182,7 +190,7 @@ class Smtp(_Strict):
     """The mail server for ``handouts email``: the ``smtp:`` block of clinic.yaml.
     The password is never here: it comes from HANDOUTS_SMTP_PASSWORD."""
 
-    host: Annotated[str, Field(min_length=1, max_length=253, pattern=r"^[A-Za-z0-9.:\[\]_-]+$")]
+    host: Annotated[str, Field(min_length=1, max_length=253), AfterValidator(_host)]
     port: Annotated[int, Field(ge=1, le=65535)] | None = None   # default: by security
     security: typing.Literal["starttls", "tls", "none"] = "starttls"
     username: Line | None = None

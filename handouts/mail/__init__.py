@@ -16,6 +16,7 @@ API (``project`` is a Project, a folder, or None for the usual default)::
 
     mail.outbox_list(project)          -> [Entry]  waiting messages with why they wait
     mail.outbox_send(project)          -> [SendResult]  one try for each waiting message
+    mail.outbox_cancel(project, message_id) -> bool  drop a waiting message unsent
     mail.log_entries(project, since=None) -> [Entry]  every message; since: a date
     mail.weekly_counts(project, weeks=8)  -> [WeekCount(start, messages, handouts)]
 
@@ -43,7 +44,7 @@ Modules, one concern each: ``address`` (checking addresses), ``settings``
 from __future__ import annotations
 
 _EXPORTS = {
-    "send_handouts": "send", "outbox_send": "send", "outbox_list": "send",
+    "send_handouts": "send", "outbox_send": "send", "outbox_cancel": "send", "outbox_list": "send",
     "log_entries": "send", "weekly_counts": "send", "SendResult": "send", "Entry": "send",
     "Handout": "send", "WeekCount": "send", "AddressError": "send",
     "MailSetupError": "settings", "MAX_HANDOUTS": "compose",

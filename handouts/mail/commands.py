@@ -59,6 +59,7 @@ def outbox(ctx, project):
         click.echo(f"{e.queued_at:%Y-%m-%d %H:%M}  {e.to}  {_handouts(e)}"
                    f"{'  large print' if e.large_print else ''}")
         click.echo(f"    waiting: {e.reason or 'being sent now'} (tried {e.attempts} time(s))")
+        click.echo(f"    {e.message_id}")
     click.echo(f"{len(entries)} waiting; run `handouts outbox send` to try again")
 
 
@@ -79,6 +80,23 @@ def outbox_send(ctx, project):
         left = len(_guard(lambda: mail.outbox_list(proj)))
         click.echo(f"{left} still waiting in the outbox", err=True)
         sys.exit(1)
+
+
+@outbox.command(name="cancel")
+@click.argument("message_id")
+@PROJECT
+@click.pass_context
+def outbox_cancel(ctx, message_id, project):
+    """Remove one waiting message without sending it (for example, a mistyped
+    address). MESSAGE_ID as `handouts outbox` shows it."""
+    proj = _proj(project or (ctx.obj or {}).get("project"))
+    if not message_id.startswith("<"):
+        message_id = f"<{message_id.strip('<>')}>"
+    if _guard(lambda: mail.outbox_cancel(proj, message_id)):
+        click.echo(f"cancelled {message_id}: it will not be sent, and its address is erased")
+        return
+    click.echo(f"error: no waiting message {message_id} (see `handouts outbox`)", err=True)
+    sys.exit(1)
 
 
 @click.command(name="log")

@@ -26,6 +26,8 @@ from handouts.mail.address import Recipient
 from handouts.mail.settings import Settings
 from handouts.project import Project, bundled_root
 
+PHONE = "\x00phone\x00"   # where the number goes, so the page can make it a link
+
 #: Handouts in one message: a visit's worth, and well under common size limits.
 MAX_HANDOUTS = 6
 
@@ -86,62 +88,99 @@ def words(project: Project, lang: str) -> catalog.Catalog:
     return catalog.load(project.templates, bundled_root() / "templates", lang)
 
 
+@dataclass(frozen=True)
+class Letter:
+    """The words around the attachments, all from the catalog and the brand."""
+
+    subject: str
+    greeting: str
+    intro: str
+    titles: list[str]
+    open: str
+    call_us: str            # with PHONE where the number goes
+    phone: str
+    urgent: str
+    sign_off: str
+    clinic: list[str]       # name, phone, address, website
+    why: str
+
+
 def letter(cat: catalog.Catalog, settings: Settings, to: Recipient, files: list[Attachment],
-           large_print: bool) -> tuple[str, list[str], list[str]]:
-    """Subject, the paragraphs before the list of handouts, and those after."""
+           large_print: bool) -> Letter:
     clinic = settings.brand.clinic
     many = len(files) > 1
-    subject = (cat.format("email.subject_many", count=len(files), clinic=clinic.name) if many else
-               cat.format("email.subject_one", title=files[0].title, clinic=clinic.name))
-    greeting = (cat.format("email.greeting", name=to.name) if to.name
-                else cat["email.greeting_no_name"])
-    intro = cat.format("email.intro_many" if many else "email.intro_one",
-                       count=len(files), clinic=clinic.name)
-    after = [cat["email.open_many" if many else "email.open_one"]]
-    if large_print:
-        after[0] += " " + cat["email.large_print"]
-    after += [cat.format("email.call_us", phone=clinic.phone), cat["email.urgent"]]
-    return subject, [greeting, intro], after
+    opening = cat["email.open_many" if many else "email.open_one"]
+    return Letter(
+        subject=(cat.format("email.subject_many", count=len(files), clinic=clinic.name) if many
+                 else cat.format("email.subject_one", title=files[0].title, clinic=clinic.name)),
+        greeting=(cat.format("email.greeting", name=to.name) if to.name
+                  else cat["email.greeting_no_name"]),
+        intro=cat.format("email.intro_many" if many else "email.intro_one", count=len(files),
+                         clinic=clinic.name),
+        titles=[a.title for a in files],
+        open=opening + (" " + cat["email.large_print"] if large_print else ""),
+        call_us=cat.format("email.call_us", phone=PHONE),
+        phone=clinic.phone,
+        urgent=cat["email.urgent"],
+        sign_off=cat["email.sign_off"],
+        clinic=[clinic.name, clinic.phone, clinic.address, clinic.website],
+        why=cat.format("email.why", clinic=clinic.name),
+    )
 
 
-def text_part(before, files, after, signature, why) -> str:
-    listing = "\n".join(f"  - {a.title}" for a in files)
-    return "\n\n".join([*before, listing, *after, "\n".join(signature), why]) + "\n"
+def text_part(w: Letter) -> str:
+    listing = "\n".join(f"  - {t}" for t in w.titles)
+    call = w.call_us.replace(PHONE, w.phone)
+    return "\n\n".join([w.greeting, w.intro, listing, w.open, call, w.urgent,
+                        "\n".join([w.sign_off, *w.clinic]), w.why]) + "\n"
 
 
-def html_part(lang, subject, before, files, after, signature, why, color) -> str:
+def html_part(w: Letter, lang: str, primary: str, accent: str) -> str:
+    """Simple, large and high-contrast; inline styles only (mail programs drop
+    style sheets); nothing loaded from anywhere."""
     e = html.escape
-    paras = lambda ps: "".join(f"<p>{e(p)}</p>\n" for p in ps)  # noqa: E731
-    items = "".join(f"<li>{e(a.title)}</li>" for a in files)
-    sig = "<br>".join(e(s) for s in signature)
-    return (f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head><meta charset="utf-8">'
-            f"<title>{e(subject)}</title></head>\n"
-            f'<body style="margin:0;padding:16px;font-family:Arial,Helvetica,sans-serif;'
-            f'font-size:18px;line-height:1.5;color:#1a1a1a;background:#ffffff">\n'
-            f'<div style="max-width:36em">\n{paras(before)}'
-            f'<ul style="padding-left:1.2em">{items}</ul>\n{paras(after)}'
-            f'<p style="color:{e(color)}"><strong>{sig}</strong></p>\n'
-            f'<p style="font-size:15px;color:#444444">{e(why)}</p>\n</div>\n</body>\n</html>\n')
+    name, phone, address, website = (e(x) for x in w.clinic)
+    items = "".join(f'<li style="margin:4px 0">{e(t)}</li>' for t in w.titles)
+    para = '<p style="margin:0 0 16px">'
+    tel = "tel:" + re.sub(r"[^0-9+]", "", w.phone)
+    call = e(w.call_us).replace(PHONE, f'<a href="{e(tel)}" style="color:{e(primary)};'
+                                       f'white-space:nowrap">{phone}</a>')
+    return (
+        f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head><meta charset="utf-8">\n'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{e(w.subject)}</title></head>\n"
+        f'<body style="margin:0;padding:0;background:#ffffff;color:#1a1a1a;'
+        f'font-family:Arial,Helvetica,sans-serif;font-size:18px;line-height:1.5">\n'
+        f'<div style="max-width:36em;padding:20px">\n'
+        f'<p style="margin:0 0 20px;padding-bottom:8px;border-bottom:3px solid {e(primary)};'
+        f'color:{e(primary)};font-size:22px;font-weight:bold">{name}</p>\n'
+        f"{para}{e(w.greeting)}</p>\n{para}{e(w.intro)}</p>\n"
+        f'<ul style="margin:0 0 16px;padding-left:1.4em;font-weight:bold">{items}</ul>\n'
+        f"{para}{e(w.open)}</p>\n{para}{call}</p>\n"
+        f'<p style="margin:0 0 20px;padding:12px 14px;border-left:5px solid {e(accent)};'
+        f'background:#f6f6f6">{e(w.urgent)}</p>\n'
+        f"{para}{e(w.sign_off)}<br>\n<strong>{name}</strong><br>\n{phone}<br>\n{address}<br>\n"
+        f"{website}</p>\n"
+        f'<p style="margin:24px 0 0;font-size:15px;color:#4a4a4a">{e(w.why)}</p>\n'
+        f"</div>\n</body>\n</html>\n")
 
 
 def compose(settings: Settings, to: Recipient, files: list[Attachment], lang: str,
             cat: catalog.Catalog, large_print: bool = False,
             now: datetime | None = None) -> EmailMessage:
     """The whole message, headers first; the PDFs attached in order."""
-    clinic = settings.brand.clinic
-    subject, before, after = letter(cat, settings, to, files, large_print)
-    signature = [cat["email.sign_off"], clinic.name, clinic.phone, clinic.address, clinic.website]
-    why = cat.format("email.why", clinic=clinic.name)
+    colors = settings.brand.clinic.colors
+    words = letter(cat, settings, to, files, large_print)
     msg = EmailMessage()
-    msg["Subject"] = subject
+    msg["Subject"] = words.subject
     msg["From"] = settings.sender.header()
     msg["To"] = to.header()
     msg["Reply-To"] = (settings.reply_to or settings.sender).header()
     msg["Date"] = format_datetime((now or datetime.now()).astimezone())
     msg["Message-ID"] = f"<{uuid.uuid4().hex}@{settings.sender.domain}>"   # unique, on our domain
-    msg.set_content(text_part(before, files, after, signature, why), cte="quoted-printable")
-    msg.add_alternative(html_part(lang, subject, before, files, after, signature, why,
-                                  clinic.colors.primary), subtype="html", cte="quoted-printable")
+    msg.set_content(text_part(words), cte="quoted-printable")
+    msg.add_alternative(html_part(words, lang, colors.primary, colors.accent), subtype="html",
+                        cte="quoted-printable")
     names: set[str] = set()
     for a in files:
         name = a.filename if a.filename not in names else f"{a.slug}-{a.lang}.pdf"

@@ -164,6 +164,13 @@ def outbox_send(project) -> list[SendResult]:
     return results
 
 
+def outbox_cancel(project, message_id: str) -> bool:
+    """Remove a waiting message (say, a mistyped address) without sending it;
+    the log keeps it as "cancelled" with the masked address only."""
+    with store.connect(_project(project)) as db:
+        return store.cancel(db, message_id)
+
+
 def _handouts(text: str) -> tuple[Handout, ...]:
     return tuple(Handout(**h) for h in json.loads(text))
 

@@ -8,7 +8,8 @@ same row), ``queued`` while it waits for another try, and finally ``sent`` or
 ``refused``.
 
 Privacy rule: the patient's full address and the message itself (with its
-PDFs) are stored only while the message waits. When it is sent or refused,
+PDFs) are stored only while the message waits. When it is sent, refused or
+cancelled,
 both are erased and the log keeps only the masked address (``m••••@example.org``),
 the handouts (slug, language, SHA-256 of the exact PDF), large print,
 status, Message-ID and times.
@@ -34,6 +35,7 @@ DB_NAME = "handouts.db"
 #: A claim older than this belongs to a sender that died mid-send: take it over.
 STALE_CLAIM_SECONDS = 600
 WAITING = ("queued", "sending")
+FINAL = ("sent", "refused", "cancelled")
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS messages (
@@ -41,7 +43,7 @@ CREATE TABLE IF NOT EXISTS messages (
     message_id  TEXT NOT NULL UNIQUE,
     created     TEXT NOT NULL,
     updated     TEXT NOT NULL,
-    status      TEXT NOT NULL CHECK (status IN ('sending', 'queued', 'sent', 'refused')),
+    status      TEXT NOT NULL CHECK (status IN ('sending', 'queued', 'sent', 'refused', 'cancelled')),
     lang        TEXT NOT NULL,
     large_print INTEGER NOT NULL,
     paper       TEXT,
@@ -140,7 +142,7 @@ def claim(db, row_id: int, token: str) -> sqlite3.Row | None:
 def finish(db, row_id: int, token: str, status: str, reason: str | None) -> None:
     """Record an attempt's end. Sent or refused: erase the address and the
     message (the privacy rule); queued: keep both for the next try."""
-    final = status in ("sent", "refused")
+    final = status in FINAL
     with _write(db):
         db.execute(
             "UPDATE messages SET status = ?, reason = ?, updated = ?, attempts = attempts + 1,"
@@ -149,6 +151,18 @@ def finish(db, row_id: int, token: str, status: str, reason: str | None) -> None
             " raw = CASE WHEN ? THEN NULL ELSE raw END"
             " WHERE id = ? AND claim = ?",
             (status, reason, now_iso(), final, final, row_id, token))
+
+
+def cancel(db, message_id: str) -> bool:
+    """Take a queued message out of the outbox for good (the address and the
+    message are erased); False when there is no such waiting message or a
+    sender holds it right now."""
+    with _write(db):
+        cur = db.execute(
+            "UPDATE messages SET status = 'cancelled', reason = 'cancelled by the clinic',"
+            " updated = ?, recipient = NULL, raw = NULL WHERE message_id = ? AND status = 'queued'",
+            (now_iso(), message_id))
+        return cur.rowcount == 1
 
 
 def rows(db, *, waiting: bool = False, since: str | None = None) -> list[sqlite3.Row]:
