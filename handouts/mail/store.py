@@ -4,15 +4,14 @@
 Every message gets one row, written *before* the first attempt to send it, so a
 crash or a dead server never loses it. A row is ``sending`` while one sender
 holds it (a claim taken in a write transaction, so two senders never send the
-same row), ``queued`` while it waits for another try, and finally ``sent`` or
-``refused``.
+same row), ``queued`` while it waits for another try, and finally ``sent``,
+``refused`` or ``cancelled``.
 
 Privacy rule: the patient's full address and the message itself (with its
 PDFs) are stored only while the message waits. When it is sent, refused or
-cancelled,
-both are erased and the log keeps only the masked address (``m••••@example.org``),
-the handouts (slug, language, SHA-256 of the exact PDF), large print,
-status, Message-ID and times.
+cancelled, both are erased and the log keeps only the masked address
+(``m••••@example.org``), the handouts (slug, language, SHA-256 of the exact
+PDF), large print, status, Message-ID and times.
 """
 
 from __future__ import annotations
