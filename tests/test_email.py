@@ -168,6 +168,16 @@ def test_message_in_english_and_spanish_printed(clinic: Path):
     assert [json.loads(r["handouts"])[0]["lang"] for r in db_rows(clinic)] == ["en", "es"]
 
 
+def test_mixed_languages_in_one_message(clinic: Path):
+    with smtp_server() as (inbox, port):
+        use_smtp(clinic, plain(port))
+        result = mail.send_handouts(clinic, ["es:leg-cramps", ("en", "leg-cramps")], PATIENT, lang="es")
+    assert result.status == "sent"
+    names = [name for name, _ in attachments(inbox.received[0].message)]
+    assert names == ["Calambres en las piernas.pdf", "Leg cramps.pdf"]
+    assert [(h.lang, h.slug) for h in result.handouts] == [("es", "leg-cramps"), ("en", "leg-cramps")]
+
+
 # --------------------------------------------------------------------------
 # TLS and AUTH.
 

@@ -32,7 +32,8 @@ def _handouts(entry) -> str:
 @PAPER
 @LARGE
 def email(slugs, to, project, lang, paper, large_print):
-    """Email the handouts SLUGS to one patient, one PDF each."""
+    """Email the handouts SLUGS to one patient, one PDF each. A slug may name
+    its own language (es:leg-cramps); the email's words follow --lang."""
     proj = _proj(project)
     result = _guard(lambda: mail.send_handouts(proj, list(slugs), to, lang=lang, paper=paper,
                                                large_print=large_print))

@@ -92,8 +92,15 @@ def _project(project) -> Project:
 
 
 def _items(items: Iterable, lang: str) -> list[tuple[str, str]]:
-    """Slugs (in ``lang``) or (lang, slug) pairs."""
-    return [(lang, i) if isinstance(i, str) else (str(i[0]), str(i[1])) for i in items]
+    """Slugs (in ``lang``), ``lang:slug`` strings, or (lang, slug) pairs."""
+    out = []
+    for item in items:
+        if isinstance(item, str):
+            other, sep, slug = item.partition(":")
+            out.append((other, slug) if sep else (lang, item))
+        else:
+            out.append((str(item[0]), str(item[1])))
+    return out
 
 
 def send_handouts(project, items: Iterable, to: str, *, lang: str = "en", paper: str | None = None,
