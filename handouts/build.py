@@ -20,7 +20,8 @@ from handouts.errors import ContentError, HandoutError, OutputError, Problem, Te
 from handouts.fonts import describe_char
 from handouts.loader import Loaded, field_name, load_yaml
 from handouts.model import Article, validate
-from handouts.project import LANG_RE, SLUG_RE, Brand, Project, load_brand
+from handouts.inputs import cached_brand, tree_digest
+from handouts.project import LANG_RE, SLUG_RE, Brand, Project
 from handouts.styles import make_styles
 
 TEMPLATE = "handout.xml.j2"
@@ -117,8 +118,14 @@ def _strings(data, loc):
 # -------------------------------------------------------------------------
 # Phase 2: render in memory.
 
-@lru_cache(maxsize=16)
 def _environment(templates_dir: Path):
+    """The Jinja environment, made again when any template's content changes
+    (Jinja's own check looks only at modification times)."""
+    return _environment_for(templates_dir, tree_digest(templates_dir))
+
+
+@lru_cache(maxsize=16)
+def _environment_for(templates_dir: Path, digest: bytes):
     return templating.environment(templates_dir)
 
 
@@ -233,7 +240,7 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
     report = Report()
     try:
         project = project or Project.find()
-        brand = load_brand(project)
+        brand, _ = cached_brand(project)
         paper = parse_paper(paper) if paper else brand.clinic.paper
         files = discover(project, lang, slugs)
     except HandoutError as exc:

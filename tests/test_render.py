@@ -1,0 +1,125 @@
+"""The render API for email and the front-desk page: the same bytes as
+`handouts build`, memoised on every input, never stale."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from conftest import REPO, SLUGS, run_cli
+from handouts import render as api
+from handouts.errors import HandoutError
+from handouts.project import Project
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    api.cache_clear()
+    yield
+    api.cache_clear()
+
+
+def cli_pdf(project: Path, tmp: Path, *args: str) -> bytes:
+    out = tmp / "cli-out"
+    result = run_cli("build", "--project", str(project), "--out", str(out), *args)
+    assert result.returncode == 0, result.stderr
+    pdfs = list(out.rglob("*.pdf"))
+    assert len(pdfs) == 1, pdfs
+    return pdfs[0].read_bytes()
+
+
+def test_same_bytes_as_build(built):
+    proj = Project.find(REPO)
+    for slug in SLUGS:
+        assert api.render(proj, slug, "en") == (built / "en" / f"{slug}.pdf").read_bytes(), slug
+
+
+def test_large_print_and_paper_same_bytes_as_build(project, tmp_path):
+    proj = Project.find(project)
+    expected = cli_pdf(project, tmp_path, "--large-print", "--paper", "a4", "leg-cramps")
+    assert api.render(proj, "leg-cramps", "en", paper="a4", large_print=True) == expected
+    assert api.render(proj, "leg-cramps", "en") != expected
+
+
+def test_packet_same_bytes_as_build(project, tmp_path):
+    target = tmp_path / "packet.pdf"
+    result = run_cli("build", "--project", str(project), "--packet", str(target),
+                     "risk-factors", "leg-cramps")
+    assert result.returncode == 0, result.stderr
+    pdf = api.render_packet(Project.find(project), [("en", "risk-factors"), ("en", "leg-cramps")])
+    assert pdf == target.read_bytes()
+
+
+def test_second_call_is_served_from_cache(project):
+    proj = Project.find(project)
+    first = api.render(proj, "leg-cramps", "en")
+    assert api.cache_info()["misses"] == 1
+    again = api.render(Project.find(project), "leg-cramps", "en")
+    assert again is first  # the very same object: nothing was rendered
+    assert api.cache_info()["hits"] == 1 and api.cache_info()["misses"] == 1
+    # Other options are other entries.
+    assert api.render(proj, "leg-cramps", "en", paper="a4") != first
+    assert api.cache_info()["misses"] == 2
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    """Change a file but keep its size and modification time: only the
+    content tells that it changed."""
+    text = path.read_text(encoding="utf-8")
+    assert old in text and len(old) == len(new)
+    st = path.stat()
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+
+
+def test_edited_article_is_never_stale(project, tmp_path):
+    proj = Project.find(project)
+    before = api.render(proj, "leg-cramps", "en")
+    edit(project / "content/en/leg-cramps.yaml", "cramps", "crampz")
+    after = api.render(proj, "leg-cramps", "en")
+    assert after != before
+    assert after == cli_pdf(project, tmp_path, "leg-cramps")
+
+
+def test_edited_clinic_logo_and_template_are_never_stale(project, tmp_path):
+    proj = Project.find(project)
+    seen = {api.render(proj, "leg-cramps", "en")}
+    edit(project / "content/clinic.yaml", "Vein", "Vain")
+    seen.add(api.render(proj, "leg-cramps", "en"))
+    # The same logo size, one pixel changed, the old modification time.
+    logo = project / "content/assets/logo.png"
+    st = logo.stat()
+    with Image.open(logo) as img:
+        img.load()
+        img = img.convert("RGBA")
+    img.putpixel((img.width // 2, img.height // 2), (255, 0, 0, 255))
+    img.save(logo)
+    os.utime(logo, ns=(st.st_atime_ns, st.st_mtime_ns))
+    seen.add(api.render(proj, "leg-cramps", "en"))
+    # The template's own words (after the catalogs: their words).
+    template = project / "templates/handout.xml.j2"
+    edit(template, "Call us", "Ring us")
+    latest = api.render(proj, "leg-cramps", "en")
+    seen.add(latest)
+    assert len(seen) == 4, "an edit was served stale"
+    assert latest == cli_pdf(project, tmp_path, "leg-cramps")
+
+
+def test_bad_input_raises_and_is_not_kept(project):
+    proj = Project.find(project)
+    article = project / "content/en/leg-cramps.yaml"
+    good = article.read_text(encoding="utf-8")
+    article.write_text(good.replace("title:", "titel:", 1), encoding="utf-8")
+    with pytest.raises(HandoutError) as err:
+        api.render(proj, "leg-cramps", "en")
+    assert "leg-cramps.yaml" in str(err.value)
+    with pytest.raises(HandoutError, match="no handout named"):
+        api.render(proj, "no-such-handout", "en")
+    with pytest.raises(HandoutError, match="not a language code"):
+        api.render(proj, "leg-cramps", "../../etc")
+    assert api.cache_info()["entries"] == 0
+    article.write_text(good, encoding="utf-8")
+    assert api.render(proj, "leg-cramps", "en").startswith(b"%PDF")
