@@ -5,6 +5,7 @@ draws: real content as its structure element, decoration as an Artifact."""
 from __future__ import annotations
 
 from reportlab.lib.colors import Color
+from reportlab.rl_config import _FUZZ
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paragraph import _SplitWord, _SplitWordEnd
 
@@ -28,6 +29,20 @@ class TaggedParagraph(Paragraph):
     #: True for a part that the next part continues (a split paragraph): its
     #: last line ends between two words too.
     handout_continued: bool = False
+
+    def wrap(self, availWidth, availHeight):
+        """ReportLab's line breaking depends only on the width (and the
+        paragraph's own text and style, which never change), so the last
+        width's result is kept: measuring and balancing wrap each paragraph
+        many times at the same width."""
+        memo = self.__dict__.get("_handout_wrap")
+        if memo is not None and memo[0] == availWidth:
+            _, self.width, self.height, self.blPara, self._wrapWidths = memo
+            return self.width, self.height
+        size = super().wrap(availWidth, availHeight)
+        if availWidth >= _FUZZ:  # below it ReportLab answers "cannot fit" and breaks nothing
+            self._handout_wrap = (availWidth, self.width, self.height, self.blPara, self._wrapWidths)
+        return size
 
     def drawOn(self, canv, x, y, _sW=0):
         with tagged(canv, self.handout_struct):

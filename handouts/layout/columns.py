@@ -9,7 +9,6 @@ the Fit says how much is over and where, and no PDF is made.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Callable
 
@@ -71,11 +70,10 @@ def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True) -> _Pla
         bottom_h = measure(bottom, geo.content_w)[0] + bottom[0].getSpaceBefore()
     col_w = (geo.content_w - (columns - 1) * GUTTER) / columns
     max_h = geo.body_h - top_h - bottom_h
-    scratch = Canvas(io.BytesIO())
 
     def leftover(h: float) -> list:
         frames = [frame_at(0, 0, col_w, h) for _ in range(columns)]
-        return flow(cols, frames, scratch)
+        return flow(cols, frames)
 
     if max_h <= 0:
         return _Plan(top, cols, bottom, top_h, bottom_h, col_w, 0.0, max_h, list(cols))
@@ -104,6 +102,7 @@ def fit_page(build: Callable[[float, float], Page], paper: str, art: BrandArt,
         plan = _plan(page, geo, columns, balance=False)
         if not plan.leftover:
             plan = _plan(page, geo, columns)
+            page.handout_layout = (geo, plan, columns)  # draw_page draws this very plan
             return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing)
         over = measure(plan.leftover, plan.col_w)[0] if plan.col_h > 0 else (
             plan.top_h + plan.bottom_h - geo.body_h + measure(plan.cols, plan.col_w)[0] / columns)
@@ -121,8 +120,12 @@ def draw_page(canv: Canvas, sheet: Sheet, art: BrandArt, columns: int = 2) -> di
     """Draw one handout page. ``sheet.page`` must come from ``fit_page``.
     Returns the page's links and their descriptions."""
     page, styles = sheet.page, sheet.page.styles
-    geo = Geometry(art.paper, page, art)
-    plan = _plan(page, geo, columns)
+    fitted = getattr(page, "handout_layout", None)
+    if fitted is not None and fitted[2] == columns and fitted[0].paper == art.paper:
+        geo, plan, _ = fitted
+    else:
+        geo = Geometry(art.paper, page, art)
+        plan = _plan(page, geo, columns)
     if plan.leftover:  # never spill silently
         raise fit_error(None, sheet.fit)
     draw_header(canv, geo, page, styles, art)

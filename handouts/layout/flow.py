@@ -3,7 +3,6 @@ the same code for measuring and for drawing, and the fit result."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from reportlab.lib.units import inch
@@ -34,13 +33,13 @@ class Fit:
 
 def measure(flowables: list, width: float) -> tuple[float, list[tuple[object, float]]]:
     """Lay flowables out in an endless frame, exactly as ReportLab's Frame
-    does, and return the height used and each flowable's bottom offset."""
+    does (without drawing), and return the height used and each flowable's
+    bottom offset."""
     big = 1e6
     frame = frame_at(0, 0, width, big)
-    canv = Canvas(io.BytesIO())
     bottoms = []
     for f in flowables:
-        frame.add(f, canv)
+        _place(frame, f)
         bottoms.append((f, big - (frame._y + f.getSpaceAfter())))
     needed = bottoms[-1][1] if bottoms else 0.0
     return needed, bottoms
@@ -51,12 +50,27 @@ def frame_at(x: float, y: float, w: float, h: float) -> Frame:
                  showBoundary=0)
 
 
-def flow(story: list, frames: list[Frame], canv: Canvas) -> list:
+def _skip_draw(*args, **kwargs) -> None:
+    return None
+
+
+def _place(frame: Frame, f, canv=None) -> bool:
+    """``frame.add(f)`` as ReportLab does it, but placing without drawing:
+    the very same arithmetic, with the flowable's ``drawOn`` shadowed."""
+    f.drawOn = _skip_draw
+    try:
+        return frame.add(f, canv)
+    finally:
+        del f.drawOn
+
+
+def flow(story: list, frames: list[Frame], canv: Canvas | None = None) -> list:
     """Flow ``story`` through ``frames`` in order, splitting paragraphs where
     allowed and keeping a heading with the start of what follows it. Returns
-    what did not fit. The same code measures (on a throwaway canvas) and draws,
-    so what was measured is what is printed."""
+    what did not fit. The same code measures (``canv`` None: nothing is drawn)
+    and draws, so what was measured is what is printed."""
     story = list(story)
+    add = _place if canv is None else Frame.add
     for frame in frames:
         while story:
             f = story[0]
@@ -71,11 +85,11 @@ def flow(story: list, frames: list[Frame], canv: Canvas) -> list:
                     nh = min(nh, 2 * nxt.style.leading)
                 if h + nh > avail:
                     break
-            if frame.add(f, canv):
+            if add(frame, f, canv):
                 story.pop(0)
                 continue
             parts = frame.split(f, canv) if isinstance(f, (Paragraph, Box)) else []
-            if len(parts) > 1 and frame.add(parts[0], canv):
+            if len(parts) > 1 and add(frame, parts[0], canv):
                 for part in parts[1:]:
                     part.handout_where = getattr(f, "handout_where", ())
                     part.handout_role = getattr(f, "handout_role", "")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode import qrencoder
@@ -15,6 +16,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.converters import PAPER_SIZES
+from handouts.layout.images import draw_image
 from handouts.flowables import TaggedParagraph as Paragraph
 from handouts.markup import Page
 from handouts.styles import Styles, resized
@@ -47,7 +49,10 @@ class BrandArt:
     paper: str
 
 
+@lru_cache(maxsize=64)
 def _qr(url: str):
+    """The QR code for ``url``: encoded once per process (it depends only on
+    the text), never changed after."""
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(url)
     code.make()
@@ -84,6 +89,7 @@ class Geometry:
 
     def __init__(self, paper: str, page: Page, art: BrandArt):
         st = page.styles
+        self.paper = paper
         self.width, self.height = PAPER_SIZES[paper]
         self.left = MARGIN
         self.right = self.width - MARGIN
@@ -176,7 +182,7 @@ def draw_header(canv: Canvas, geo: Geometry, page: Page, st: Styles, art: BrandA
     if page.header_node is not None:
         page.header_node.kids.insert(0, figure)
     with tagged(canv, figure):
-        canv.drawImage(art.logo, geo.left, logo_y, geo.logo_w, geo.logo_h, mask="auto")
+        draw_image(canv, art.logo, geo.left, logo_y, geo.logo_w, geo.logo_h, mask="auto")
     for stack, x, w, h in ((geo.left_stack, geo.header_text_x, geo.header_text_w, geo.name_h),
                            (geo.right_stack, geo.right - geo.phone_w, geo.phone_w, geo.phone_h)):
         _stack(canv, stack, x, top - (geo.header_h - h) / 2, w, geo.height, gap=0)

@@ -3,7 +3,6 @@ the first, the footer on the last, "please turn over" between them."""
 
 from __future__ import annotations
 
-import io
 from typing import TYPE_CHECKING, Callable
 
 from reportlab.lib.units import inch
@@ -38,7 +37,6 @@ def _large_frames(geo: Geometry, pages: int) -> list[Frame]:
 def fit_large(build: Callable[[float, float], Page], paper: str, art: BrandArt,
               steps=LARGE_STEPS, max_pages: int = LARGE_MAX_PAGES) -> tuple[Page, Fit]:
     """Fit a large-print handout on as few pages as it needs, at most two."""
-    scratch = Canvas(io.BytesIO())
     fit = page = None
     for body_pt, spacing in steps:
         page = build(body_pt, spacing)
@@ -46,7 +44,7 @@ def fit_large(build: Callable[[float, float], Page], paper: str, art: BrandArt,
         for pages in range(1, max_pages + 1):
             frames = _large_frames(geo, pages)
             available = sum(f._aH for f in frames)
-            rest = flow(page.body, frames, scratch)
+            rest = flow(page.body, frames)
             if not rest:
                 used = sum(f._y1p + f._aH - f._y for f in frames)
                 return page, Fit(True, available, used, body_pt, spacing, pages=pages)
