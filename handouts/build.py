@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
-from handouts import layout, markup, templating
+from handouts import batch, layout, markup, templating
 from handouts.converters import parse_paper
 from handouts.errors import ContentError, HandoutError, OutputError, Problem, TemplateError
 from handouts.fonts import describe_char
@@ -45,7 +45,8 @@ class Outcome:
     output: Path | None = None
     fit: layout.Fit | None = None
     problems: list[Problem] = field(default_factory=list)
-    pdf: bytes | None = None
+    pdf: bytes | None = None     # kept only when not written
+    size: int = 0                # bytes of the PDF made
 
     @property
     def ok(self) -> bool:
@@ -232,8 +233,12 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str] = (),
         paper: str | None = None, out: Path | None = None, write: bool = True,
-        packet: Path | None = None, large_print: bool = False) -> Report:
+        packet: Path | None = None, large_print: bool = False, jobs: int | None = None) -> Report:
     """Build (or, with ``write=False``, only check) the handouts of one language.
+
+    ``jobs``: how many processes render (None: one per core for a big batch).
+    With ``write``, the PDFs are written and not kept (``Outcome.size`` tells
+    their size); without, each outcome holds its PDF.
 
     With ``packet``, write one PDF there instead: one handout per page, in the
     order of ``slugs``, with a bookmark each. A packet is all or nothing."""
@@ -265,22 +270,38 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
     out_dir = Path(out) if out is not None else project.default_output
     sheets: list[tuple[Handout, layout.Sheet]] = []
     art = brand_art(brand, paper)
-    for handout in handouts:
-        outcome = Outcome(handout.slug, handout.lang)
-        report.outcomes.append(outcome)
-        try:
-            sheet = fit_handout(handout, brand, project, paper, large_print)
-            outcome.fit = sheet.fit
-            if packet is not None:
+
+    def render_one(handout: Handout) -> tuple[layout.Fit, bytes]:
+        sheet = fit_handout(handout, brand, project, paper, large_print)
+        single = layout.Sheet(sheet.page, sheet.fit, bookmark=None)
+        return sheet.fit, layout.render_pdf([single], art, doc_info([handout], brand))
+
+    if packet is not None:  # every page into one PDF, in this process
+        for handout in handouts:
+            outcome = Outcome(handout.slug, handout.lang)
+            report.outcomes.append(outcome)
+            try:
+                sheet = fit_handout(handout, brand, project, paper, large_print)
+                outcome.fit = sheet.fit
                 sheets.append((handout, sheet))
-                continue
-            single = layout.Sheet(sheet.page, sheet.fit, bookmark=None)
-            outcome.pdf = layout.render_pdf([single], art, doc_info([handout], brand))
-            if write:
-                suffix = "-large-print" if large_print else ""
-                target = out_dir / handout.lang / f"{handout.slug}{suffix}.pdf"
-                write_atomic(target, outcome.pdf)
-                outcome.output = target
+            except HandoutError as exc:
+                outcome.problems.extend(exc.problems)
+    for handout, result, problems in (batch.ordered_map(render_one, handouts, jobs)
+                                      if packet is None else ()):
+        outcome = Outcome(handout.slug, handout.lang, problems=problems)
+        report.outcomes.append(outcome)
+        if problems:
+            continue
+        outcome.fit, pdf = result
+        outcome.size = len(pdf)
+        if not write:
+            outcome.pdf = pdf
+            continue
+        suffix = "-large-print" if large_print else ""
+        target = out_dir / handout.lang / f"{handout.slug}{suffix}.pdf"
+        try:
+            write_atomic(target, pdf)  # and not kept: memory stays flat over a big batch
+            outcome.output = target
         except HandoutError as exc:
             outcome.problems.extend(exc.problems)
     order = {slug: i for i, slug in enumerate(files)}

@@ -9,14 +9,17 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from handouts import __version__
-from handouts.build import Report, run
 from handouts.errors import HandoutError
 from handouts.model import load_article
 from handouts.project import Project
+
+if TYPE_CHECKING:
+    from handouts.build import Report
 
 PROJECT = click.option(
     "--project", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -30,6 +33,14 @@ PAPER = click.option("--paper", type=click.Choice(["letter", "a4"], case_sensiti
 
 LARGE = click.option("--large-print", is_flag=True,
                      help="Large print: 18 pt body, up to two pages, written as <slug>-large-print.pdf.")
+
+
+def run(*args, **kwargs) -> "Report":
+    """``handouts.build.run``, imported on first use: ``--help`` and ``list``
+    do not need the renderer."""
+    from handouts.build import run as build_run
+
+    return build_run(*args, **kwargs)
 
 
 def _print_problems(report: Report) -> None:
@@ -67,7 +78,7 @@ def build(slugs, project, out, lang, paper, packet, large_print):
     for o in report.outcomes:
         if o.ok and o.output:
             pages = f", {o.fit.pages} pages" if o.fit.pages > 1 else ""
-            click.echo(f"built {o.output}  ({len(o.pdf) // 1024} KB, body {o.fit.body_pt:g} pt{pages})")
+            click.echo(f"built {o.output}  ({o.size // 1024} KB, body {o.fit.body_pt:g} pt{pages})")
     _finish(report, "built")
 
 

@@ -4,12 +4,46 @@ draws: real content as its structure element, decoration as an Artifact."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from weakref import WeakKeyDictionary
+
 from reportlab.lib.colors import Color
 from reportlab.rl_config import _FUZZ
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paragraph import _SplitWord, _SplitWordEnd
 
 from handouts.tagging import StructNode, artifact, tagged
+
+
+#: Lines broken per process: (text, style, width) -> ReportLab's wrap result.
+_LINES: OrderedDict = OrderedDict()
+MAX_LINES = 4096
+#: Style attributes that move a paragraph but do not change its lines.
+_SPACING = frozenset({"spaceBefore", "spaceAfter", "name", "parent"})
+
+
+def _exact(value) -> str:
+    """A style value as text, exactly (a colour's repr rounds)."""
+    if isinstance(value, Color):
+        return f"{type(value).__name__}{sorted(vars(value).items())!r}"
+    return repr(value)
+
+
+_style_keys: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def style_key(style) -> tuple:
+    """Every attribute of a paragraph style but its spacing, exactly: equal
+    keys break and draw text alike. Styles are never changed once made."""
+    key = _style_keys.get(style)
+    if key is None:
+        key = _style_keys[style] = tuple(
+            (k, _exact(v)) for k, v in sorted(style.__dict__.items()) if k not in _SPACING)
+    return key
+
+
+#: Parsed paragraph markup per process: (text, style) -> (text, fragments, bullet).
+_PARSED: OrderedDict = OrderedDict()
 
 
 class TaggedParagraph(Paragraph):
@@ -30,19 +64,55 @@ class TaggedParagraph(Paragraph):
     #: last line ends between two words too.
     handout_continued: bool = False
 
+    def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1,
+                 encoding="utf8"):
+        """Paragraph markup is parsed once per process for each text and type:
+        the fit search builds the page at several spacings, and a batch
+        repeats its clinic's words."""
+        key = None
+        if frags is None and isinstance(text, str) and style is not None:
+            key = (text, repr(bulletText), caseSensitive, style_key(style))
+            hit = _PARSED.get(key)
+            if hit is not None:
+                text, frags, bulletText = hit
+        super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+        if key is not None and frags is None and self.style is style:
+            _PARSED[key] = (self.text, self.frags, self.bulletText)
+            if len(_PARSED) > MAX_LINES:
+                _PARSED.popitem(last=False)
+
     def wrap(self, availWidth, availHeight):
-        """ReportLab's line breaking depends only on the width (and the
-        paragraph's own text and style, which never change), so the last
-        width's result is kept: measuring and balancing wrap each paragraph
-        many times at the same width."""
+        """ReportLab's line breaking depends only on the width and on the
+        paragraph's text and style (spacing aside), none of which change, so
+        the lines are kept: per paragraph for its last width (measuring and
+        balancing wrap each one many times), and per process for the same text
+        in the same type at the same width (the fit search tries several
+        spacings at each size; a batch repeats its clinic's words)."""
         memo = self.__dict__.get("_handout_wrap")
         if memo is not None and memo[0] == availWidth:
             _, self.width, self.height, self.blPara, self._wrapWidths = memo
             return self.width, self.height
-        size = super().wrap(availWidth, availHeight)
-        if availWidth >= _FUZZ:  # below it ReportLab answers "cannot fit" and breaks nothing
-            self._handout_wrap = (availWidth, self.width, self.height, self.blPara, self._wrapWidths)
-        return size
+        key = self._lines_key(availWidth)
+        shared = _LINES.get(key) if key is not None else None
+        if shared is not None:
+            self.width, self.height, self.blPara, self._wrapWidths = shared
+        else:
+            super().wrap(availWidth, availHeight)
+            if availWidth < _FUZZ:  # ReportLab's "cannot fit": nothing was broken
+                return 0, 0x7fffffff
+            if key is not None:
+                _LINES[key] = (self.width, self.height, self.blPara, self._wrapWidths)
+                if len(_LINES) > MAX_LINES:
+                    _LINES.popitem(last=False)
+        self._handout_wrap = (availWidth, self.width, self.height, self.blPara, self._wrapWidths)
+        return self.width, self.height
+
+    def _lines_key(self, width: float):
+        """What the line breaks depend on, or None for a split part (its
+        fragments are not its text)."""
+        if not isinstance(self.text, str) or getattr(self, "_splitpara", 0) or width < _FUZZ:
+            return None
+        return (self.text, repr(self.bulletText), self.caseSensitive, style_key(self.style), width)
 
     def drawOn(self, canv, x, y, _sW=0):
         with tagged(canv, self.handout_struct):

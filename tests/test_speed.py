@@ -1,0 +1,120 @@
+"""What the speed work must not change: the bytes (caches on or off, one
+process or two, alone or after other brands), the order and the errors of a
+batch, a clean Ctrl-C, and PDFs not kept in memory once written. (Speed itself
+is measured by bench/bench.py, never here.)"""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+from conftest import REPO, SLUGS
+from handouts import batch
+from handouts.build import run
+from handouts.project import Project
+
+TOO_LONG = "\n\n".join(["This sentence makes the handout far too long for one page. " * 4] * 9)
+
+
+def cycled(project: Path, n: int) -> list[str]:
+    """Replace the articles by n copies of the demos (slugs c-000 ...)."""
+    en = project / "content" / "en"
+    texts = [(en / f"{s}.yaml").read_text("utf-8") for s in SLUGS]
+    for s in SLUGS:
+        (en / f"{s}.yaml").unlink()
+    slugs = [f"c-{i:03d}" for i in range(n)]
+    for i, slug in enumerate(slugs):
+        (en / f"{slug}.yaml").write_text(texts[i % 3], "utf-8")
+    return slugs
+
+
+def fresh_pdf(project: Path, slug: str, tmp: Path) -> bytes:
+    """The PDF a new process makes of one handout: no cache has seen anything."""
+    out = tmp / f"fresh-{slug}"
+    subprocess.run([sys.executable, "-m", "handouts", "build", "--project", str(project),
+                    "--out", str(out), slug], check=True, capture_output=True)
+    return (out / "en" / f"{slug}.pdf").read_bytes()
+
+
+def test_a_batch_in_two_processes_matches_one_process(project, tmp_path):
+    slugs = cycled(project, 12)
+    en = project / "content" / "en"
+    (en / "c-004.yaml").write_text("title: [not, a, title]\n", "utf-8")          # invalid
+    data = yaml.safe_load((en / "c-007.yaml").read_text("utf-8"))              # too long
+    data["sections"] += [{"heading": f"More {i}", "body": TOO_LONG} for i in range(2)]
+    (en / "c-007.yaml").write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
+    proj = Project.find(project)
+    one = run(proj, out=tmp_path / "one", jobs=1)
+    two = run(proj, out=tmp_path / "two", jobs=2)
+    assert batch.workers(2, len(slugs)) == 2
+    assert [o.slug for o in two.outcomes] == [o.slug for o in one.outcomes] == slugs
+    assert [[str(p) for p in o.problems] for o in two.outcomes] == \
+        [[str(p) for p in o.problems] for o in one.outcomes]
+    assert not one.outcomes[4].ok and not one.outcomes[7].ok
+    assert "does not fit" in str(one.outcomes[7].problems[0])
+    for slug in slugs:
+        a, b = tmp_path / "one/en" / f"{slug}.pdf", tmp_path / "two/en" / f"{slug}.pdf"
+        assert a.exists() == b.exists() == (slug not in ("c-004", "c-007"))
+        if a.exists():
+            assert a.read_bytes() == b.read_bytes(), slug
+
+
+def test_warm_caches_give_the_bytes_of_a_fresh_process(second_brand, tmp_path):
+    """Everything kept per process (QR codes, parsed text, broken lines, the
+    encoded logo, the fitted plan) is keyed by content: a second brand, a
+    repeated article and another paper all come out as a new process makes them."""
+    demo = run(Project.find(REPO), write=False, jobs=1)       # warm every cache on the demo brand
+    assert demo.ok
+    proj = Project.find(second_brand)
+    report = run(proj, out=tmp_path / "warm", jobs=1)
+    assert report.ok, report.all_problems()
+    for slug in SLUGS:
+        assert (tmp_path / "warm/en" / f"{slug}.pdf").read_bytes() == fresh_pdf(second_brand, slug, tmp_path)
+    # The demo brand again, after the second brand: still the demo's bytes.
+    again = run(Project.find(REPO), write=False, jobs=1)
+    assert [o.pdf for o in again.outcomes] == [o.pdf for o in demo.outcomes]
+
+
+def test_written_pdfs_are_not_kept_in_memory(project, tmp_path):
+    report = run(Project.find(project), out=tmp_path / "out", jobs=1)
+    assert report.ok
+    for o in report.outcomes:
+        assert o.pdf is None and o.size == o.output.stat().st_size > 10_000
+    checked = run(Project.find(project), write=False, jobs=1)
+    assert all(o.pdf and o.size == len(o.pdf) for o in checked.outcomes)
+
+
+def test_ctrl_c_stops_a_pooled_build_cleanly(project, tmp_path):
+    cycled(project, 60)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "handouts", "build", "--project", str(project),
+                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.rglob("*.pdf")):
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            pytest.fail(f"the build ended or stalled before writing anything: {proc.communicate()}")
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("Ctrl-C did not stop the build")
+    written = sorted(out.rglob("*.pdf"))
+    assert proc.returncode != 0 and len(written) < 60, "the build was not stopped"
+    assert "Traceback" not in err, err
+    assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")], "a half-written file was left"
+    for pdf in written:  # every file written is whole
+        assert len(PdfReader(pdf).pages) == 1
+    # No worker is left behind.
+    time.sleep(0.5)
+    ps = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True)
+    assert not ps.stdout.strip()
