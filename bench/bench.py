@@ -1,27 +1,37 @@
-"""Benchmark the handouts build: cold CLI runs and one in-process build of 100.
+"""Benchmark handouts side by side with a peer and a floor, in one run.
 
-Run from the repository root (standard library + handouts only; Unix, for
-the ``resource`` module)::
+    pip install -e '.[bench]'        # WeasyPrint, the peer
+    python bench/bench.py [--rounds 5] [--batch 60] [--memory 1000] [--markdown FILE] [--json FILE]
 
-    python bench/bench.py [--repeat N] [--json FILE]
+Three sides make the same page from the same three demo articles:
+handouts; WeasyPrint 70 (the peer: a comparable tagged PDF/UA-1 page with the
+same embedded Source Sans Pro, the logo and a QR code, bench/peers.py); and a
+plain ReportLab canvas drawing the same words with no layout (the floor).
 
-It measures
-1. cold CLI builds: ``python -m handouts build --project <repo> --out <tmp>`` in a
-   fresh process each time (start-up and imports included), N times (default 5);
-2. one in-process ``handouts.build.run`` over a temporary project with 100
-   articles (the three demo articles cycled as bench-000 ... bench-099), after a
-   one-handout warm-up build that is timed and reported separately;
-3. the largest PDF written and peak RSS (children for 1, this process for 2).
+Every measurement runs in a fresh process (bench/worker.py) and the sides take
+turns within each round, so a busy machine slows all of them alike; the table
+gives medians over the rounds, wall-clock and CPU time, and ratios. One
+untimed run of each side comes first (font caches). Measured:
+
+1. cold: one handout in a new process, imports included (handouts: the CLI);
+2. batch: N handouts (the demos cycled) in one process after one untimed
+   handout of each demo; handouts also with its process pool (``pool``);
+3. warm, one at a time (handouts' render API, as the web page uses it): the
+   CPU of a first request, and the time of a second (a cache hit);
+4. memory: ``handouts build`` of M handouts, the growth of resident memory
+   from M/10 to M handouts;
+5. the import floor: a new process importing exactly the third-party
+   modules a one-handout build imports, and nothing of handouts.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import platform
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -29,129 +39,186 @@ import tempfile
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-try:
-    import handouts
-except ImportError:
-    sys.path.insert(0, str(REPO))
-    import handouts
-from handouts.build import run
-from handouts.project import Project
-
-N_HANDOUTS = 100
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+SIDES = ("handouts", "weasy", "floor")
+NAMES = {"handouts": "handouts", "pool": "handouts, 2 processes", "weasy": "WeasyPrint (peer)",
+         "floor": "ReportLab canvas (floor)"}
 
 
-def peak_rss_mb(who: int) -> float:
-    """ru_maxrss in MB (Linux reports KB, macOS bytes)."""
-    rss = resource.getrusage(who).ru_maxrss
-    return rss / (1024 * 1024 if sys.platform == "darwin" else 1024)
+def env() -> dict:
+    e = dict(os.environ)
+    e["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), e.get("PYTHONPATH")]))
+    return e
 
 
-def largest_kb(folder: Path) -> float:
-    return max(p.stat().st_size for p in folder.rglob("*.pdf")) / 1024
+def child(cmd: list[str]) -> tuple[float, float, str]:
+    """Run ``cmd``; return its wall time, its CPU time (user + system, its
+    children included) and its output."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, cwd=REPO, env=env(), capture_output=True, text=True)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        sys.exit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{proc.stderr}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc.stdout
 
 
-def cold_cli(repeat: int) -> dict:
-    """Time ``python -m handouts build`` in a new process, ``repeat`` times."""
-    env = dict(os.environ)
-    # The child imports the same handouts package as this process.
-    code_root = str(Path(handouts.__file__).resolve().parent.parent)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [code_root, env.get("PYTHONPATH")]))
-    expected = len(Project.find(REPO).article_files("en"))
-    times, largest = [], 0.0
-    for _ in range(repeat):
-        with tempfile.TemporaryDirectory(prefix="handouts-cold-") as tmp:
-            cmd = [sys.executable, "-m", "handouts", "build", "--project", str(REPO), "--out", tmp]
-            start = time.perf_counter()
-            proc = subprocess.run(cmd, cwd=REPO, env=env, capture_output=True, text=True)
-            times.append(time.perf_counter() - start)
-            if proc.returncode != 0:
-                sys.exit(f"cold build failed ({proc.returncode}):\n{proc.stderr}")
-            pdfs = list(Path(tmp).rglob("*.pdf"))
-            assert len(pdfs) == expected, f"expected {expected} PDFs, got {len(pdfs)}"
-            largest = max(largest, largest_kb(Path(tmp)))
-    return {"runs": repeat, "handouts": expected, "times_s": times, "min_s": min(times),
-            "median_s": statistics.median(times), "max_s": max(times),
-            "largest_pdf_kb": largest, "peak_rss_children_mb": peak_rss_mb(resource.RUSAGE_CHILDREN)}
+def cold(side: str, tmp: Path) -> tuple[float, float]:
+    if side == "handouts":
+        cmd = [sys.executable, "-m", "handouts", "build", "--project", str(REPO),
+               "--out", str(tmp / "cold"), "leg-cramps"]
+    else:
+        cmd = [sys.executable, str(HERE / "worker.py"), side, "one"]
+    wall, cpu, _ = child(cmd)
+    return wall, cpu
 
 
-def make_project(root: Path) -> Project:
-    """A copy of the repo's content/ and templates/ whose en/ holds N_HANDOUTS
-    articles: the demo articles cycled under new slugs."""
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    en = root / "content" / "en"
-    demos = sorted(en.glob("*.yaml"))
-    texts = [p.read_text(encoding="utf-8") for p in demos]
-    for p in demos:
-        p.unlink()
-    for i in range(N_HANDOUTS):
-        (en / f"bench-{i:03d}.yaml").write_text(texts[i % len(texts)], encoding="utf-8")
-    return Project.find(root)
+def worker(side: str, mode: str, n: int = 0) -> dict:
+    _, _, out = child([sys.executable, str(HERE / "worker.py"), side, mode, str(n)])
+    return json.loads(out.strip().splitlines()[-1])
 
 
-def in_process() -> dict:
-    """Warm up with one handout, then time one run() over all N_HANDOUTS."""
+def import_floor() -> tuple[float, float, list[str]]:
+    """Time a new process importing what a one-handout build imports from
+    other packages (the modules listed by the worker), and nothing else."""
+    modules = worker("handouts", "imports")["modules"]
+    code = "".join(f"import {m}\n" for m in modules)
+    walls, cpus = [], []
+    for _ in range(5):
+        w, c, _ = child([sys.executable, "-c", code])
+        walls.append(w)
+        cpus.append(c)
+    return statistics.median(walls), statistics.median(cpus), modules
+
+
+def median(values) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def measure(args) -> dict:
+    res: dict = {"cold": {s: {"wall": [], "cpu": []} for s in SIDES},
+                 "batch": {s: {"wall": [], "cpu": [], "rss_growth_mb": []} for s in (*SIDES, "pool")},
+                 "warm": {"first_cpu": [], "hit_wall": []}}
     with tempfile.TemporaryDirectory(prefix="handouts-bench-") as tmp:
-        tmp = Path(tmp)
-        project = make_project(tmp / "project")
-        start = time.perf_counter()
-        warm = run(project, slugs=["bench-000"], out=tmp / "warm")
-        warmup = time.perf_counter() - start
-        assert warm.ok and len(warm.outcomes) == 1, warm.all_problems()
-        out = tmp / "out"
-        start = time.perf_counter()
-        report = run(project, out=out)
-        total = time.perf_counter() - start
-        assert report.ok, report.all_problems()  # report-level and every outcome
-        assert len(report.outcomes) == N_HANDOUTS, len(report.outcomes)
-        pdfs = list(out.rglob("*.pdf"))
-        assert len(pdfs) == N_HANDOUTS, f"expected {N_HANDOUTS} PDFs, got {len(pdfs)}"
-        return {"handouts": N_HANDOUTS, "warmup_s": warmup, "total_s": total,
-                "ms_per_handout": total / N_HANDOUTS * 1000, "largest_pdf_kb": largest_kb(out),
-                "peak_rss_self_mb": peak_rss_mb(resource.RUSAGE_SELF)}
+        for side in SIDES:  # untimed: font caches, bytecode
+            cold(side, Path(tmp))
+        for r in range(args.rounds):
+            order = SIDES[r % 3:] + SIDES[:r % 3]
+            for side in order:
+                w, c = cold(side, Path(tmp))
+                res["cold"][side]["wall"].append(w)
+                res["cold"][side]["cpu"].append(c)
+            for side in (*order, "pool"):
+                if r >= args.batch_rounds:
+                    break
+                out = worker(side, "batch", args.batch)
+                for k, key in (("wall", "wall_s"), ("cpu", "cpu_s"), ("rss_growth_mb", "rss_growth_mb")):
+                    res["batch"][side][k].append(out[key])
+            warm = worker("handouts", "warm")
+            res["warm"]["first_cpu"] += warm["first_cpu_s"]
+            res["warm"]["hit_wall"] += warm["hit_wall_s"]
+            print(f"  round {r + 1}/{args.rounds} done", file=sys.stderr)
+    if args.memory:
+        small = worker("handouts", "memory", args.memory // 10)
+        big = worker("handouts", "memory", args.memory)
+        res["memory"] = {"n_small": args.memory // 10, "n_big": args.memory,
+                         "peak_small_mb": small["peak_rss_mb"], "peak_big_mb": big["peak_rss_mb"]}
+    res["import_floor"] = dict(zip(("wall", "cpu", "modules"), import_floor()))
+    return res
+
+
+def table(res: dict, args) -> list[tuple[str, ...]]:
+    c, b = res["cold"], res["batch"]
+    per = {s: {k: median(b[s][k]) / args.batch * 1000 for k in ("wall", "cpu")} for s in b}
+    ch = {s: {k: median(c[s][k]) for k in ("wall", "cpu")} for s in SIDES}
+    rows = [("measure (median)", "handouts", "WeasyPrint (peer)", "canvas (floor)",
+             "peer / handouts", "handouts / floor", "goal")]
+
+    def row(name, h, w, f, unit, goal):
+        rows.append((name, f"{h:.{unit}f}", f"{w:.{unit}f}", f"{f:.{unit}f}",
+                     f"{w / h:.2f}×", f"{h / f:.2f}×", goal))
+
+    row("cold, 1 handout, wall s", ch["handouts"]["wall"], ch["weasy"]["wall"], ch["floor"]["wall"], 3,
+        "peer/handouts ≥ 1.6×")
+    row("cold, 1 handout, CPU s", ch["handouts"]["cpu"], ch["weasy"]["cpu"], ch["floor"]["cpu"], 3, "")
+    row(f"batch of {args.batch}, wall ms/handout", per["handouts"]["wall"], per["weasy"]["wall"],
+        per["floor"]["wall"], 1, "peer/handouts ≥ 4×, handouts/floor ≤ 2×")
+    row(f"batch of {args.batch}, CPU ms/handout", per["handouts"]["cpu"], per["weasy"]["cpu"],
+        per["floor"]["cpu"], 1, "")
+    row(f"batch of {args.batch}, 2 processes, wall ms/handout", per["pool"]["wall"], per["weasy"]["wall"],
+        per["floor"]["wall"], 1, "peer/handouts ≥ 4×, handouts/floor ≤ 2×")
+    w = res["warm"]
+    rows.append(("warm, new handout (render API), CPU ms", f"{median(w['first_cpu']) * 1000:.1f}",
+                 f"{per['weasy']['cpu']:.1f}", f"{per['floor']['cpu']:.1f}",
+                 f"{per['weasy']['cpu'] / (median(w['first_cpu']) * 1000):.2f}×",
+                 f"{median(w['first_cpu']) * 1000 / per['floor']['cpu']:.2f}×", "< 30 ms"))
+    rows.append(("warm, same handout again (cache hit), ms", f"{median(w['hit_wall']) * 1000:.2f}",
+                 "", "", "", "", "< 5 ms"))
+    growth = {s: median(b[s]["rss_growth_mb"]) for s in SIDES}
+    rows.append((f"resident memory growth over the batch of {args.batch}, MB",
+                 f"{growth['handouts']:.1f}", f"{growth['weasy']:.1f}", f"{growth['floor']:.1f}", "", "", ""))
+    if "memory" in res:
+        m = res["memory"]
+        rows.append((f"peak memory, build of {m['n_small']} → {m['n_big']} handouts, MB",
+                     f"{m['peak_small_mb']:.0f} → {m['peak_big_mb']:.0f}", "", "", "", "", "flat"))
+    f = res["import_floor"]
+    rows.append(("import floor (a new process importing only the dependencies a build imports), s",
+                 f"{f['wall']:.3f} wall, {f['cpu']:.3f} CPU", "", "", "", "", ""))
+    return rows
+
+
+def markdown(rows) -> str:
+    head, *body = rows
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(r) + " |" for r in body]
+    return "\n".join(lines)
 
 
 def machine() -> dict:
-    return {"platform": platform.platform(), "machine": platform.machine(),
-            "python": platform.python_version(), "implementation": platform.python_implementation(),
-            "cpu_count": os.cpu_count(), "handouts": getattr(handouts, "__version__", "?"),
-            "handouts_path": str(Path(handouts.__file__).resolve().parent)}
+    import handouts
+
+    try:
+        import weasyprint
+        weasy = weasyprint.__version__
+    except ImportError:
+        sys.exit("WeasyPrint is missing: pip install -e '.[bench]'")
+    import reportlab
+
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "cpu": cpu, "cores": len(os.sched_getaffinity(0)), "platform": platform.platform(),
+            "python": platform.python_version(), "handouts": handouts.__version__,
+            "reportlab": reportlab.Version, "weasyprint": weasy, "load_before": os.getloadavg()}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=5, help="cold CLI runs (default 5)")
-    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of cold runs and warm runs (default 5)")
+    parser.add_argument("--batch", type=int, default=60, help="handouts in a batch (default 60)")
+    parser.add_argument("--batch-rounds", type=int, default=3, help="rounds that include a batch (default 3)")
+    parser.add_argument("--memory", type=int, default=1000, help="handouts in the memory run (0: skip)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw results as JSON")
+    parser.add_argument("--markdown", type=Path, metavar="FILE", help="also write the table as Markdown")
     args = parser.parse_args()
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
-
     info = machine()
-    print(f"machine : {info['platform']} ({info['machine']}), {info['cpu_count']} CPUs\n"
-          f"python  : {info['implementation']} {info['python']}; "
-          f"handouts {info['handouts']} from {info['handouts_path']}")
-    cold = cold_cli(args.repeat)
-    warm = in_process()
-
-    rows = [
-        (f"cold CLI build, {cold['handouts']} handouts (x{cold['runs']})",
-         f"min {cold['min_s']:.3f} s  median {cold['median_s']:.3f} s  max {cold['max_s']:.3f} s"),
-        ("  largest PDF / peak RSS (children)",
-         f"{cold['largest_pdf_kb']:.1f} KB / {cold['peak_rss_children_mb']:.1f} MB"),
-        ("in-process warm-up, 1 handout", f"{warm['warmup_s']:.3f} s"),
-        (f"in-process build, {warm['handouts']} handouts",
-         f"{warm['total_s']:.3f} s  ({warm['ms_per_handout']:.1f} ms/handout)"),
-        ("  largest PDF / peak RSS (self)",
-         f"{warm['largest_pdf_kb']:.1f} KB / {warm['peak_rss_self_mb']:.1f} MB"),
-    ]
-    width = max(len(name) for name, _ in rows)
-    print("\n" + "\n".join(f"{name.ljust(width)}  {value}" for name, value in rows))
-
+    print(f"{info['date']}: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
+          f"load {info['load_before'][0]:.2f}", file=sys.stderr)
+    res = measure(args)
+    info["load_after"] = os.getloadavg()
+    rows = table(res, args)
+    md = markdown(rows)
+    print(md)
+    print(f"\nimport floor modules: {len(res['import_floor']['modules'])}; "
+          f"load average {info['load_before'][0]:.2f} before, {info['load_after'][0]:.2f} after")
+    if args.markdown:
+        args.markdown.write_text(md + "\n", encoding="utf-8")
     if args.json:
-        result = {"machine": info, "cold_cli": cold, "in_process": warm}
-        args.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
-        print(f"\nwrote {args.json}")
+        args.json.write_text(json.dumps({"machine": info, "args": vars(args) | {"json": None, "markdown": None},
+                                         "results": res}, indent=2, default=str) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,169 @@
+"""One measurement in a fresh process, printed as one line of JSON. The
+orchestrator (bench.py) starts it, so that every run, of every side, starts
+from the same state and runs alternate.
+
+    python bench/worker.py SIDE MODE [N]
+
+SIDE is ``handouts``, ``pool`` (handouts using every core), ``weasy`` or
+``floor``; MODE is ``one`` (one handout, nothing warmed: a cold start is this
+process's whole life), ``batch`` (one untimed handout of each demo first, then
+N handouts, the demo articles cycled), or ``warm`` (handouts only: the render
+cache, first and second requests).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+DEMOS = ["cvi-symptoms", "leg-cramps", "risk-factors"]
+
+
+def rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def current_rss_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def make_project(root: Path, n: int) -> list[str]:
+    """A copy of the demo project whose en/ holds n articles (the demos cycled)."""
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    en = root / "content" / "en"
+    texts = {s: (en / f"{s}.yaml").read_text(encoding="utf-8") for s in DEMOS}
+    for s in DEMOS:
+        (en / f"{s}.yaml").unlink()
+    slugs = []
+    for i in range(n):
+        slug = f"bench-{i:04d}"
+        (en / f"{slug}.yaml").write_text(texts[DEMOS[i % 3]], encoding="utf-8")
+        slugs.append(slug)
+    return slugs
+
+
+class Peer:
+    """weasy or floor: article dicts in, bytes out."""
+
+    def __init__(self, side: str):
+        import peers
+        import yaml
+
+        self.make = peers.weasy_pdf if side == "weasy" else peers.floor_pdf
+        self.side = side
+        self.clinic = yaml.safe_load((REPO / "content/clinic.yaml").read_text(encoding="utf-8"))
+        self.peers = peers
+
+    def render(self, slug: str) -> bytes:
+        article = self.peers.load_article(REPO / "content/en" / f"{slug}.yaml")
+        if self.side == "weasy":
+            return self.make(article, self.clinic, REPO / "content")
+        return self.make(article, self.clinic)
+
+
+def third_party_modules() -> list[str]:
+    """Every module imported so far that is neither the standard library nor
+    handouts (nor this benchmark)."""
+    ours = {"handouts", "worker", "peers", "__main__"}
+    names = []
+    for name, module in list(sys.modules.items()):
+        top = name.split(".")[0]
+        if (top in sys.stdlib_module_names or top in ours or top.startswith("_")
+                or getattr(module, "__name__", None) != name or getattr(module, "__spec__", None) is None):
+            continue
+        names.append(name)
+    return sorted(names)
+
+
+def timed(fn):
+    w, c = time.perf_counter(), time.process_time()
+    value = fn()
+    return value, time.perf_counter() - w, time.process_time() - c
+
+
+def main() -> None:
+    side, mode = sys.argv[1], sys.argv[2]
+    n = int(sys.argv[3]) if len(sys.argv) > 3 else 60
+    out: dict = {"side": side, "mode": mode}
+    tmp = Path(tempfile.mkdtemp(prefix="handouts-bench-"))
+    try:
+        if side in ("handouts", "pool"):
+            from handouts.build import run
+            from handouts.project import Project
+
+            if mode == "one":
+                report = run(Project.find(REPO), slugs=["leg-cramps"], out=tmp)
+                assert report.ok, report.all_problems()
+            elif mode == "batch":
+                slugs = make_project(tmp / "p", n)
+                project = Project.find(tmp / "p")
+                jobs = 0 if side == "pool" else 1
+                warm = run(project, slugs=slugs[:3], write=False, jobs=1)
+                assert warm.ok, warm.all_problems()
+                base = current_rss_mb()
+                report, out["wall_s"], out["cpu_s"] = timed(
+                    lambda: run(project, out=tmp / "out", jobs=jobs))
+                assert report.ok and len(report.outcomes) == n, report.all_problems()
+                out["cpu_s"] += _children_cpu()
+                out["rss_growth_mb"] = current_rss_mb() - base
+            elif mode == "memory":
+                make_project(tmp / "p", n)
+                report = run(Project.find(tmp / "p"), out=tmp / "out", jobs=1)
+                assert report.ok and len(report.outcomes) == n, report.all_problems()
+            elif mode == "imports":
+                from handouts.cli import main as cli
+
+                try:
+                    cli(["build", "--project", str(REPO), "--out", str(tmp), "leg-cramps"])
+                except SystemExit as exc:
+                    assert not exc.code, exc.code
+                out["modules"] = third_party_modules()
+            elif mode == "warm":
+                from handouts import render as api
+
+                project = Project.find(REPO)
+                api.render(project, "leg-cramps", "en", paper="a4")  # untimed: fonts, brand
+                firsts, hits = [], []
+                for slug in DEMOS:
+                    _, w, c = timed(lambda: api.render(project, slug, "en"))
+                    firsts.append(c)
+                    for _ in range(5):
+                        _, w, c = timed(lambda: api.render(project, slug, "en"))
+                        hits.append(w)
+                out["first_cpu_s"] = firsts
+                out["hit_wall_s"] = hits
+        else:
+            peer = Peer(side)
+            if mode == "one":
+                peer.render("leg-cramps")
+            elif mode == "batch":
+                for slug in DEMOS:
+                    peer.render(slug)
+                base = current_rss_mb()
+                _, out["wall_s"], out["cpu_s"] = timed(
+                    lambda: [peer.render(DEMOS[i % 3]) for i in range(n)])
+                out["rss_growth_mb"] = current_rss_mb() - base
+        out["n"] = n if mode == "batch" else 1
+        out["peak_rss_mb"] = rss_mb()
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    print(json.dumps(out))
+
+
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+if __name__ == "__main__":
+    main()
