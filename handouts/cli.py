@@ -48,7 +48,28 @@ def _print_problems(report: Report) -> None:
         click.echo(f"error: {line}", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """Commands whose modules are imported only when they run (or when
+    ``--help`` lists them): a build does not load email or the web server."""
+
+    #: Email, outbox and log live with the mail package (handouts/mail/commands.py).
+    lazy = {"email": ("handouts.mail.commands", "email"),
+            "outbox": ("handouts.mail.commands", "outbox"),
+            "log": ("handouts.mail.commands", "log_")}
+
+    def list_commands(self, ctx):
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx, name):
+        if name in self.lazy and name not in self.commands:
+            import importlib
+
+            module, attr = self.lazy[name]
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handouts")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
 @click.pass_context
@@ -233,8 +254,3 @@ def entry() -> None:
         sys.exit(2)
 
 
-# Email, outbox and log live with the mail package (handouts/mail/commands.py).
-from handouts.mail.commands import COMMANDS as _MAIL_COMMANDS  # noqa: E402
-
-for _command in _MAIL_COMMANDS:
-    main.add_command(_command)

@@ -118,3 +118,25 @@ def test_ctrl_c_stops_a_pooled_build_cleanly(project, tmp_path):
     time.sleep(0.5)
     ps = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True)
     assert not ps.stdout.strip()
+
+
+def modules_after(*args: str) -> set[str]:
+    """The modules a new process has imported after running the CLI."""
+    code = ("import sys\nfrom handouts.cli import main\n"
+            f"try:\n    main({list(args)!r})\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+            "print('\\n'.join(sys.modules))\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr
+    return set(proc.stdout.split())
+
+
+def test_each_command_imports_only_what_it_needs(tmp_path):
+    build = modules_after("build", "--project", str(REPO), "--out", str(tmp_path), "leg-cramps")
+    assert "handouts.build" in build
+    assert not {m for m in build if m.startswith(("handouts.mail", "handouts.web", "starlette",
+                                                  "reportlab.graphics", "email_validator"))}
+    for quick in (["--help"], ["list", "--project", str(REPO)]):
+        loaded = modules_after(*quick)
+        assert not {m for m in loaded if m.startswith(("handouts.build", "handouts.layout",
+                                                       "reportlab.platypus", "pikepdf"))}, quick
+    assert "handouts.mail.commands" in modules_after("log", "--help")

@@ -7,9 +7,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from xml.sax.saxutils import escape
 
-from reportlab.graphics.barcode import qrencoder
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -49,10 +49,30 @@ class BrandArt:
     paper: str
 
 
+def _qrencoder():
+    """ReportLab's QR encoder (a module that needs only the standard library),
+    loaded from its file: importing it through its package would first import
+    every barcode widget and ReportLab's graphics, for nothing."""
+    import importlib.util
+    import sys
+
+    name = "reportlab.graphics.barcode.qrencoder"
+    if name in sys.modules:
+        return sys.modules[name]
+    import reportlab
+
+    path = Path(reportlab.__file__).parent / "graphics" / "barcode" / "qrencoder.py"
+    spec = importlib.util.spec_from_file_location("handouts._qrencoder", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @lru_cache(maxsize=64)
 def _qr(url: str):
     """The QR code for ``url``: encoded once per process (it depends only on
     the text), never changed after."""
+    qrencoder = _qrencoder()
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(url)
     code.make()
