@@ -76,10 +76,12 @@ class TaggedParagraph(Paragraph):
             if hit is not None:
                 text, frags, bulletText = hit
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
-        if key is not None and frags is None and self.style is style:
-            _PARSED[key] = (self.text, self.frags, self.bulletText)
-            if len(_PARSED) > MAX_LINES:
-                _PARSED.popitem(last=False)
+        if key is not None and self.style is style:
+            if frags is None:
+                _PARSED[key] = (self.text, self.frags, self.bulletText)
+                if len(_PARSED) > MAX_LINES:
+                    _PARSED.popitem(last=False)
+            self._handout_key = (self.text, repr(self.bulletText), caseSensitive, key[3], style)
 
     def wrap(self, availWidth, availHeight):
         """ReportLab's line breaking depends only on the width and on the
@@ -110,9 +112,10 @@ class TaggedParagraph(Paragraph):
     def _lines_key(self, width: float):
         """What the line breaks depend on, or None for a split part (its
         fragments are not its text)."""
-        if not isinstance(self.text, str) or getattr(self, "_splitpara", 0) or width < _FUZZ:
+        key = self.__dict__.get("_handout_key")
+        if key is None or key[4] is not self.style or getattr(self, "_splitpara", 0) or width < _FUZZ:
             return None
-        return (self.text, repr(self.bulletText), self.caseSensitive, style_key(self.style), width)
+        return (*key[:4], width)
 
     def drawOn(self, canv, x, y, _sW=0):
         with tagged(canv, self.handout_struct):
