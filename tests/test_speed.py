@@ -140,3 +140,15 @@ def test_each_command_imports_only_what_it_needs(tmp_path):
         assert not {m for m in loaded if m.startswith(("handouts.build", "handouts.layout",
                                                        "reportlab.platypus", "pikepdf"))}, quick
     assert "handouts.mail.commands" in modules_after("log", "--help")
+
+
+def test_every_mail_command_is_reachable_from_the_lazy_cli():
+    import click
+
+    from handouts.cli import main
+    from handouts.mail.commands import COMMANDS
+
+    ctx = click.Context(main)
+    for command in COMMANDS:
+        assert command.name in main.list_commands(ctx)
+        assert main.get_command(ctx, command.name) is command
