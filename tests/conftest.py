@@ -91,3 +91,18 @@ def second_brand(project: Path) -> Path:
     (project / "content" / "assets" / "logo.png").unlink()
     (project / "content" / "clinic.yaml").write_text(SECOND_BRAND, "utf-8")
     return project
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless Debian Chromium for every browser test (Playwright)."""
+    from webutil import CHROMIUM_ARGS, require_chromium
+
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is not installed; pip install -e '.[test]'")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS)
+        yield b
+        b.close()

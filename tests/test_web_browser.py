@@ -1,6 +1,6 @@
 """The front-desk page in a real browser: Debian's Chromium driven by
-Playwright, against the real server on loopback. One browser and one server
-for the whole module; each test has its own browser context (cookies)."""
+Playwright, against the real server on loopback. One browser for the session
+(conftest.py) and one server for the whole module; each test has its own browser context (cookies)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from conftest import REPO
-from webutil import CHROMIUM_ARGS, LiveServer, copy_project, require_chromium
+from webutil import LiveServer, copy_project
 
 DOCS = REPO / "docs"
 
@@ -23,18 +23,6 @@ def site(tmp_path_factory):
     root = copy_project(REPO, tmp_path_factory.mktemp("clinic"))
     with LiveServer(root) as server:
         yield server
-
-
-@pytest.fixture(scope="module")
-def browser():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.fail("playwright is not installed; pip install -e '.[test]'")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -301,3 +289,49 @@ def test_screenshots_for_the_readme(browser, site):
     finally:
         context.close()
     assert (DOCS / "frontdesk-page.png").stat().st_size > 20_000
+
+
+def test_sign_in_page_in_the_browser(browser, tmp_path):
+    root = copy_project(REPO, tmp_path / "clinic")
+    with LiveServer(root, password="correct horse battery") as server:
+        context = browser.new_context(base_url=server.url)
+        context.set_default_timeout(10_000)
+        pg = context.new_page()
+        try:
+            pg.goto("/h/en/leg-cramps")
+            pg.wait_for_url(re.compile(r"/signin\?next="))
+            assert axe_violations(pg) == []
+            assert pg.locator("nav").count() == 0               # nothing to see before sign-in
+            pg.fill("#name", "JD")
+            pg.fill("#password", "wrong password")
+            pg.press("#password", "Enter")
+            assert "not right" in pg.inner_text(".problem")
+            pg.fill("#password", "correct horse battery")
+            pg.press("#password", "Enter")
+            pg.wait_for_url(re.compile(r"/h/en/leg-cramps$"))    # back where they were going
+            assert "Signed in: JD" in pg.inner_text("header")
+            cookie = next(c for c in context.cookies() if c["name"] == "handouts_session")
+            assert cookie["httpOnly"] and cookie["sameSite"] == "Strict" and cookie["expires"] > time.time()
+            assert pg.evaluate("document.cookie") == ""           # script cannot read it
+            pg.get_by_role("button", name="Sign out").click()
+            pg.wait_for_url(re.compile(r"/signin"))
+            pg.goto("/")
+            assert "/signin" in pg.url
+        finally:
+            context.close()
+
+
+def test_the_page_in_spanish(browser, tmp_path):
+    root = copy_project(REPO, tmp_path / "clinic")
+    with LiveServer(root, ui_lang="es") as server:
+        context = browser.new_context(base_url=server.url)
+        pg = context.new_page()
+        try:
+            pg.goto("/")
+            assert pg.locator("html").get_attribute("lang") == "es"
+            assert pg.inner_text("h1") == "Buscar un folleto"
+            assert "Reviewed" not in pg.inner_text("main")
+            assert "noviembre" in pg.inner_text("main")           # Babel's Spanish dates
+            assert axe_violations(pg) == []
+        finally:
+            context.close()

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
 from handouts.project import Project
+from handouts.web import mailer
 from handouts.web.pages import Settings, Web, error
 from handouts.web.security import SecurityHeaders
 from handouts.web.views import activity, auth, basket, email, handout, index, static
@@ -45,11 +49,37 @@ async def _crash(request: Request, exc: Exception):
     return error(request, 500)
 
 
+async def _retry_outbox(web: Web) -> None:
+    """While the page runs, messages waiting in the outbox are tried again
+    every ``outbox_retry_seconds``."""
+    while True:
+        await asyncio.sleep(web.settings.outbox_retry_seconds)
+        try:
+            await run_in_threadpool(mailer.retry_outbox, web.project)
+        except Exception as exc:  # never let the loop die
+            log.error("outbox retry failed: %s: %s", type(exc).__name__, exc)
+
+
 def create_app(project: Project | None = None, settings: Settings | None = None) -> Starlette:
     project = project or Project.find()
+    web = Web(project, settings or Settings())
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app):
+        task = None
+        if web.settings.outbox_retry_seconds > 0:
+            task = asyncio.create_task(_retry_outbox(web))
+        try:
+            yield
+        finally:
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+
     app = Starlette(
         debug=False, routes=ROUTES, middleware=[Middleware(SecurityHeaders)],
-        exception_handlers={HTTPException: _http_error, Exception: _crash},
+        exception_handlers={HTTPException: _http_error, Exception: _crash}, lifespan=lifespan,
     )
-    app.state.web = Web(project, settings or Settings())
+    app.state.web = web
     return app

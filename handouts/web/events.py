@@ -43,6 +43,8 @@ class Event:
     action: str
     items: list[str]
     detail: str
+    status: str = ""          # emails: sent, queued or refused
+    reason: str = ""          # emails: why it waits or was refused
 
 
 class EventLog:

@@ -47,11 +47,16 @@ def _mail():
 
 
 def mask(address: str) -> str:
+    """The address as the log shows it (``m••••@example.org``)."""
     try:
-        from handouts.mail.address import mask as mail_mask
+        from handouts.mail.address import mask as mail_mask, parse
     except ImportError:
-        from handouts.web.security import mask_address as mail_mask
-    return mail_mask(address)
+        from handouts.web.security import mask_address
+        return mask_address(address)
+    try:
+        return parse(address).masked
+    except ValueError:
+        return mail_mask(address.strip().strip("<>"))
 
 
 def send(project: Project, *, to: str, items: list[tuple[str, str]], lang: str, paper: str | None,
@@ -86,3 +91,14 @@ def emailed_this_week(project: Project) -> int:
     except HandoutError:
         return 0
     return weeks[-1].handouts if weeks else 0
+
+
+def retry_outbox(project: Project) -> int:
+    """One try for every message waiting in the outbox; how many went."""
+    try:
+        mail = _mail()
+        if not mail.outbox_list(project):
+            return 0
+        return sum(1 for r in mail.outbox_send(project) if r.status == "sent")
+    except HandoutError:
+        return 0

@@ -40,6 +40,7 @@ class Settings:
     failed_signins: int = 5
     failed_window: float = 15 * 60
     session_seconds: int = 8 * 3600       # one working day
+    outbox_retry_seconds: float = 120     # try waiting emails again this often (0: never)
 
 
 @dataclass

@@ -18,8 +18,7 @@ SHOWN = 25
 def _activity(web) -> tuple[list[Event], dict[str, int]]:
     events = web.events.recent(SHOWN)
     for e in mailer.emails(web.project, SHOWN):
-        detail = f"{e.masked}: {e.status}" + (f" ({e.reason})" if e.reason else "")
-        events.append(Event(e.at, e.staff, "email", e.items, detail))
+        events.append(Event(e.at, e.staff, "email", e.items, e.masked, e.status, e.reason))
     events.sort(key=lambda e: e.at, reverse=True)
     counts = web.events.week_counts()
     counts["email"] = mailer.emailed_this_week(web.project)

@@ -1,0 +1,113 @@
+"""Email from the front-desk page, in a real browser, through a real aiosmtpd
+server on loopback; and the outbox when the mail server is down."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+
+from conftest import REPO
+from smtpserver import free_port, smtp_server
+from test_web_browser import axe_violations
+from webutil import LiveServer, copy_project
+
+PATIENT = "maria.nunez@example.org"
+
+
+def use_smtp(root, port: int) -> None:
+    clinic = root / "content" / "clinic.yaml"
+    text = clinic.read_text("utf-8").split("\nsmtp:\n")[0].rstrip("\n") + "\n"
+    text += f"smtp:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n  timeout: 5\n"
+    clinic.write_text(text, "utf-8")
+
+
+@pytest.fixture(scope="module")
+def mail_site(tmp_path_factory):
+    root = copy_project(REPO, tmp_path_factory.mktemp("mailclinic"))
+    with LiveServer(root, outbox_retry_seconds=0.5) as server:
+        yield server
+
+
+@pytest.fixture
+def page(browser, mail_site):
+    context = browser.new_context(base_url=mail_site.url, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(15_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def send_from_page(page, path: str, to: str, lang: str | None = None) -> str:
+    page.goto(path)
+    page.fill("#to", to)
+    if lang:
+        page.select_option("#email-lang", lang)
+    page.check("#consent")
+    page.get_by_role("button", name="Send email").click()
+    page.wait_for_selector(".result")
+    return page.inner_text(".result")
+
+
+def test_email_arrives_with_the_pdf(page, mail_site):
+    with smtp_server() as (inbox, port):
+        use_smtp(mail_site.root, port)
+        shown = send_from_page(page, "/h/en/leg-cramps", PATIENT, lang="es")
+        assert "Sent to m••••@example.org" in shown
+        assert PATIENT not in page.content()
+        assert axe_violations(page) == []
+    assert len(inbox.received) == 1
+    msg = inbox.received[0].message
+    assert msg["To"].addresses[0].addr_spec == PATIENT
+    pdfs = [p for p in msg.iter_attachments() if p.get_content_type() == "application/pdf"]
+    assert len(pdfs) == 1
+    # The Spanish handout (the language chosen in the form), the bytes the page serves.
+    assert pdfs[0].get_content() == mail_site.web.renderer.pdf("leg-cramps", "es")
+    # The activity view shows it, masked, with this week's count.
+    page.goto("/activity")
+    text = page.inner_text("main")
+    assert "m••••@example.org" in text and PATIENT not in page.content()
+    assert "Calambres en las piernas" in text
+    assert page.locator(".counts li").nth(2).inner_text().startswith("1")
+
+
+def test_a_packet_by_email(page, mail_site):
+    with smtp_server() as (inbox, port):
+        use_smtp(mail_site.root, port)
+        shown = send_from_page(page, "/packet?item=en/leg-cramps&item=es/leg-cramps", PATIENT)
+        assert "Sent to" in shown
+    pdfs = [p for p in inbox.received[0].message.iter_attachments()
+            if p.get_content_type() == "application/pdf"]
+    assert len(pdfs) == 2
+
+
+def test_server_down_leaves_it_waiting_in_the_outbox_and_says_why(page, mail_site):
+    port = free_port()
+    use_smtp(mail_site.root, port)                    # nothing listens there yet
+    shown = send_from_page(page, "/h/en/risk-factors", PATIENT)
+    assert "Not sent yet: waiting in the outbox for m••••@example.org" in shown
+    assert re.search(r"Why: the mail server did not answer", shown)
+    page.goto("/activity")
+    assert "waiting in the outbox" in page.inner_text("main")
+    assert PATIENT not in page.content()               # masked, even while it waits
+    # The mail server comes back: the page's own retry delivers it.
+    with smtp_server(port) as (inbox, _):
+        deadline = time.time() + 20
+        while not inbox.received and time.time() < deadline:
+            time.sleep(0.2)
+    assert len(inbox.received) == 1
+    assert inbox.received[0].message["To"].addresses[0].addr_spec == PATIENT
+    page.goto("/activity")
+    assert "sent" in page.locator("tbody tr").first.inner_text()
+
+
+def test_no_consent_no_email(page, mail_site):
+    with smtp_server() as (inbox, port):
+        use_smtp(mail_site.root, port)
+        page.goto("/h/en/leg-cramps")
+        page.fill("#to", PATIENT)
+        page.get_by_role("button", name="Send email").click()     # the browser asks for the tick
+        assert page.url.endswith("/h/en/leg-cramps")
+        assert page.evaluate("document.querySelector('#consent').validity.valueMissing")
+    assert inbox.received == []
