@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from conftest import REPO
-from webutil import LiveServer, copy_project
+from webutil import LiveServer, browser_page, copy_project
 
 DOCS = REPO / "docs"
 
@@ -27,11 +27,8 @@ def site(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, site):
-    context = browser.new_context(base_url=site.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(10_000)
-    pg = context.new_page()
-    yield pg
-    context.close()
+    with browser_page(browser, site) as pg:
+        yield pg
 
 
 def axe_violations(pg) -> list[str]:

@@ -11,7 +11,7 @@ import pytest
 from conftest import REPO
 from smtpserver import free_port, smtp_server
 from test_web_browser import axe_violations
-from webutil import LiveServer, copy_project
+from webutil import LiveServer, browser_page, copy_project
 
 PATIENT = "maria.nunez@example.org"
 
@@ -32,11 +32,8 @@ def mail_site(tmp_path_factory):
 
 @pytest.fixture
 def page(browser, mail_site):
-    context = browser.new_context(base_url=mail_site.url, viewport={"width": 1280, "height": 900})
-    context.set_default_timeout(15_000)
-    pg = context.new_page()
-    yield pg
-    context.close()
+    with browser_page(browser, mail_site) as pg:
+        yield pg
 
 
 def send_from_page(page, path: str, to: str, lang: str | None = None) -> str:

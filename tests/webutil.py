@@ -7,6 +7,7 @@ import shutil
 import socket
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,18 @@ class LiveServer:
             return resp.status, dict((k.lower(), v) for k, v in resp.getheaders()), resp.read()
         finally:
             conn.close()
+
+
+@contextmanager
+def browser_page(browser, server: LiveServer, **options):
+    """A page in a fresh browser context (its own cookies) on ``server``."""
+    options.setdefault("viewport", {"width": 1280, "height": 900})
+    context = browser.new_context(base_url=server.url, **options)
+    context.set_default_timeout(15_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def require_chromium() -> str:
