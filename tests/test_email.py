@@ -142,9 +142,15 @@ def test_headers_and_alternatives(clinic: Path):
     assert PdfReader(io.BytesIO(data)).metadata.title == "Leg cramps"
 
 
-def _show(msg) -> str:
-    head = "\n".join(f"{k}: {v}" for k, v in msg.items() if not k.startswith(("MIME", "Content-Type")))
-    return head + "\n\n" + msg.get_body(("plain",)).get_content()
+def _show(received) -> str:
+    """The top-level headers as they travel (RFC 2047 encoded), then the text part."""
+    wire = received.data.split(b"\r\n\r\n", 1)[0].decode("ascii")
+    head = "\n".join(line for line in wire.splitlines()
+                     if not line.startswith(("MIME", "Content-Type", " boundary", "\tboundary")))
+    msg = received.message
+    names = ", ".join(part.get_filename() for part in msg.iter_attachments())
+    return (head + f"\n(To, decoded: {msg['To']})\n(Subject, decoded: {msg['Subject']})\n"
+            f"(Attached: {names})\n\n" + msg.get_body(("plain",)).get_content())
 
 
 def test_message_in_english_and_spanish_printed(clinic: Path):
@@ -153,8 +159,9 @@ def test_message_in_english_and_spanish_printed(clinic: Path):
         use_smtp(clinic, plain(port))
         mail.send_handouts(clinic, ["leg-cramps"], PATIENT, lang="en")
         mail.send_handouts(clinic, ["leg-cramps"], PATIENT, lang="es")
+    print("\n===== English =====\n" + _show(inbox.received[0]) +
+          "\n===== Spanish =====\n" + _show(inbox.received[1]))
     en, es = (r.message for r in inbox.received)
-    print("\n===== English =====\n" + _show(en) + "\n===== Spanish =====\n" + _show(es))
     assert es["Subject"] == "Calambres en las piernas: información de Riverbend Vein & Leg Clinic"
     assert es["Content-Language"] == "es"
     text = es.get_body(("plain",)).get_content()
