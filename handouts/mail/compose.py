@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime
+from functools import lru_cache
+from pathlib import Path
 
 from handouts import catalog
 from handouts.errors import ContentError, HandoutError
@@ -49,39 +51,44 @@ class Attachment:
         return f"{name}.pdf"
 
 
-def _render(project: Project, lang: str, slugs: list[str], paper: str | None,
-            large_print: bool) -> list[Attachment]:
-    """The PDFs of ``slugs`` in ``lang``: byte for byte what ``handouts build`` writes."""
-    from handouts.build import run
+@lru_cache(maxsize=256)
+def _title(path: Path, mtime_ns: int, size: int) -> str:
     from handouts.model import load_article
 
-    report = run(project, lang=lang, slugs=slugs, paper=paper, write=False, large_print=large_print)
-    if not report.ok:
-        raise HandoutError(report.all_problems())
-    out = []
-    for outcome in report.outcomes:
-        article, _ = load_article(project.content / lang / f"{outcome.slug}.yaml")
-        out.append(Attachment(outcome.slug, lang, article.title, outcome.pdf))
-    return out
+    return load_article(path)[0].title
+
+
+def _render(project: Project, lang: str, slug: str, paper: str | None,
+            large_print: bool) -> Attachment:
+    """One handout's PDF: byte for byte what ``handouts build`` writes (the
+    render API memoises it on every input, so a resend costs little)."""
+    from handouts.render import render
+
+    pdf = render(project, slug, lang, paper=paper, large_print=large_print)
+    path = project.content / lang / f"{slug}.yaml"
+    st = path.stat()
+    return Attachment(slug, lang, _title(path, st.st_mtime_ns, st.st_size), pdf)
 
 
 def attachments(project: Project, items: list[tuple[str, str]], paper: str | None,
                 large_print: bool) -> list[Attachment]:
-    """``items`` are (lang, slug) pairs, in the order they go in the message."""
+    """``items`` are (lang, slug) pairs, in the order they go in the message
+    (each once)."""
+    items = list(dict.fromkeys(items))
     if not items:
         raise ContentError.at(None, None, "handouts", "name at least one handout to send")
     if len(items) > MAX_HANDOUTS:
         raise ContentError.at(None, None, "handouts", f"{len(items)} handouts is too many for one "
                               f"email; send at most {MAX_HANDOUTS} at a time")
-    items = list(dict.fromkeys(items))
-    by_lang: dict[str, list[str]] = {}
+    problems, out = [], []
     for lang, slug in items:
-        by_lang.setdefault(lang, []).append(slug)
-    built = {}
-    for lang, slugs in by_lang.items():
-        for a in _render(project, lang, slugs, paper, large_print):
-            built[(a.lang, a.slug)] = a
-    return [built[i] for i in items]
+        try:
+            out.append(_render(project, lang, slug, paper, large_print))
+        except HandoutError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise HandoutError(problems)
+    return out
 
 
 def words(project: Project, lang: str) -> catalog.Catalog:

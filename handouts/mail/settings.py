@@ -13,7 +13,8 @@ from pathlib import Path
 from handouts.errors import ContentError
 from handouts.mail import address
 from handouts.model import PASSWORD_ENV, Smtp
-from handouts.project import Brand, Project, inside, load_brand
+from handouts.inputs import cached_brand
+from handouts.project import Brand, Project, inside
 
 SMTP_EXAMPLE = """smtp:
   host: mail.example.org
@@ -53,7 +54,7 @@ class Settings:
 
 def load(project: Project, brand: Brand | None = None) -> Settings:
     """The settings for ``project``, or MailSetupError saying what to add."""
-    brand = brand or load_brand(project)
+    brand = brand or cached_brand(project)[0]
     smtp = brand.clinic.smtp
     path = brand.path
     if smtp is None:
