@@ -33,26 +33,15 @@ class Emailed:
     reason: str
 
 
-class MailUnavailable(HandoutError):
-    """This version has no email library."""
-
-
 def _mail():
-    try:
-        from handouts import mail
-        mail.send_handouts  # noqa: B018  (the API of issue 10)
-    except (ImportError, AttributeError):
-        raise MailUnavailable.at(None, None, None, "email is not available in this version") from None
+    from handouts import mail      # loaded on first use, as the command line does
     return mail
 
 
 def mask(address: str) -> str:
     """The address as the log shows it (``m••••@example.org``)."""
-    try:
-        from handouts.mail.address import mask as mail_mask, parse
-    except ImportError:
-        from handouts.web.security import mask_address
-        return mask_address(address)
+    from handouts.mail.address import mask as mail_mask, parse
+
     try:
         return parse(address).masked
     except ValueError:

@@ -140,14 +140,3 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
-
-
-def mask_address(address: str) -> str:
-    """``jane.doe@example.org`` -> ``j***@e***.org``."""
-    local, _, domain = (address or "").partition("@")
-    if not domain:
-        return "***"
-    host, dot, tld = domain.rpartition(".")
-    if not dot:
-        host, tld = domain, ""
-    return f"{local[:1]}***@{host[:1]}***{dot}{tld}"
