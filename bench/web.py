@@ -120,6 +120,7 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     rnd = random.Random(11)
+    load_before = os.getloadavg()[0]
 
     tmp = Path(tempfile.mkdtemp(prefix="handouts-webbench-"))
     project = tmp / "clinic"
@@ -217,6 +218,7 @@ def main() -> None:
     report = {
         "machine": f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, "
                    f"Python {platform.python_version()}",
+        "load_average_before_after": [round(load_before, 2), round(os.getloadavg()[0], 2)],
         "requests": len(mixed), "clients": args.clients, "errors": errors,
         "throughput_rps": round(len(mixed) / wall, 1),
         "all_p50_ms": round(pct(ms([s for _, _, s in mixed]), 50), 1),
