@@ -3,7 +3,7 @@
 PDFs come from the render API (``handouts.render``): the bytes ``handouts
 build`` writes, memoised on a digest of every input, so a changed file is never
 served stale and an unchanged one is never rendered twice. A packet of several
-languages, which the API does not make yet, is built here from the same
+languages, while the API does not make one yet, is built here from the same
 library functions and cached on the same kind of digest. Page pictures
 (PDFium) are cached on the PDF's own hash.
 """
@@ -79,9 +79,12 @@ class Renderer:
         if len(items) == 1:
             lang, slug = items[0]
             return self.pdf(slug, lang, paper, large)
-        if len({lang for lang, _ in items}) == 1:
+        try:
             return api.render_packet(self.project, items, paper, large)
-        return self._mixed_packet(items, paper, large)
+        except ContentError as exc:
+            if len({lang for lang, _ in items}) > 1 and "several languages" in str(exc):
+                return self._mixed_packet(items, paper, large)
+            raise
 
     def _mixed_packet(self, items, paper, large) -> bytes:
         paths = []
