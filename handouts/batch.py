@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import signal
 from concurrent.futures import ProcessPoolExecutor
-from typing import Callable, Iterator, Sequence, TypeVar
+from typing import Callable, Iterator, TypeVar
 
 from handouts.errors import HandoutError
 
@@ -27,7 +27,7 @@ MIN_BATCH = 8
 #: Items handed to a worker at a time.
 CHUNK = 2
 
-_work: tuple[Callable, Sequence] | None = None
+_work: tuple[Callable, list] | None = None
 
 
 def workers(jobs: int | None, items: int) -> int:
@@ -53,23 +53,27 @@ def _call(i: int):
         return False, exc.problems
 
 
-def ordered_map(fn: Callable[[T], R], items: Sequence[T], jobs: int | None = None
+def ordered_map(fn: Callable[[T], R], items: list[T], jobs: int | None = None
                 ) -> Iterator[tuple[T, R | None, list]]:
     """Yield ``(item, fn(item), [])`` in order, or ``(item, None, problems)``
-    when ``fn`` raised HandoutError."""
+    when ``fn`` raised HandoutError. Each item is let go of (``items[i]`` set
+    to None) once its result is out, so a long batch does not hold every one."""
     global _work
     n = workers(jobs, len(items))
     if n == 1:
-        for item in items:
+        for i, item in enumerate(items):
+            items[i] = None
             try:
-                yield item, fn(item), []
+                result = fn(item), []
             except HandoutError as exc:
-                yield item, None, exc.problems
+                result = None, exc.problems
+            yield item, *result
         return
     _work = (fn, items)
     pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_quiet)
     try:
-        for item, (ok, value) in zip(items, pool.map(_call, range(len(items)), chunksize=CHUNK)):
+        for i, (ok, value) in enumerate(pool.map(_call, range(len(items)), chunksize=CHUNK)):
+            item, items[i] = items[i], None
             yield (item, value, []) if ok else (item, None, value)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
