@@ -3,8 +3,71 @@ points at a file, a line and a field; the CLI prints each as one line."""
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+
+#: The project folder that paths in messages are shown relative to (the CLI
+#: sets it); library callers that do not set it see full paths.
+_BASE: contextvars.ContextVar[Path | None] = contextvars.ContextVar("handouts_base", default=None)
+
+
+@contextlib.contextmanager
+def paths_relative_to(root: Path | None):
+    """Show paths in messages relative to ``root`` while inside the block."""
+    token = _BASE.set(Path(root).resolve() if root is not None else None)
+    try:
+        yield
+    finally:
+        _BASE.reset(token)
+
+
+def shown_path(path: Path | str) -> str:
+    """A path as a message shows it: relative to the project folder when it is
+    inside it, and quoted when it holds a line break or other invisible
+    character, so one problem is always one line."""
+    base = _BASE.get()
+    text = str(path)
+    if base is not None:
+        try:
+            full = Path(path) if Path(path).is_absolute() else None
+            if full is not None:
+                text = str(full.relative_to(base))
+        except ValueError:
+            try:
+                text = str(Path(path).resolve().relative_to(base))
+            except (ValueError, OSError, RuntimeError):
+                pass
+    return quoted(text)
+
+
+def quoted(name: str) -> str:
+    """``name`` as is when every character is visible; otherwise in double
+    quotes with the invisible ones escaped (``"new\nline.yaml"``)."""
+    if all(ch.isprintable() or ch == " " for ch in name):
+        return name
+    return '"' + "".join(_escape(ch) for ch in name) + '"'
+
+
+def one_line(text: str) -> str:
+    """Escape line breaks and other control characters inside a message."""
+    if all(ch.isprintable() or ch == " " for ch in text):
+        return text
+    return "".join(_escape(ch) if not (ch.isprintable() or ch == " ") else ch for ch in text)
+
+
+def _escape(ch: str) -> str:
+    if ch == '"':
+        return '\\"'
+    if ch.isprintable() or ch == " ":
+        return ch
+    named = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+    if ch in named:
+        return named[ch]
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
 @dataclass(frozen=True)
@@ -17,13 +80,13 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = str(self.path) if self.path is not None else "<input>"
+        where = shown_path(self.path) if self.path is not None else "<input>"
         if self.line:
             where += f":{self.line}"
         parts = [where]
         if self.field:
-            parts.append(self.field)
-        parts.append(self.message)
+            parts.append(quoted(self.field))
+        parts.append(one_line(self.message))
         return ": ".join(parts)
 
 

@@ -10,6 +10,9 @@ outright: handouts never need them, and refusing them makes alias bombs
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,21 +99,52 @@ class _Refused(Exception):
         self.message = message
 
 
-def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
-    """Read a UTF-8 text file, refusing empty, huge and non-UTF-8 files."""
+def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """Read at most ``max_bytes`` of a regular file. Devices, pipes, sockets,
+    folders, symlink loops and files over the limit are refused without
+    reading them (a link to /dev/zero never fills the memory)."""
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
         raise ContentError.at(path, None, None, "file not found") from None
     except IsADirectoryError:
         raise ContentError.at(path, None, None, "is a folder, not a file") from None
     except OSError as exc:
-        raise ContentError.at(path, None, None, f"cannot read: {exc.strerror}") from None
+        raise ContentError.at(path, None, None, _os_problem(exc)) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise ContentError.at(path, None, None, "is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise ContentError.at(path, None, None, "is not a regular file (a device, pipe or socket)")
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            raw = fh.read(max_bytes + 1)
+    except OSError as exc:
+        raise ContentError.at(path, None, None, _os_problem(exc)) from None
+    finally:
+        os.close(fd)
     if len(raw) > max_bytes:
+        size = max(info.st_size, len(raw))
         raise ContentError.at(
             path, None, None,
-            f"file is {len(raw) // 1024} KB; the limit is {max_bytes // 1024} KB",
+            f"file is {size // 1024} KB; the limit is {max_bytes // 1024} KB",
         )
+    return raw
+
+
+def _os_problem(exc: OSError) -> str:
+    if exc.errno == errno.ELOOP:
+        return "is a link that points to itself (a symlink loop)"
+    if exc.errno == errno.ENAMETOOLONG:
+        return "the file name is too long"
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "cannot be read: permission denied"
+    return f"cannot be read: {exc.strerror or exc}"
+
+
+def read_text(path: Path, max_bytes: int = MAX_FILE_BYTES) -> str:
+    """Read a UTF-8 text file, refusing empty, huge and non-UTF-8 files."""
+    raw = read_bytes(path, max_bytes)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -174,11 +208,17 @@ def load_yaml(path: Path | str) -> Loaded:
     return Loaded(path, data, marks, tuple(problems))
 
 
+def _tag_refused(tag: str) -> str:
+    short = tag.replace("tag:yaml.org,2002:", "!!")
+    return (f"the YAML tag {short} is not allowed; remove it (handouts only read "
+            "plain text, numbers, dates, lists and keys)")
+
+
 def _build(node, loc: Loc, marks, problems, path, loader):
     marks.setdefault(loc, node.start_mark.line + 1)
     line = node.start_mark.line + 1
     if node.tag not in _STANDARD_TAGS:
-        problems.append(Problem(path, line, field_name(loc) or None, f"tag {node.tag!r} is not allowed"))
+        problems.append(Problem(path, line, field_name(loc) or None, _tag_refused(node.tag)))
         return None
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
@@ -189,6 +229,10 @@ def _build(node, loc: Loc, marks, problems, path, loader):
                 continue
             key = key_node.value
             key_loc = loc + (key,)
+            if key_node.tag not in _STANDARD_TAGS:
+                problems.append(Problem(path, key_node.start_mark.line + 1, field_name(key_loc),
+                                        _tag_refused(key_node.tag)))
+                continue
             if key in result:
                 problems.append(Problem(path, key_node.start_mark.line + 1, field_name(key_loc),
                                         "appears twice; keep one"))

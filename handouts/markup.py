@@ -100,6 +100,10 @@ def tag_line(template: Path, tag: str, parent: str) -> int | None:
     return first
 
 
+#: Handout markup nests a few tags deep; far deeper is a mistake in a template.
+MAX_DEPTH = 30
+
+
 def parse(text: str, template: Path) -> Markup:
     """Parse rendered markup. DOCTYPEs and entity declarations are refused."""
     holder = Node("#document", {}, 0)
@@ -107,6 +111,10 @@ def parse(text: str, template: Path) -> Markup:
     parser = xml.parsers.expat.ParserCreate()
 
     def start(tag, attrs):
+        if len(stack) > MAX_DEPTH:
+            line = tag_line(template, tag, stack[-1].tag)
+            raise TemplateError.at(template, line, None,
+                                   f"markup nested more than {MAX_DEPTH} tags deep (at <{tag}>)")
         node = Node(tag, dict(attrs), parser.CurrentLineNumber, parent=stack[-1].tag)
         stack[-1].children.append(node)
         stack.append(node)

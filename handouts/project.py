@@ -3,6 +3,7 @@ its templates, and loading clinic.yaml with its logo and fonts."""
 
 from __future__ import annotations
 
+import errno
 import io
 import re
 import warnings
@@ -14,15 +15,15 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 
 from handouts import fonts as fontlib
-from handouts.errors import ContentError, Problem
+from handouts.errors import ContentError, Problem, quoted, shown_path
 from handouts.fonts import FontFamily, describe_char
 from handouts.loader import Loaded, field_name
 from handouts.model import Clinic, load_clinic
 from handouts.styles import Palette
 
 PACKAGE_DIR = Path(__file__).resolve().parent
-SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
-LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
+LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 16_000_000
@@ -145,18 +146,32 @@ def load_brand(project: Project) -> Brand:
 
 def inside(project: Project, relative: str, max_bytes: int) -> Path:
     """Resolve a path from clinic.yaml (relative to content/) and make sure it
-    stays inside the project folder and is a reasonably sized file."""
-    rel = Path(relative)
-    if rel.is_absolute():
-        raise ValueError(f"{relative!r} must be a path relative to content/, not an absolute path")
-    full = (project.content / rel).resolve()
-    if not full.is_relative_to(project.root.resolve()):
-        raise ValueError(f"{relative!r} points outside the project folder")
-    if not full.is_file():
-        raise ValueError(f"{relative!r} not found (looked for {full})")
-    size = full.stat().st_size
+    stays inside the project folder and is a reasonably sized regular file."""
+    shown = quoted(relative)
+    try:
+        rel = Path(relative)
+        if rel.is_absolute():
+            raise ValueError(f"{shown} must be a path relative to content/, not an absolute path")
+        full = (project.content / rel).resolve()
+        if not full.is_relative_to(project.root.resolve()):
+            raise ValueError(f"{shown} points outside the project folder")
+        if not full.exists():
+            raise ValueError(f"{shown} not found (looked for {shown_path(full)})")
+        if full.is_dir():
+            raise ValueError(f"{shown} is a folder, not a file")
+        if not full.is_file():
+            raise ValueError(f"{shown} is not a regular file")
+        size = full.stat().st_size
+    except RuntimeError:  # Python 3.11 reports a symlink loop so
+        raise ValueError(f"{shown} is a link that points to itself (a symlink loop)") from None
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise ValueError(f"{shown[:60]}… is too long a file name") from None
+        if exc.errno == errno.ELOOP:
+            raise ValueError(f"{shown} is a link that points to itself (a symlink loop)") from None
+        raise ValueError(f"{shown} cannot be read: {exc.strerror}") from None
     if size > max_bytes:
-        raise ValueError(f"{relative!r} is {size // 1024} KB; the limit is {max_bytes // 1024} KB")
+        raise ValueError(f"{shown} is {size // 1024} KB; the limit is {max_bytes // 1024} KB")
     return full
 
 
@@ -168,10 +183,10 @@ def load_logo(project: Project, relative: str) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(full) as img:
                 if img.format not in ("PNG", "JPEG"):
-                    raise ValueError(f"{relative!r} is {img.format or 'not an image'}; use a PNG or JPEG")
+                    raise ValueError(f"{quoted(relative)} is {img.format or 'not an image'}; use a PNG or JPEG")
                 w, h = img.size
                 if w * h > MAX_LOGO_PIXELS or w < 1 or h < 1:
-                    raise ValueError(f"{relative!r} is {w}×{h} pixels; the limit is "
+                    raise ValueError(f"{quoted(relative)} is {w}×{h} pixels; the limit is "
                                      f"{MAX_LOGO_PIXELS // 1_000_000} million pixels")
                 img.load()
                 mode = "RGBA" if ("A" in img.getbands() or "transparency" in img.info) else "RGB"
@@ -179,9 +194,10 @@ def load_logo(project: Project, relative: str) -> Image.Image:
     except ValueError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ValueError(f"{relative!r} is far too large an image (a decompression bomb?)") from None
+        raise ValueError(f"{quoted(relative)} is far too large an image (a decompression bomb?)") from None
     except Exception as exc:  # PIL raises many kinds for corrupt files
-        raise ValueError(f"{relative!r} is not a readable PNG or JPEG ({type(exc).__name__})") from None
+        raise ValueError(f"{quoted(relative)} is not a PNG or JPEG that can be opened; "
+                         "save it again as PNG or JPEG") from None
     image.thumbnail(LOGO_STORE_PX, Image.Resampling.LANCZOS)
     # Re-encode so that what is embedded depends only on the pixels.
     buf = io.BytesIO()

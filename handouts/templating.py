@@ -8,11 +8,21 @@ Autoescape is on, so ``<`` and ``&`` in the text cannot become markup.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
+import resource
+import stat
+import sys
+import time
 import traceback
 from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.compiler
+import jinja2.nodes
+import jinja2.runtime
+from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from handouts.errors import TemplateError
@@ -41,12 +51,117 @@ def bare_url(url: str) -> str:
 #: largest power it may raise to: enough for any layout, too little to eat memory.
 MAX_REPEAT = 100_000
 MAX_POWER = 64
+#: The largest number a filter, a call or a format width may get.
+MAX_NUMBER = 100_000
+#: The longest text or list one step of a template may make, and the most
+#: markup one render may produce (a handout's markup is about 10,000 characters).
+MAX_VALUE = 1_000_000
+MAX_OUTPUT = 2_000_000
+#: How long one render may run, and how much memory it may add.
+MAX_SECONDS = 5.0  # of this thread's CPU time, so a busy machine does not stop a good render
+MAX_MEMORY_MB = 512
+#: No honest template file comes near this size.
+MAX_TEMPLATE_BYTES = 512 * 1024
+
+_DIGITS = re.compile(r"\d+")
+
+
+class LimitError(SecurityError):
+    """A template went past one of the limits above."""
+
+
+def _check_number(value: Any) -> None:
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_NUMBER:
+        raise LimitError(f"numbers above {MAX_NUMBER:,} are not allowed here")
+
+
+def _check_size(value: Any) -> Any:
+    if isinstance(value, (str, list, tuple)) and len(value) > MAX_VALUE:
+        raise LimitError(f"it made a text or list of {len(value):,} items; the limit is {MAX_VALUE:,}")
+    return value
+
+
+def _check_format(fmt: Any) -> None:
+    if isinstance(fmt, str) and ("%" in fmt or "{" in fmt):
+        for digits in _DIGITS.findall(fmt):
+            if len(digits) > 6 or int(digits) > MAX_NUMBER:
+                raise LimitError(f"format widths above {MAX_NUMBER:,} are not allowed")
+
+
+def _check_args(args, kwargs) -> None:
+    for value in (*args, *kwargs.values()):
+        _check_number(value)
+        if isinstance(value, (list, tuple)) and len(value) <= 16:
+            for item in value:
+                _check_number(item)
+
+
+def _guarded(name: str, func):
+    """A filter that refuses huge numbers, huge format widths and huge results."""
+
+    @functools.wraps(func)
+    def guarded(*args, **kwargs):
+        _check_args(args, kwargs)
+        values = [a for a in args if not isinstance(a, (jinja2.runtime.Context,
+                                                         jinja2.nodes.EvalContext,
+                                                         jinja2.Environment))]
+        if name == "format" and values:
+            _check_format(values[0])
+        if name == "replace" and len(values) >= 3 and isinstance(values[0], str):
+            text, old, new = values[0], str(values[1]), str(values[2])
+            grows = (text.count(old) if old else len(text) + 1) * max(0, len(new) - len(old))
+            if len(text) + grows > MAX_VALUE:
+                raise LimitError(f"it would make a text of {len(text) + grows:,} characters; "
+                                 f"the limit is {MAX_VALUE:,}")
+        return _check_size(func(*args, **kwargs))
+
+    return guarded
+
+
+class _Budget:
+    """Stops a render that runs too long or takes too much memory: a trace
+    function looks at the clock and the process's peak memory as the
+    template's code runs, line by line."""
+
+    def __init__(self, filename: str | None):
+        self.deadline = time.thread_time() + MAX_SECONDS
+        self.memory_kb = _peak_kb() + MAX_MEMORY_MB * 1024
+        self.count = 0
+        self.filename = filename
+        self.lineno = 0     # the last line of the template's own code that ran
+
+    def trace(self, frame, event, arg):
+        self.count += 1
+        if frame.f_code.co_filename == self.filename:
+            self.lineno = frame.f_lineno
+        if self.count & 15 == 0:
+            if time.thread_time() > self.deadline:
+                raise LimitError(f"it ran longer than {MAX_SECONDS:g} seconds (a loop that is too big?)")
+            if _peak_kb() > self.memory_kb:
+                raise LimitError(f"it used more than {MAX_MEMORY_MB} MB of memory")
+        return self.trace
+
+
+def _peak_kb() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+class _SizedConcat(jinja2.compiler.CodeGenerator):
+    """Every ``a ~ b`` checks the length of what it makes."""
+
+    def visit_Concat(self, node, frame):
+        self.write("environment.sized(")
+        super().visit_Concat(node, frame)
+        self.write(")")
 
 
 class HandoutSandbox(ImmutableSandboxedEnvironment):
-    """Jinja's immutable sandbox, also refusing huge ``*`` and ``**`` results."""
+    """Jinja's immutable sandbox, also refusing huge ``*``, ``**``, ``+`` and
+    ``%`` results, huge numbers and format widths in calls and filters, and
+    texts longer than MAX_VALUE."""
 
-    intercepted_binops = frozenset({"*", "**"})
+    intercepted_binops = frozenset({"*", "**", "+", "%"})
+    code_generator_class = _SizedConcat
 
     def call_binop(self, context, operator, left, right):
         if operator == "**" and isinstance(right, int) and abs(right) > MAX_POWER:
@@ -56,12 +171,45 @@ class HandoutSandbox(ImmutableSandboxedEnvironment):
                 if isinstance(seq, (str, list, tuple)) and isinstance(times, int) \
                         and len(seq) * times > MAX_REPEAT:
                     raise SecurityError(f"results longer than {MAX_REPEAT} are not allowed")
-        return super().call_binop(context, operator, left, right)
+        if operator == "%" and isinstance(left, str):
+            _check_format(left)
+            _check_args(right if isinstance(right, tuple) else (right,), {})
+        return _check_size(super().call_binop(context, operator, left, right))
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        _check_args(args, kwargs)
+        return _check_size(super().call(__context, __obj, *args, **kwargs))
+
+    def wrap_str_format(self, value):
+        wrapped = super().wrap_str_format(value)
+        if wrapped is not None:
+            _check_format(value.__self__)
+        return wrapped
+
+    @staticmethod
+    def sized(value):
+        return _check_size(value)
+
+
+class _CappedLoader(jinja2.FileSystemLoader):
+    """Reads templates with a size cap, and only regular files."""
+
+    def get_source(self, environment, template):
+        for folder in self.searchpath:
+            path = Path(folder, *split_template_path(template))
+            try:
+                info = path.stat()
+            except (OSError, RuntimeError):
+                continue
+            if stat.S_ISREG(info.st_mode) and info.st_size > MAX_TEMPLATE_BYTES:
+                raise TemplateError.at(path, None, None, f"template is {info.st_size // 1024} KB; "
+                                       f"the limit is {MAX_TEMPLATE_BYTES // 1024} KB")
+        return super().get_source(environment, template)
 
 
 def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
     env = HandoutSandbox(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=_CappedLoader(str(templates_dir)),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,
@@ -70,7 +218,28 @@ def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
     )
     env.filters["longdate"] = longdate
     env.filters["bare_url"] = bare_url
+    for name, func in list(env.filters.items()):
+        env.filters[name] = _guarded(name, func)
     return env
+
+
+def _render_limited(template, context: dict[str, Any]) -> str:
+    """Render with the time, memory and output limits."""
+    budget = _Budget(template.filename)
+    previous = sys.gettrace()
+    sys.settrace(budget.trace)
+    try:
+        out, size = [], 0
+        for chunk in template.generate(**context):
+            size += len(chunk)
+            if size > MAX_OUTPUT:
+                line = template.get_corresponding_lineno(budget.lineno) if budget.lineno else None
+                raise TemplateError.at(Path(template.filename), line, None, "stopped by the sandbox: "
+                                       f"it made more than {MAX_OUTPUT:,} characters of markup")
+            out.append(chunk)
+        return "".join(out)
+    finally:
+        sys.settrace(previous)
 
 
 def render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
@@ -78,7 +247,9 @@ def render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any
     templates_dir = Path(env.loader.searchpath[0])  # type: ignore[union-attr]
     try:
         template = env.get_template(name)
-        return template.render(**context)
+        return _render_limited(template, context)
+    except TemplateError:
+        raise
     except jinja2.TemplateNotFound as exc:
         path, line = _where(exc, templates_dir, name)
         if line is None and exc.name == name:
@@ -88,9 +259,19 @@ def render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else templates_dir / name
         raise TemplateError.at(path, exc.lineno, None, f"template syntax: {exc.message}") from None
+    except LimitError as exc:
+        path, line = _where(exc, templates_dir, name)
+        raise TemplateError.at(path, line, None, f"stopped by the sandbox: {exc}") from None
     except SecurityError as exc:
         path, line = _where(exc, templates_dir, name)
         raise TemplateError.at(path, line, None, f"refused by the sandbox: {exc}") from None
+    except RecursionError as exc:
+        path, line = _where(exc, templates_dir, name)
+        raise TemplateError.at(path, line, None, "stopped by the sandbox: a macro or include "
+                               "calls itself without end") from None
+    except MemoryError as exc:
+        path, line = _where(exc, templates_dir, name)
+        raise TemplateError.at(path, line, None, "stopped by the sandbox: it ran out of memory") from None
     except jinja2.UndefinedError as exc:
         path, line = _where(exc, templates_dir, name)
         raise TemplateError.at(path, line, None, f"undefined name: {exc.message}") from None

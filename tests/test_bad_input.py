@@ -528,8 +528,8 @@ def _gif(assets: Path) -> str:
 #: case -> (make the file in content/assets and return the logo: value, words in the error)
 LOGO_CASES = {
     "missing": (lambda assets: "assets/nope.png", ("not found",)),
-    "random-bytes": (_file("noise.png", random.Random(7).randbytes(4096)), ("not a readable",)),
-    "truncated": (_truncated, ("not a readable",)),
+    "random-bytes": (_file("noise.png", random.Random(7).randbytes(4096)), ("not a PNG or JPEG that can be opened",)),
+    "truncated": (_truncated, ("not a PNG or JPEG that can be opened",)),
     "bomb-30000x30000": (_file("bomb.png", tiny_png(30000, 30000)), ()),
     "too-many-pixels-5000x5000": (_file("big.png", tiny_png(5000, 5000)), ("limit",)),
     "parent-path": (lambda assets: "../../etc/passwd", ("outside",)),
