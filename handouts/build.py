@@ -7,6 +7,7 @@ is reported and nothing is written for it; the others still build.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -16,13 +17,13 @@ from typing import Any, Iterable
 
 from handouts import batch, layout, markup, templating
 from handouts.converters import parse_paper
-from handouts.errors import ContentError, HandoutError, OutputError, Problem, TemplateError
+from handouts.errors import ContentError, HandoutError, OutputError, Problem, TemplateError, quoted
 from handouts.fonts import describe_char
 from handouts.loader import Loaded, field_name, load_yaml
 from handouts.model import Article, validate
 from handouts.inputs import cached_brand, tree_digest
 from handouts.project import LANG_RE, SLUG_RE, Brand, Project
-from handouts.styles import make_styles
+from handouts.styles import face_for, make_styles
 
 TEMPLATE = "handout.xml.j2"
 
@@ -57,6 +58,7 @@ class Outcome:
 class Report:
     outcomes: list[Outcome] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)  # not tied to one handout
+    warnings: list[Problem] = field(default_factory=list)  # worth knowing; not a failure
     packet: Path | None = None
     packet_pdf: bytes | None = None
 
@@ -85,10 +87,18 @@ def discover(project: Project, lang: str, slugs: Iterable[str] = ()) -> dict[str
         return files
     missing = [s for s in slugs if s not in files]
     if missing:
-        have = ", ".join(files) or "none"
-        raise ContentError.at(project.content / lang, None, None,
-                              f"no handout named {', '.join(missing)} (have: {have})")
+        raise ContentError([Problem(project.content / lang, None, None, no_such_handout(s, files))
+                            for s in missing])
     return {s: files[s] for s in dict.fromkeys(slugs)}
+
+
+def no_such_handout(slug: str, files) -> str:
+    """``no handout named leg-cramp; did you mean leg-cramps?``"""
+    close = difflib.get_close_matches(slug, list(files), n=3, cutoff=0.6)
+    if close:
+        return f"no handout named {quoted(slug)}; did you mean {' or '.join(close)}?"
+    have = ", ".join(files) or "none"
+    return f"no handout named {quoted(slug)} (have: {have})"
 
 
 def load_handout(slug: str, lang: str, path: Path, brand: Brand) -> Handout:
@@ -96,10 +106,9 @@ def load_handout(slug: str, lang: str, path: Path, brand: Brand) -> Handout:
         raise ContentError.at(path, None, None,
                               "file names must be lower-case letters, digits and dashes, like leg-cramps.yaml")
     loaded = load_yaml(path)
-    glyphs = [Problem(path, loaded.line_for(loc), field_name(loc), f"the font {face} has no glyph for "
-                      f"{describe_char(ch)}")
+    glyphs = [Problem(path, loaded.line_for(loc), field_name(loc), message)
               for loc, text in _strings(loaded.data, ())
-              for ch, face in brand.fonts.missing_glyphs(text)]
+              for message in brand.fonts.missing_in_words(text, face_for(loc))]
     article = validate(Article, loaded, glyphs)
     return Handout(slug, lang, path, article, loaded)
 
@@ -248,6 +257,7 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
         brand, _ = cached_brand(project)
         paper = parse_paper(paper) if paper else brand.clinic.paper
         files = discover(project, lang, slugs)
+        report.warnings.extend(project.stray_files(lang))
     except HandoutError as exc:
         report.problems.extend(exc.problems)
         return report
@@ -255,7 +265,7 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
         report.problems.append(Problem(None, None, "--paper", str(exc)))
         return report
     if not files:
-        report.problems.append(Problem(project.content / lang, None, None, "no handouts found (*.yaml)"))
+        report.problems.append(Problem(project.content / lang, None, None, "no handouts found (*.yaml files)"))
         return report
 
     # Phase 1: every handout validated before anything is rendered.

@@ -56,6 +56,8 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
         report = run(project, lang=lang, slugs=slugs, paper=paper, write=False)
         for problem in report.problems:
             results.append(HandoutCheck(slug="-", lang=lang, errors=[str(problem)]))
+        for problem in report.warnings:
+            results.append(HandoutCheck(slug="-", lang=lang, warnings=[str(problem)]))
         files = project.article_files(lang)
         for outcome in report.outcomes:
             c = HandoutCheck(outcome.slug, lang, grade_target=grade_target)

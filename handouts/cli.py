@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import click
 
 from handouts import __version__
-from handouts.errors import HandoutError
+from handouts.errors import HandoutError, paths_relative_to, shown_path
 from handouts.model import load_article
 from handouts.project import Project
 
@@ -23,8 +23,8 @@ if TYPE_CHECKING:
 
 PROJECT = click.option(
     "--project", type=click.Path(file_okay=False, path_type=Path), default=None,
-    help="Folder with content/ (and optionally templates/). Default: the current folder "
-         "if it has content/, else the bundled demo clinic.",
+    help="Folder with content/ (and optionally templates/). Default: the nearest folder "
+         "with content/ (this one or a parent), else the bundled demo clinic.",
 )
 LANG = click.option("--lang", default="en", show_default=True, help="Language folder under content/.")
 PAPER = click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default=None,
@@ -43,7 +43,12 @@ def run(*args, **kwargs) -> "Report":
     return build_run(*args, **kwargs)
 
 
+DEMO_NOTICE = "using the built-in demo clinic; run `handouts init DIR` to start your own"
+
+
 def _print_problems(report: Report) -> None:
+    for line in dict.fromkeys(str(p) for p in report.warnings):
+        click.echo(f"warning: {line}", err=True)
     for line in dict.fromkeys(str(p) for p in report.all_problems()):  # each once
         click.echo(f"error: {line}", err=True)
 
@@ -69,6 +74,17 @@ class LazyGroup(click.Group):
         return super().get_command(ctx, name)
 
 
+def _open(project: Path | None) -> Project:
+    """The project for this command: --project, else the nearest folder with
+    content/, else the demo clinic (said once, on stderr). Paths in messages
+    are shown relative to its folder from here on."""
+    proj = _guard(lambda: Project.find(project))
+    if proj.bundled:
+        click.echo(f"note: {DEMO_NOTICE}", err=True)
+    click.get_current_context().with_resource(paths_relative_to(proj.root))
+    return proj
+
+
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="handouts")
 @click.option("--debug", is_flag=True, help="Show tracebacks for unexpected errors.")
@@ -91,15 +107,15 @@ def main(ctx: click.Context, debug: bool) -> None:
 @LARGE
 def build(slugs, project, out, lang, paper, packet, large_print):
     """Build handouts as PDFs (all of them, or the SLUGS named)."""
-    report = run(_project(project), lang=lang, slugs=slugs, paper=paper, out=out, write=True,
+    report = run(_open(project), lang=lang, slugs=slugs, paper=paper, out=out, write=True,
                  packet=packet, large_print=large_print)
     if report.packet:
-        click.echo(f"built packet {report.packet}  ({len(report.outcomes)} handouts, "
+        click.echo(f"built packet {shown_path(report.packet)}  ({len(report.outcomes)} handouts, "
                    f"{len(report.packet_pdf) // 1024} KB)")
     for o in report.outcomes:
         if o.ok and o.output:
             pages = f", {o.fit.pages} pages" if o.fit.pages > 1 else ""
-            click.echo(f"built {o.output}  ({o.size // 1024} KB, body {o.fit.body_pt:g} pt{pages})")
+            click.echo(f"built {shown_path(o.output)}  ({o.size // 1024} KB, body {o.fit.body_pt:g} pt{pages})")
     _finish(report, "built")
 
 
@@ -121,7 +137,7 @@ def check(slugs, project, lang, paper, grade, strict, fmt):
     from handouts import checks
     from handouts.project import load_brand
 
-    proj = _project(project) or _guard(Project.find)
+    proj = _open(project)
     if grade is None:
         try:
             grade = load_brand(proj).clinic.reading_grade
@@ -156,7 +172,7 @@ def preview(slug, project, lang, paper, out, dpi, large_print):
     from handouts.build import write_atomic
     from handouts.preview import png_pages
 
-    proj = _project(project) or _guard(Project.find)
+    proj = _open(project)
     report = run(proj, lang=lang, slugs=[slug], paper=paper, write=False, large_print=large_print)
     if report.ok:
         target = out or proj.default_output / lang / f"{slug}.png"
@@ -165,7 +181,7 @@ def preview(slug, project, lang, paper, out, dpi, large_print):
         except HandoutError as exc:
             report.problems.extend(exc.problems)
         else:
-            click.echo(f"wrote {target}")
+            click.echo(f"wrote {shown_path(target)}")
     _finish(report, "previewed")
 
 
@@ -173,7 +189,7 @@ def preview(slug, project, lang, paper, out, dpi, large_print):
 @PROJECT
 def list_(project):
     """List handouts: slug, title, languages and reviewed date."""
-    proj = _guard(lambda: _project(project) or Project.find())
+    proj = _open(project)
     rows = {}
     problems = []
     for lang in proj.languages():
@@ -208,14 +224,8 @@ def serve(project, host, port, ui_lang):
     """Serve the front-desk page: find, preview, print and email handouts."""
     from handouts.web.serve import serve as run_server
 
-    proj = _project(project) or _guard(Project.find)
+    proj = _open(project)
     _guard(lambda: run_server(proj, host, port, ui_lang, echo=click.echo))
-
-
-def _project(project):
-    if project is None:
-        return None
-    return _guard(lambda: Project.find(project))
 
 
 def _guard(fn):

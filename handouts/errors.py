@@ -36,10 +36,12 @@ def shown_path(path: Path | str) -> str:
             if full is not None:
                 text = str(full.relative_to(base))
         except ValueError:
-            try:
-                text = str(Path(path).resolve().relative_to(base))
-            except (ValueError, OSError, RuntimeError):
-                pass
+            for folder in (base, Path.cwd()):
+                try:
+                    text = str(Path(path).resolve().relative_to(folder.resolve()))
+                    break
+                except (ValueError, OSError, RuntimeError):
+                    continue
     return quoted(text)
 
 

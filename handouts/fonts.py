@@ -45,6 +45,39 @@ class FontFamily:
         return out
 
 
+    def missing_in_words(self, text: str, face: str = "regular") -> list[str]:
+        """One message per word of ``text`` that has a character the given
+        face cannot draw, naming the word, the characters and the face (the
+        font a reader would see it in); a field with many such words gets one
+        message."""
+        name = getattr(self, face)
+        cmap = self.cmaps[name]
+
+        def drawable(ch: str) -> bool:
+            return ch in "\n\r\t" or (ord(ch) in cmap and
+                                        unicodedata.category(ch) not in ("Cc", "Cs", "Co", "Cn"))
+
+        words: dict[str, list[str]] = {}
+        for word in text.split():
+            bad = [ch for ch in dict.fromkeys(word) if not drawable(ch)]
+            if bad:
+                words.setdefault(word, bad)
+        if not words:
+            return []
+        if len(words) > 3:
+            chars = list(dict.fromkeys(ch for bad in words.values() for ch in bad))
+            shown = ", ".join(describe_char(ch) for ch in chars[:3]) + (" and more" if len(chars) > 3 else "")
+            sample = ", ".join(_quote_word(w) for w in list(words)[:3])
+            return [f"the font {name} has no glyph for {shown} in {len(words)} words ({sample}, ...)"]
+        return [f"the font {name} has no glyph for {' and '.join(describe_char(ch) for ch in bad)} "
+                f"in the word {_quote_word(word)}" for word, bad in words.items()]
+
+
+def _quote_word(word: str) -> str:
+    shown = "".join(ch if ch.isprintable() else "\ufffd" for ch in word)
+    return f"“{shown[:40]}{'…' if len(shown) > 40 else ''}”"
+
+
 def describe_char(ch: str) -> str:
     """``'→'`` -> ``'"→" (U+2192 RIGHTWARDS ARROW)'``."""
     name = unicodedata.name(ch, "unnamed character")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,7 @@ class Loaded:
     data: Any
     marks: dict[Loc, int] = field(repr=False)
     problems: tuple[Problem, ...] = ()     # bad single values, found while reading
+    comments: frozenset = frozenset()      # fields left empty by an unquoted "#"
 
     def line_for(self, loc: Loc) -> int | None:
         """The line of ``loc``, or of its nearest parent that has one."""
@@ -178,8 +180,8 @@ def load_yaml(path: Path | str) -> Loaded:
         if exc.context_mark is not None and (mark is None or mark.index >= len(text) - 1):
             # Running off the end (an unclosed quote or bracket): point at where it opened.
             mark = exc.context_mark
-        message = exc.problem or exc.context or "YAML syntax error"
-        if exc.context and exc.problem:
+        message = _plain_words(exc) or exc.problem or exc.context or "YAML syntax error"
+        if exc.context and exc.problem and not _plain_words(exc):
             message = f"{exc.context}, {exc.problem}"
         raise ContentError.at(
             path, mark.line + 1 if mark else None, None, f"YAML syntax: {message}"
@@ -205,7 +207,43 @@ def load_yaml(path: Path | str) -> Loaded:
             path, node.start_mark.line + 1, None,
             "expected a mapping of keys (title:, summary:, ...) at the top of the file",
         )
-    return Loaded(path, data, marks, tuple(problems))
+    return Loaded(path, data, marks, tuple(problems), _comment_values(data, (), marks, text))
+
+
+_COMMENT_VALUE = re.compile(r"^\s*(?:-\s+)?[^#'\"]*:\s+#")
+
+
+def _comment_values(data, loc: Loc, marks, text: str) -> frozenset:
+    """Fields whose value is empty because an unquoted ``#`` started a comment
+    (``primary: #1F5A7A``)."""
+    lines = text.splitlines()
+    found = set()
+
+    def walk(value, where):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(item, where + (key,))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, where + (i,))
+        elif value is None and where in marks and 0 < marks[where] <= len(lines) \
+                and _COMMENT_VALUE.match(lines[marks[where] - 1]):
+            found.add(where)
+
+    walk(data, loc)
+    return frozenset(found)
+
+
+def _plain_words(exc: yaml.MarkedYAMLError) -> str | None:
+    """The real cause of the common YAML traps, in plain words."""
+    problem = exc.problem or ""
+    if "'\\t'" in problem or "\t" in problem:
+        return "use spaces, not tabs, to indent (there is a tab on this line)"
+    if "mapping values are not allowed" in problem:
+        return "put text that contains ': ' in quotes, like summary: \"Note: call us first\""
+    if "found character '#'" in problem or ("comment" in problem and "#" in problem):
+        return ("`#` starts a comment in YAML: write colours in quotes, like \"#1F5A7A\"")
+    return None
 
 
 def _tag_refused(tag: str) -> str:

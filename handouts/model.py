@@ -258,12 +258,16 @@ def _friendly(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
     if kind == "missing":
         return "required"
     if kind == "extra_forbidden":
-        allowed = _allowed_keys(model, loc[:-1])
-        hint = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = _close_keys(err, model)
         if hint:
             return f"unknown key; did you mean {hint[0]!r}?"
-        return "unknown key; allowed here: " + ", ".join(allowed)
+        return "unknown key; allowed here: " + ", ".join(_allowed_keys(model, loc[:-1]))
     if kind == "string_type":
+        if err.get("input") is None:
+            return "is empty"
+        if isinstance(err.get("input"), dict) and len(err["input"]) == 1:
+            return ("put text that contains ': ' in quotes (YAML read it as a key and a value), "
+                    "like - \"Call us: 555-0142\"")
         return "should be text (put it in quotes if it looks like a number or yes/no)"
     if kind == "string_too_short":
         return "is empty"
@@ -284,6 +288,11 @@ def _friendly(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     return err["msg"]
+
+
+def _close_keys(err: dict[str, Any], model: type[BaseModel]) -> list[str]:
+    loc = tuple(err["loc"])
+    return difflib.get_close_matches(str(loc[-1]), _allowed_keys(model, loc[:-1]), n=1)
 
 
 def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
@@ -323,13 +332,24 @@ def validate(model: type[BaseModel], loaded: Loaded, extra: list[Problem] = ()):
     try:
         result = model.model_validate(loaded.data)
     except ValidationError as exc:
-        for err in exc.errors():
+        errors = exc.errors()
+        # A misspelled required key is one mistake: "sumary: unknown key; did
+        # you mean 'summary'?" says it all, so "summary: required" is dropped.
+        meant = {(tuple(e["loc"][:-1]), hint) for e in errors if e["type"] == "extra_forbidden"
+                 for hint in _close_keys(e, model)}
+        for err in errors:
             loc = tuple(err["loc"])
             name = field_name(loc) or None
             if name in seen:  # already reported, more precisely, by the reader
                 continue
-            problems.append(Problem(loaded.path, loaded.line_for(loc), name,
-                                    _friendly(err, model, loc)))
+            if err["type"] == "missing" and (loc[:-1], loc[-1]) in meant:
+                continue
+            if loc in loaded.comments:
+                message = ("is empty: `#` starts a comment in YAML: write colours in quotes, "
+                           'like "#1F5A7A"')
+            else:
+                message = _friendly(err, model, loc)
+            problems.append(Problem(loaded.path, loaded.line_for(loc), name, message))
     problems.extend(extra)
     if problems:
         problems.sort(key=lambda p: (p.line or 0))

@@ -16,13 +16,14 @@ from reportlab.lib.utils import ImageReader
 
 from handouts import fonts as fontlib
 from handouts.errors import ContentError, Problem, quoted, shown_path
-from handouts.fonts import FontFamily, describe_char
+from handouts.fonts import FontFamily
 from handouts.loader import Loaded, field_name
 from handouts.model import Clinic, load_clinic
-from handouts.styles import Palette
+from handouts.styles import Palette, face_for
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
+ARTICLE_SUFFIXES = (".yaml", ".yml")
 LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
@@ -45,16 +46,20 @@ class Project:
     bundled: bool = False
 
     @classmethod
-    def find(cls, project: Path | str | None = None) -> "Project":
-        """``--project`` if given; else the current folder when it has content/;
-        else the bundled demo clinic."""
+    def find(cls, project: Path | str | None = None, start: Path | None = None) -> "Project":
+        """``--project`` if given; else the nearest folder with content/, from
+        the current folder up through its parents (as git looks for .git);
+        else the bundled demo clinic (``bundled`` is then true)."""
         if project is not None:
             root = Path(project)
             if not (root / "content").is_dir():
-                raise ContentError.at(root, None, None, "has no content/ folder")
+                raise ContentError.at(root, None, None, "has no content/ folder; run `handouts init "
+                                      f"{quoted(str(root))}` to start a project there")
             return cls(root.resolve())
-        if (Path.cwd() / "content").is_dir():
-            return cls(Path.cwd().resolve())
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / "content").is_dir():
+                return cls(folder)
         return cls(bundled_root(), bundled=True)
 
     @property
@@ -79,14 +84,39 @@ class Project:
     def languages(self) -> list[str]:
         return sorted(
             p.name for p in self.content.iterdir()
-            if p.is_dir() and LANG_RE.match(p.name) and any(p.glob("*.yaml"))
+            if p.is_dir() and LANG_RE.match(p.name) and self.article_files(p.name)
         )
 
     def article_files(self, lang: str) -> dict[str, Path]:
+        """``{slug: path}`` for every ``.yaml`` (or ``.yml``) file of a
+        language; where both exist, ``.yaml`` wins (see ``stray_files``)."""
         folder = self.content / lang
         if not folder.is_dir():
             return {}
-        return {p.stem: p for p in sorted(folder.glob("*.yaml")) if not p.name.startswith(".")}
+        found: dict[str, Path] = {}
+        for p in sorted(folder.iterdir(), key=lambda p: (p.suffix != ".yaml", p.name)):
+            if p.suffix in ARTICLE_SUFFIXES and not p.name.startswith("."):
+                found.setdefault(p.stem, p)
+        return dict(sorted(found.items()))
+
+    def stray_files(self, lang: str) -> list[Problem]:
+        """Warnings for files in a language folder that are not built."""
+        folder = self.content / lang
+        if not folder.is_dir():
+            return []
+        used = set(self.article_files(lang).values())
+        out = []
+        for p in sorted(folder.iterdir()):
+            if p.name.startswith(".") or p in used:
+                continue
+            if p.suffix in ARTICLE_SUFFIXES:
+                why = f"not built: {p.stem}.yaml has the same name; keep one of them"
+            elif p.is_dir():
+                why = "not built: a folder inside a language folder is ignored"
+            else:
+                why = "not built: only .yaml (or .yml) files are handouts"
+            out.append(Problem(p, None, None, why))
+        return out
 
 
 @dataclass(frozen=True)
@@ -137,8 +167,8 @@ def load_brand(project: Project) -> Brand:
                 problem(("fonts",), str(exc))
     if not problems:
         for loc, text in clinic.text_fields():
-            for ch, face in family.missing_glyphs(text):
-                problem(loc, f"the font {face} has no glyph for {describe_char(ch)}")
+            for message in family.missing_in_words(text, face_for(loc)):
+                problem(loc, message)
     if problems:
         raise ContentError(problems)
     return Brand(clinic=clinic, loaded=loaded, fonts=family, logo_image=logo, path=loaded.path)

@@ -134,3 +134,19 @@ def resized(style: ParagraphStyle, size: float) -> ParagraphStyle:
     """A copy of ``style`` at another size, with the leading scaled to match."""
     return ParagraphStyle(f"{style.name}@{size:g}", parent=style, fontSize=size,
                           leading=style.leading * size / style.fontSize)
+
+
+#: Which face prints each field of an article or clinic.yaml (as make_styles
+#: sets them): used to name the font a missing glyph would be drawn in.
+_BOLD_FIELDS = {"title", "summary", "heading", "name", "phone"}
+_ITALIC_FIELDS = {"disclaimer", "sources"}
+
+
+def face_for(loc: tuple) -> str:
+    """``("sections", 0, "heading")`` -> ``"bold"``."""
+    names = [part for part in loc if isinstance(part, str)]
+    if names and names[0] in _ITALIC_FIELDS:
+        return "italic"
+    if names and names[-1] in _BOLD_FIELDS:
+        return "bold"
+    return "regular"

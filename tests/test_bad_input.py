@@ -118,6 +118,16 @@ def insert_in_section(project: Path, markup: str) -> int:
     return hits[0] + 2
 
 
+def shown(path: Path | str) -> str:
+    """A path as messages show it: relative to the project folder (the
+    nearest parent with content/) when it is inside one."""
+    path = Path(path)
+    for folder in path.parents:
+        if (folder / "content").is_dir():
+            return str(path.relative_to(folder))
+    return str(path)
+
+
 def error_lines(result: subprocess.CompletedProcess) -> list[str]:
     return [line for line in result.stderr.splitlines() if line.startswith("error: ")]
 
@@ -137,7 +147,7 @@ def expect_error(result: subprocess.CompletedProcess, path: Path | str, line: in
     ``field``, containing every one of ``words``); fails if there is none.
     ``line=None`` accepts any line or none; ``field=None`` does not check it."""
     assert_clean_failure(result)
-    pattern = re.escape(f"error: {path}")
+    pattern = re.escape(f"error: {shown(path)}")
     pattern += f":{line}: " if line is not None else r"(?::\d+)?: "
     if field is not None:
         pattern += re.escape(f"{field}: ")
@@ -311,7 +321,7 @@ def test_three_problems_give_three_lines(project):
                 .replace("    bullets:", "    bulets:"))
     path = write_article(project, text)
     result, out = build(project)
-    mine = [e for e in error_lines(result) if e.startswith(f"error: {path}")]
+    mine = [e for e in error_lines(result) if e.startswith(f"error: {shown(path)}")]
     assert len(mine) == 3, result.stderr
     expect_error(result, path, 1, "title", "should be text")
     expect_error(result, path, line_of(text, "checklist:"), "sections[1].checklist", "true or false")
@@ -381,7 +391,7 @@ def test_document_marker_only_is_empty_or_line_1(project):
     path = write_article(project, b"---\n")
     result, out = build(project)
     found = expect_error(result, path)
-    assert found.startswith(f"error: {path}: ") or found.startswith(f"error: {path}:1: "), found
+    assert found.startswith(f"error: {shown(path)}: ") or found.startswith(f"error: {shown(path)}:1: "), found
 
 
 def test_latin1_file_names_the_line_of_the_bad_byte(project):
@@ -584,7 +594,7 @@ def test_template_error_names_the_template_and_line(project, expr, words):
     both = result.stdout + result.stderr
     for leak in ("Popen", "subprocess", "__builtins__", "root:x:"):
         assert leak not in both
-    assert all(str(template) in e for e in error_lines(result)), found
+    assert all(shown(template) in e for e in error_lines(result)), found
     assert pdfs(out) == []
     assert_nothing_half_written(out)
 
@@ -732,7 +742,7 @@ def test_too_long_names_the_line_and_field_where_it_overflows(project):
     path = write_article(project, text)
     result, _ = build(project)
     found = expect_error(result, path, None, None, "does not fit on one page")
-    m = re.match(re.escape(f"error: {path}:") + r"(\d+): sections\[(\d)\]\.(heading|body): ", found)
+    m = re.match(re.escape(f"error: {shown(path)}:") + r"(\d+): sections\[(\d)\]\.(heading|body): ", found)
     assert m, found
     heading = line_of(text, f"Part {m.group(2)}")
     assert int(m.group(1)) == (heading if m.group(3) == "heading" else heading + 1), found
@@ -746,7 +756,7 @@ def test_overlong_callout_is_blamed_for_the_overflow(project):
     path = write_article(project, text)
     result, _ = build(project)
     found = expect_error(result, path, None, None, "does not fit on one page")
-    assert re.match(re.escape(f"error: {path}") + r"(:\d+)?: callout", found), found
+    assert re.match(re.escape(f"error: {shown(path)}") + r"(:\d+)?: callout", found), found
 
 
 # ---------------------------------------------------------------------------

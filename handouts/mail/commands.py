@@ -10,12 +10,12 @@ from datetime import date
 import click
 
 from handouts import mail
-from handouts.cli import LARGE, PAPER, PROJECT, _guard, _project
+from handouts.cli import LARGE, PAPER, PROJECT, _guard, _open
 from handouts.project import Project
 
 
 def _proj(project) -> Project:
-    return _project(project) or _guard(Project.find)
+    return _open(project)
 
 
 def _handouts(entry) -> str:
