@@ -13,9 +13,11 @@ import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 
-from handouts import batch, layout, markup, templating
+from reportlab.lib.utils import ImageReader
+
+from handouts import batch, layout, markup, templating, weight
 from handouts.converters import parse_paper
 from handouts.errors import ContentError, HandoutError, OutputError, Problem, TemplateError, quoted
 from handouts.fonts import describe_char
@@ -150,9 +152,11 @@ def template_context(handout: Handout, brand: Brand) -> dict[str, Any]:
     return {"lang": handout.lang, "article": article, "clinic": clinic}
 
 
-def brand_art(brand: Brand, paper: str) -> layout.BrandArt:
+def brand_art(brand: Brand, paper: str, logo=None) -> layout.BrandArt:
+    """The brand's drawing parts; ``logo`` replaces the brand's logo image."""
+    image = logo if logo is not None else brand.logo_image
     return layout.BrandArt(
-        logo=brand.logo_reader(), logo_size=brand.logo_image.size, logo_alt=brand.clinic.logo_alt,
+        logo=ImageReader(image), logo_size=image.size, logo_alt=brand.clinic.logo_alt,
         author=brand.clinic.name, paper=paper,
     )
 
@@ -242,7 +246,8 @@ def write_atomic(target: Path, data: bytes) -> None:
 
 def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str] = (),
         paper: str | None = None, out: Path | None = None, write: bool = True,
-        packet: Path | None = None, large_print: bool = False, jobs: int | None = None) -> Report:
+        packet: Path | None = None, large_print: bool = False, jobs: int | None = None,
+        progress: Callable[[int, int], None] | None = None) -> Report:
     """Build (or, with ``write=False``, only check) the handouts of one language.
 
     ``jobs``: how many processes render (None: one per core for a big batch).
@@ -250,7 +255,8 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
     their size); without, each outcome holds its PDF.
 
     With ``packet``, write one PDF there instead: one handout per page, in the
-    order of ``slugs``, with a bookmark each. A packet is all or nothing."""
+    order of ``slugs``, with a bookmark each. A packet is all or nothing.
+    ``progress(done, total)`` is called as each handout is finished."""
     report = Report()
     try:
         project = project or Project.find()
@@ -281,10 +287,20 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
     sheets: list[tuple[Handout, layout.Sheet]] = []
     art = brand_art(brand, paper)
 
-    def render_one(handout: Handout) -> tuple[layout.Fit, bytes]:
+    def render_one(handout: Handout) -> tuple[layout.Fit, bytes, Problem | None]:
         sheet = fit_handout(handout, brand, project, paper, large_print)
         single = layout.Sheet(sheet.page, sheet.fit, bookmark=None)
-        return sheet.fit, layout.render_pdf([single], art, doc_info([handout], brand))
+        info = doc_info([handout], brand)
+        pdf, too_big = weight.keep_under_limit(
+            layout.render_pdf([single], art, info),
+            lambda logo: layout.render_pdf([single], brand_art(brand, paper, logo), info),
+            brand.logo_image, f"{handout.slug}.pdf", brand.path, brand.loaded.line_for(("logo",)))
+        return sheet.fit, pdf, too_big
+
+    total = len(files)
+    done = total - len(handouts)  # those that failed in phase 1
+    if progress:
+        progress(done, total)
 
     if packet is not None:  # every page into one PDF, in this process
         for handout in handouts:
@@ -300,9 +316,14 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
                                       if packet is None else ()):
         outcome = Outcome(handout.slug, handout.lang, problems=problems)
         report.outcomes.append(outcome)
+        done += 1
+        if progress:
+            progress(done, total)
         if problems:
             continue
-        outcome.fit, pdf = result
+        outcome.fit, pdf, too_big = result
+        if too_big:
+            report.warnings.append(too_big)
         outcome.size = len(pdf)
         if not write:
             outcome.pdf = pdf

@@ -14,9 +14,10 @@ from handouts import readability
 from handouts.build import run
 from handouts.errors import HandoutError
 from handouts.model import load_article
-from handouts.project import Project
+from handouts.project import Project, load_brand
 
 DEFAULT_GRADE = 6.0
+DEFAULT_REVIEW_MONTHS = 24
 
 
 @dataclass
@@ -48,9 +49,16 @@ class HandoutCheck:
 
 
 def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str | None = None,
-          grade_target: float = DEFAULT_GRADE, today: dt.date | None = None) -> list[HandoutCheck]:
-    """Check every handout of each language (default: all languages)."""
+          grade_target: float = DEFAULT_GRADE, today: dt.date | None = None,
+          review_months: int | None = None) -> list[HandoutCheck]:
+    """Check every handout of each language (default: all languages).
+    ``review_months`` defaults to ``review_every_months`` in clinic.yaml."""
     today = today or dt.date.today()
+    if review_months is None:
+        try:
+            review_months = load_brand(project).clinic.review_every_months
+        except HandoutError:
+            review_months = DEFAULT_REVIEW_MONTHS
     results: list[HandoutCheck] = []
     for lang in langs or project.languages():
         report = run(project, lang=lang, slugs=slugs, paper=paper, write=False)
@@ -75,6 +83,7 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
             except HandoutError:
                 continue
             _words(c, article, lang, today)
+            _review_due(c, article, today, review_months)
     return results
 
 
@@ -101,6 +110,21 @@ def _words(c: HandoutCheck, article, lang: str, today: dt.date) -> None:
         c.next_review = article.next_review.isoformat()
         if article.next_review < today:
             c.warnings.append(f"next review was due {c.next_review}")
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``2024-01-31`` + 1 month -> ``2024-02-29``."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(day.day, last))
+
+
+def _review_due(c: HandoutCheck, article, today: dt.date, months: int) -> None:
+    due = add_months(article.reviewed, months)
+    if due < today:
+        c.warnings.append(f"last reviewed {article.reviewed.isoformat()}, more than {months} months "
+                          f"ago (review_every_months in clinic.yaml); please review it")
 
 
 def age(days: int | None) -> str:

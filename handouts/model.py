@@ -115,6 +115,23 @@ class Article(_Strict):
     sources: Annotated[list[Line], Field(max_length=8)] = []
     keywords: Annotated[list[Title], Field(max_length=12)] = []
 
+    @field_validator("reviewed")
+    @classmethod
+    def _not_in_future(cls, value: dt.date) -> dt.date:
+        if value > dt.date.today():
+            raise ValueError(f"{value.isoformat()} is in the future; write the date clinicians "
+                             "last reviewed this handout")
+        return value
+
+    @field_validator("next_review")
+    @classmethod
+    def _after_reviewed(cls, value: dt.date | None, info: ValidationInfo) -> dt.date | None:
+        reviewed = info.data.get("reviewed")
+        if value is not None and isinstance(reviewed, dt.date) and value < reviewed:
+            raise ValueError(f"{value.isoformat()} is before reviewed ({reviewed.isoformat()}); "
+                             "the next review comes after the last one")
+        return value
+
     def text_fields(self) -> Iterator[tuple[Loc, str]]:
         """Every piece of printed text with its location in the YAML."""
         yield ("title",), self.title
@@ -241,6 +258,8 @@ class Clinic(_Strict):
     fonts: Fonts | None = None
     reading_grade: Annotated[float, Field(ge=1, le=16)] = 6.0
     smtp: Smtp | None = None
+    #: `handouts check` warns when a handout was reviewed longer ago than this.
+    review_every_months: Annotated[int, Field(ge=1, le=120)] = 24
 
     def text_fields(self) -> Iterator[tuple[Loc, str]]:
         for key in ("name", "tagline", "phone", "address", "website", "email", "disclaimer"):

@@ -423,7 +423,7 @@ def test_alias_bomb_in_an_article_is_refused_quickly(project):
     start = time.monotonic()
     result, out = build(project)
     elapsed = time.monotonic() - start
-    assert elapsed < 5, f"took {elapsed:.1f} s"
+    assert elapsed < 30, f"took {elapsed:.1f} s"  # a bomb expanded would take minutes and gigabytes
     expect_error(result, path, line_of(text, "&a0"), None)
     assert_others_built(result, out)
 
@@ -434,7 +434,7 @@ def test_alias_bomb_in_clinic_yaml_is_refused_quickly(project):
     clinic.write_text(text, "utf-8")
     start = time.monotonic()
     result, out = build(project)
-    assert time.monotonic() - start < 5
+    assert time.monotonic() - start < 30
     expect_error(result, clinic, line_of(text, "&a0"), None)
     assert pdfs(out) == []
 

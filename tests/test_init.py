@@ -1,0 +1,186 @@
+"""A clinic admin's first hour (issue 12): `handouts init`, then build and
+check pass; `list` with a search word and --lang; review dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pdfplumber
+import pytest
+import yaml
+
+from conftest import REPO, run_cli
+from test_bad_input import GOOD, build, error_lines, line_of, write_article
+
+SLUG = "night-leg-cramps"
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Path:
+    result = run_cli("init", "myclinic", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    return tmp_path / "myclinic"
+
+
+def test_init_then_build_then_check_strict_pass(fresh):
+    built = run_cli("build", cwd=fresh)
+    assert built.returncode == 0, built.stderr
+    assert "demo clinic" not in built.stderr
+    with pdfplumber.open(fresh / "output" / "en" / f"{SLUG}.pdf") as pdf:
+        assert len(pdf.pages) == 1
+        assert "Your Clinic Name" in pdf.pages[0].extract_text()
+    spanish = run_cli("build", "--lang", "es", cwd=fresh)
+    assert spanish.returncode == 0, spanish.stderr
+    with pdfplumber.open(fresh / "output" / "es" / f"{SLUG}.pdf") as pdf:
+        assert "Calambres en las piernas de noche" in pdf.pages[0].extract_text()
+    checked = run_cli("check", "--strict", cwd=fresh)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    assert "warning" not in checked.stdout + checked.stderr
+
+
+def test_init_writes_every_clinic_key_with_comments(fresh):
+    from handouts.model import Clinic, Fonts
+
+    text = (fresh / "content" / "clinic.yaml").read_text("utf-8")
+    for key in [*Clinic.model_fields, *Fonts.model_fields]:
+        assert f"{key}:" in text, f"clinic.yaml made by init does not show {key}"
+    assert text.count("#") > 20  # commented
+    data = yaml.safe_load(text)
+    assert "example" in data["website"] and "555" in data["phone"]  # fictional placeholders
+
+
+def test_init_writes_one_example_per_bundled_language(fresh):
+    from handouts import catalog
+    from handouts.project import bundled_root
+
+    langs = catalog.languages(bundled_root() / "templates", bundled_root())
+    assert {"en", "es"} <= set(langs)
+    for lang in langs:
+        example = fresh / "content" / lang / f"{SLUG}.yaml"
+        assert example.is_file(), lang
+        assert example.read_text("utf-8").startswith("#")
+    logo = fresh / "content" / "assets" / "logo.png"
+    assert logo.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    ignore = (fresh / ".gitignore").read_text("utf-8").split()
+    assert "output/" in ignore and ".handouts/" in ignore
+
+
+def test_init_prints_the_next_three_commands(tmp_path):
+    result = run_cli("init", "clinic2", cwd=tmp_path)
+    lines = [line.strip() for line in result.stdout.splitlines()]
+    at = lines.index("cd clinic2")
+    assert lines[at:at + 3] == ["cd clinic2", "handouts build", "handouts check --strict"]
+
+
+def test_init_refuses_to_overwrite_anything(fresh):
+    clinic = fresh / "content" / "clinic.yaml"
+    clinic.write_text("name: mine\n", "utf-8")
+    (fresh / "content" / "en" / f"{SLUG}.yaml").unlink()
+    result = run_cli("init", str(fresh))
+    assert result.returncode == 1
+    assert "already exists" in result.stderr and "clinic.yaml" in result.stderr
+    assert clinic.read_text("utf-8") == "name: mine\n"
+    assert not (fresh / "content" / "en" / f"{SLUG}.yaml").exists()  # nothing written
+
+
+def test_init_into_an_existing_folder_of_other_files(tmp_path):
+    (tmp_path / "notes.txt").write_text("keep", "utf-8")
+    result = run_cli("init", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "notes.txt").read_text("utf-8") == "keep"
+
+
+def test_init_with_templates_copies_them_and_builds(tmp_path):
+    result = run_cli("init", "withtpl", "--with-templates", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    project = tmp_path / "withtpl"
+    for rel in ("templates/handout.xml.j2", "templates/labels/en.yaml", "templates/labels/es.yaml"):
+        assert (project / rel).read_bytes() == (REPO / rel).read_bytes()
+    template = project / "templates" / "handout.xml.j2"
+    template.write_text(template.read_text("utf-8").replace("<summary>", "<summary>Our own: "), "utf-8")
+    built = run_cli("build", cwd=project)
+    assert built.returncode == 0, built.stderr
+    with pdfplumber.open(project / "output" / "en" / f"{SLUG}.pdf") as pdf:
+        assert "Our own:" in pdf.pages[0].extract_text()
+
+
+def test_init_without_templates_has_none(fresh):
+    assert not (fresh / "templates").exists()
+
+
+# ---------------------------------------------------------------------------
+# `list` with a search word and --lang.
+
+
+def test_list_filters_by_word_and_language(fresh):
+    en = fresh / "content" / "en"
+    (en / "stairs.yaml").write_text(GOOD.replace("Leg cramps", "Taking the stairs"), "utf-8")
+    everything = run_cli("list", cwd=fresh)
+    assert SLUG in everything.stdout and "stairs" in everything.stdout
+    found = run_cli("list", "STAIRS", cwd=fresh)
+    assert "stairs" in found.stdout and SLUG not in found.stdout
+    spanish = run_cli("list", "--lang", "es", cwd=fresh)
+    assert "Calambres" in spanish.stdout and "stairs" not in spanish.stdout
+    accents = run_cli("list", "que es un calambre", "--lang", "es", cwd=fresh)
+    assert SLUG not in accents.stdout  # not in the title, summary or keywords
+    keyword = run_cli("list", "calambres de noche", cwd=fresh)
+    assert SLUG in keyword.stdout
+    none = run_cli("list", "zzz", cwd=fresh)
+    assert none.returncode == 0 and "no handouts matching 'zzz'" in none.stderr
+
+
+def test_list_refuses_a_path_as_language(fresh):
+    result = run_cli("list", "--lang", "../x", cwd=fresh)
+    assert result.returncode == 1 and "--lang" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# Review dates.
+
+
+def test_reviewed_in_the_future_is_an_error(project):
+    future = (dt.date.today() + dt.timedelta(days=3)).isoformat()
+    text = GOOD.replace("reviewed: 2026-11-01", f"reviewed: {future}")
+    write_article(project, text)
+    result, out = build(project)
+    assert result.returncode == 1
+    [found] = [e for e in error_lines(result) if "leg-cramps" in e]
+    assert f":3: reviewed: {future} is in the future" in found
+
+
+def test_next_review_before_reviewed_is_an_error(project):
+    text = GOOD.replace("reviewed: 2026-11-01", "reviewed: 2026-11-01\nnext_review: 2026-10-01")
+    write_article(project, text)
+    result, out = build(project)
+    [found] = [e for e in error_lines(result) if "leg-cramps" in e]
+    assert f":{line_of(text, 'next_review')}: next_review: 2026-10-01 is before reviewed" in found
+
+
+@pytest.mark.parametrize("months, old", [(None, True), (None, False), (6, True), (60, False)])
+def test_check_warns_when_the_review_is_older_than_the_period(project, months, old):
+    today = dt.date.today()
+    years = 2 if months is None else 1
+    reviewed = today.replace(year=today.year - years, day=1) - dt.timedelta(days=1 if old else -40)
+    if months == 6:
+        reviewed = today - dt.timedelta(days=200)
+    write_article(project, GOOD.replace("reviewed: 2026-11-01", f"reviewed: {reviewed.isoformat()}"))
+    clinic = project / "content" / "clinic.yaml"
+    if months is not None:
+        clinic.write_text(clinic.read_text("utf-8") + f"review_every_months: {months}\n", "utf-8")
+    result = run_cli("check", "leg-cramps", "--project", str(project), "--format", "json")
+    import json
+
+    [row] = json.loads(result.stdout)
+    warned = [w for w in row["warnings"] if "review_every_months" in w]
+    assert bool(warned) == old, row["warnings"]
+    if old:
+        assert f"more than {months or 24} months" in warned[0]
+
+
+def test_review_every_months_must_be_sensible(project):
+    clinic = project / "content" / "clinic.yaml"
+    clinic.write_text(clinic.read_text("utf-8") + "review_every_months: 0\n", "utf-8")
+    result, _ = build(project)
+    assert result.returncode == 1
+    assert any("review_every_months" in e for e in error_lines(result)), result.stderr
