@@ -207,6 +207,14 @@ class _CappedLoader(jinja2.FileSystemLoader):
             if stat.S_ISREG(info.st_mode) and info.st_size > MAX_TEMPLATE_BYTES:
                 raise TemplateError.at(path, None, None, f"template is {info.st_size // 1024} KB; "
                                        f"the limit is {MAX_TEMPLATE_BYTES // 1024} KB")
+            if stat.S_ISREG(info.st_mode):
+                try:
+                    return super().get_source(environment, template)
+                except UnicodeDecodeError as exc:
+                    raw = path.read_bytes()
+                    line = raw[: exc.start].count(b"\n") + 1
+                    raise TemplateError.at(path, line, None, f"not UTF-8 text (byte 0x{raw[exc.start]:02x}); "
+                                           "save the template as UTF-8") from None
         return super().get_source(environment, template)
 
 

@@ -253,3 +253,21 @@ def test_render_limits_hold_in_the_library(project):
     report = run(Project.find(project), write=False)
     problems = report.all_problems()
     assert problems and all(p.line == line and "handout.xml.j2" in str(p.path) for p in problems)
+
+
+# ---------------------------------------------------------------------------
+# Found by tests/test_fuzz.py, kept as plain regression tests.
+
+
+@pytest.mark.parametrize("data", [b"\xc2", "<handout>caf\u00e9</handout>\n".encode("latin-1")],
+                         ids=["cut-utf8", "latin-1"])
+def test_template_that_is_not_utf8_says_so_in_plain_words(project, data):
+    """Fuzzing found: "template failed: UnicodeDecodeError: 'utf-8' codec can't
+    decode byte 0xc2 ..." (a Python class name, no line)."""
+    (project / "templates" / "handout.xml.j2").write_bytes(data)
+    result, out = build(project)
+    assert_clean_failure(result)
+    [found] = [e for e in error_lines(result) if "handout.xml.j2" in e]
+    assert "handout.xml.j2:1: not UTF-8 text" in found and "save the template as UTF-8" in found
+    assert "Error" not in found
+    assert pdfs(out) == []
