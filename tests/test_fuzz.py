@@ -119,13 +119,26 @@ def holds(clinic: Clinic) -> None:
     assert target.read_bytes() == clinic.before  # the earlier good PDF is untouched
 
 
-def check(prepare) -> None:
+def check(prepare, also_check: bool = False) -> None:
     clinic = Clinic()
     try:
         prepare(clinic)
         holds(clinic)
+        if also_check:
+            checks_cleanly(clinic)
     finally:
         clinic.close()
+
+
+def checks_cleanly(clinic: Clinic) -> None:
+    """`handouts check` on the same input: a table or errors, status 0 or 1."""
+    from handouts.cli import main
+
+    result = CliRunner().invoke(main, ["check", SLUG, "--project", str(clinic.root), "--lang", "en"])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    assert result.exit_code in (0, 1), (result.exit_code, result.stderr)
+    assert "error: unexpected" not in result.stderr
 
 
 # ---------------------------------------------------------------------------
@@ -243,7 +256,7 @@ GOOD_CLINIC = yaml.safe_load((REPO / "content" / "clinic.yaml").read_text("utf-8
 @FUZZ
 @given(yaml_text(GOOD_ARTICLE, ARTICLE_KEYS))
 def test_fuzz_article_files(data):
-    check(lambda c: c.article.write_bytes(data))
+    check(lambda c: c.article.write_bytes(data), also_check=True)
 
 
 @FUZZ
