@@ -10,6 +10,7 @@ hand), so asking "has anything changed?" costs a few ``stat`` calls.
 from __future__ import annotations
 
 import hashlib
+import stat
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -27,6 +28,8 @@ def file_digest(path: Path) -> bytes:
     """The SHA-256 of ``path``'s bytes (``b"missing"`` when it cannot be read)."""
     try:
         st = path.stat()
+        if not stat.S_ISREG(st.st_mode):  # /dev/zero, a pipe: never read (the build refuses it)
+            return b"not a regular file %o" % st.st_mode
         if st.st_size < SMALL:
             return hashlib.sha256(path.read_bytes()).digest()
         key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
@@ -40,7 +43,7 @@ def file_digest(path: Path) -> bytes:
                     _big.clear()
                 _big[key] = hit
         return hit
-    except OSError:
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop, in Python 3.11
         return b"missing"
 
 

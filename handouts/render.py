@@ -77,7 +77,8 @@ def _key(project: Project, items: list[tuple[str, str]], paper, large_print: boo
     h.update(tree_digest(project.templates))
     h.update(tree_digest(bundled_root() / "templates"))
     for lang, slug in items:
-        h.update(file_digest(project.content / lang / f"{slug}.yaml"))
+        path = project.article_files(lang).get(slug, project.content / lang / f"{slug}.yaml")
+        h.update(file_digest(path))  # .yaml or .yml
     return h.digest()
 
 

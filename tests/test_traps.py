@@ -271,3 +271,19 @@ def test_template_that_is_not_utf8_says_so_in_plain_words(project, data):
     assert "handout.xml.j2:1: not UTF-8 text" in found and "save the template as UTF-8" in found
     assert "Error" not in found
     assert pdfs(out) == []
+
+
+def test_render_api_refuses_a_link_to_dev_zero_without_reading_it(project):
+    """The render cache digests its inputs first; it must not read an endless file."""
+    from handouts.errors import HandoutError
+    from handouts.project import Project
+    from handouts.render import render
+
+    path = project / "content" / "en" / f"{BAD}.yaml"
+    path.unlink()
+    os.symlink("/dev/zero", path)
+    start = time.monotonic()
+    with pytest.raises(HandoutError) as info:
+        render(Project.find(project), BAD, "en")
+    assert time.monotonic() - start < 30
+    assert any("not a regular file" in p.message for p in info.value.problems)
