@@ -196,7 +196,8 @@ def test_past_next_review_is_flagged(page, site):
     path = site.root / "content" / "en" / "leg-cramps.yaml"
     original = path.read_text("utf-8")
     text = re.sub(r"(?m)^next_review: .*\n", "", original)
-    text = re.sub(r"(?m)^(reviewed: .*)$", r"\1\nnext_review: 2024-01-15", text)
+    # A next review before `reviewed` is an error, so the review is older too.
+    text = re.sub(r"(?m)^reviewed: .*$", "reviewed: 2023-01-15\nnext_review: 2024-01-15", text)
     path.write_text(text, "utf-8")
     try:
         page.goto("/")
