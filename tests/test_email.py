@@ -14,14 +14,17 @@ import sqlite3
 import subprocess
 import sys
 import threading
-from email import policy
+from email import message_from_bytes, policy
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 import trustme
+from hypothesis import given, settings as hsettings, strategies as st
 from pypdf import PdfReader
 
 from handouts import mail
+from handouts.mail import address
 from handouts.errors import HandoutError
 from handouts.project import Project
 from conftest import run_cli
@@ -486,3 +489,30 @@ def test_log_json_since_and_weekly_counts(clinic: Path):
     weeks = mail.weekly_counts(clinic, weeks=3)
     assert len(weeks) == 3 and weeks[-1].messages == 1 and weeks[-1].handouts == 2
     assert weeks[0].messages == 0
+
+
+# --------------------------------------------------------------------------
+# Header injection, fuzzed: whatever is typed, at most one address gets through
+# and the message still has exactly the headers we wrote.
+
+_PIECES = st.sampled_from(["maria@example.org", "María Núñez", "<", ">", ",", ";", "\r", "\n",
+                           "\r\n", "Bcc: x@evil.example.com", "@", '"', " ", "\t", "\x00",
+                           "\u2028", "=?utf-8?q?x?=", "jose@example.org"])
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(st.lists(_PIECES | st.text(max_size=6), max_size=8).map("".join))
+def test_no_typed_address_can_add_a_header_or_a_recipient(typed: str):
+    try:
+        to = address.parse(typed)
+    except ValueError:
+        return
+    msg = EmailMessage()
+    msg["To"] = to.header()
+    msg["Subject"] = "x"
+    msg.set_content("x")
+    back = message_from_bytes(msg.as_bytes(policy=policy.SMTP), policy=policy.default)
+    assert [k for k in back.keys() if k.lower() not in ("content-type", "content-transfer-encoding",
+                                                        "mime-version")] == ["To", "Subject"]
+    assert len(back["To"].addresses) == 1 and back["To"].addresses[0].addr_spec == to.addr
+    assert not any(ch in typed for ch in "\r\n\x00\u2028")
