@@ -12,7 +12,8 @@ from reportlab.rl_config import _FUZZ
 from reportlab.platypus import Flowable, Paragraph
 from reportlab.platypus.paragraph import _SplitWord, _SplitWordEnd
 
-from handouts.tagging import StructNode, artifact, tagged
+from handouts import contacts
+from handouts.tagging import AnnotRef, StructNode, artifact, link_count, links_since, tagged, tagger_of
 
 
 #: Lines broken per process: (text, style, width) -> ReportLab's wrap result.
@@ -63,6 +64,10 @@ class TaggedParagraph(Paragraph):
     #: True for a part that the next part continues (a split paragraph): its
     #: last line ends between two words too.
     handout_continued: bool = False
+
+    #: While drawing a paragraph that holds numbers or links: the tagger and
+    #: the Link elements made so far, waiting for their annotations.
+    _inline: tuple | None = None
 
     def __init__(self, text, style=None, bulletText=None, frags=None, caseSensitive=1,
                  encoding="utf8"):
@@ -118,8 +123,66 @@ class TaggedParagraph(Paragraph):
         return (*key[:4], width)
 
     def drawOn(self, canv, x, y, _sW=0):
-        with tagged(canv, self.handout_struct):
+        tagger = tagger_of(canv)
+        if tagger is None or self.handout_struct is None \
+                or not contacts.find(self.getPlainText()):
+            with tagged(canv, self.handout_struct):
+                super().drawOn(canv, x, y, _sW)
+            return
+        # Numbers and links get their own elements (a Span with ActualText, a
+        # Link), so the paragraph's text is marked piece by piece as it is
+        # written out (see beginText), and each Link takes its annotation.
+        first = link_count(canv)
+        self._inline = (tagger, [])
+        try:
             super().drawOn(canv, x, y, _sW)
+            links = self._inline[1]
+        finally:
+            self._inline = None
+        # Each annotation joins the first waiting Link with its address. A link
+        # that ReportLab had to break inside a word has one per line: the
+        # later ones join the same Link (or, unrecognised, a Link of their own).
+        done: dict[str, tuple] = {}
+        for index, uri in links_since(canv, first):
+            link = next((link for link in links if link[1] == uri), None) or done.get(uri)
+            if link is None:
+                link = (self.handout_struct.add("Link"), uri, uri.split(":", 1)[-1].lstrip("/"))
+            elif link in links:
+                links.remove(link)
+            done[uri] = link
+            link[0].kids.append(AnnotRef(tagger.page, index, uri, link[2]))
+
+    def beginText(self, x=0, y=0):
+        tx = super().beginText(x, y)
+        if self._inline is not None:
+            tagger, links = self._inline
+            text_out = tx._textOut
+
+            def marked_text_out(text, TStar=0):
+                parts = contacts.segments(text)
+                for i, (part, item) in enumerate(parts):
+                    tx._code.append(tagger.begin(self._element_for(item, links)))
+                    text_out(part, TStar if i == len(parts) - 1 else 0)
+                    tx._code.append("EMC")
+                if not parts:
+                    text_out(text, TStar)
+
+            tx._textOut = marked_text_out
+        return tx
+
+    def _element_for(self, item, links: list) -> StructNode:
+        """Where a piece of text goes: the paragraph itself, a Span that says
+        a number digit by digit, a Link (holding such a Span for a phone)."""
+        parent = self.handout_struct
+        if item is None:
+            return parent
+        if item.href is not None:
+            parent = parent.add("Link")
+            contents = item.spoken or item.text.replace(contacts.NBSP, " ")
+            links.append((parent, item.href, contents))
+        if item.spoken is not None:
+            return parent.add("Span", actual_text=item.spoken)
+        return parent
 
     def draw(self):
         if not self.handout_word_breaks:

@@ -12,8 +12,8 @@ import re
 import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import Path
-from xml.sax.saxutils import escape
 
+from handouts import contacts
 from handouts.errors import TemplateError
 from handouts.flowables import Box, ListItem, TaggedParagraph as Paragraph
 from handouts.tagging import StructNode
@@ -154,7 +154,8 @@ def parse(text: str, template: Path) -> Markup:
 
 
 # --------------------------------------------------------------------------
-# Inline text: escape first, then add ReportLab's own inline markup.
+# Inline text: escape first, then add ReportLab's own inline markup (and the
+# links of phone numbers, emails and web addresses: see contacts.py).
 
 INLINE = {"b": "b", "strong": "b", "i": "i", "em": "i"}
 _SPACE = re.compile(r"\s+")
@@ -164,7 +165,7 @@ def inline(markup: Markup, node: Node, strip: bool = True) -> str:
     out = []
     for child in node.children:
         if isinstance(child, str):
-            out.append(escape(_SPACE.sub(" ", child)))
+            out.append(contacts.markup(_SPACE.sub(" ", child)))
         elif child.tag == "br":
             out.append("<br/>")
         elif child.tag in INLINE:

@@ -32,8 +32,13 @@ class MCRef:
 
 @dataclass
 class AnnotRef:
+    """A link annotation: its page and its index in the page's /Annots (the
+    order in which the canvas made them)."""
+
     page: int
+    index: int
     uri: str
+    contents: str | None = None   # what a screen reader says for it
 
 
 @dataclass(eq=False)
@@ -71,12 +76,16 @@ class Tagger:
         self.page += 1
         self._next = 0
 
-    @contextmanager
-    def tag(self, canv, node: StructNode):
+    def begin(self, node: StructNode) -> str:
+        """The next MCID, filed under ``node``: the operator that opens it."""
         mcid = self._next
         self._next += 1
         node.kids.append(MCRef(self.page, mcid))
-        canv.addLiteral(f"/{node.type} <</MCID {mcid}>> BDC")
+        return f"/{node.type} <</MCID {mcid}>> BDC"
+
+    @contextmanager
+    def tag(self, canv, node: StructNode):
+        canv.addLiteral(self.begin(node))
         try:
             yield
         finally:
@@ -116,6 +125,22 @@ def artifact(canv, pagination: bool = False):
     else:
         with tagger.artifact(canv, pagination):
             yield
+
+
+def link_count(canv) -> int:
+    """How many link annotations the canvas has made on the current page."""
+    return len(canv._annotationrefs)
+
+
+def links_since(canv, start: int) -> list[tuple[int, str]]:
+    """(index, URI) of each link annotation made on this page since ``start``."""
+    out = []
+    for index in range(start, len(canv._annotationrefs)):
+        annot = canv._doc.idToObject[canv._annotationrefs[index].name]
+        action = annot.dict.get("A")
+        uri = action.dict.get("URI") if action is not None else None
+        out.append((index, getattr(uri, "s", str(uri))))
+    return out
 
 
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -173,13 +198,16 @@ def finish(pdf: bytes, root: StructNode, *, lang: str, title: str, author: str, 
                 kids.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=kid.mcid))
                 parents[kid.page][kid.mcid] = elem
             elif isinstance(kid, AnnotRef):
-                for annot in _link_annots(pages[kid.page], kid.uri):
-                    key = len(pages) + len(nums) // 2
-                    annot.StructParent = key
-                    annot.Contents = pikepdf.String(link_text.get(kid.uri, kid.uri))
-                    nums.extend([key, elem])
-                    kids.append(pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annot,
-                                                   Pg=pages[kid.page].obj))
+                annot = pages[kid.page].obj.Annots[kid.index]
+                if str(annot.A.URI) != kid.uri:
+                    raise AssertionError(f"link {kid.index} on page {kid.page + 1} is not {kid.uri}")
+                key = len(pages) + len(nums) // 2
+                annot.StructParent = key
+                annot.Contents = pikepdf.String(kid.contents or link_text.get(kid.uri, kid.uri))
+                annot.F = 4   # Print: the link's area prints like the page
+                nums.extend([key, elem])
+                kids.append(pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annot,
+                                               Pg=pages[kid.page].obj))
         if first_page is not None:
             elem.Pg = first_page
         elem.K = kids
@@ -215,10 +243,3 @@ def finish(pdf: bytes, root: StructNode, *, lang: str, title: str, author: str, 
              object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
 
-
-def _link_annots(page, uri: str):
-    for annot in page.obj.get("/Annots", []):
-        if annot.get("/Subtype") == "/Link":
-            action = annot.get("/A")
-            if action is not None and str(action.get("/URI", "")) == uri:
-                yield annot

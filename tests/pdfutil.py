@@ -101,3 +101,48 @@ def pdftotext(path: Path) -> str:
     exe = require_tool("pdftotext")
     return subprocess.run([exe, "-raw", str(path), "-"], capture_output=True, text=True,
                           check=True).stdout
+
+
+def structure_elements(path: Path) -> list[dict]:
+    """Every structure element in tree order, read with pikepdf in the order of
+    its /K: type, ActualText, Alt, its text (the glyphs of its marked content
+    and of its kids'), its link annotations' indices as (page, index), and its
+    first page."""
+    with pdfplumber.open(path) as plumbed:
+        glyphs: dict[tuple[int, int], str] = {}
+        for i, page in enumerate(plumbed.pages):
+            for c in page.chars:
+                if c.get("mcid") is not None:
+                    glyphs[(i, c["mcid"])] = glyphs.get((i, c["mcid"]), "") + c["text"]
+    import pikepdf
+
+    out: list[dict] = []
+    with pikepdf.open(path) as pdf:
+        index = {p.objgen: i for i, p in enumerate(pdf.pages)}
+        annots = {a.objgen: (i, n) for i, p in enumerate(pdf.pages)
+                  for n, a in enumerate(p.obj.get("/Annots", []))}
+
+        def visit(elem, page) -> str:
+            page = index.get(elem.Pg.objgen, page) if "/Pg" in elem else page
+            entry = {"type": str(elem.S)[1:], "page": page,
+                     "actual": str(elem.ActualText) if "/ActualText" in elem else None,
+                     "alt": str(elem.Alt) if "/Alt" in elem else None, "annots": []}
+            out.append(entry)
+            kids = elem.K if isinstance(elem.K, pikepdf.Array) else [elem.K]
+            text = ""
+            for kid in kids:
+                if isinstance(kid, int):
+                    text += glyphs.get((page, int(kid)), "")
+                elif kid.get("/Type") == "/MCR":
+                    text += glyphs.get((index[kid.Pg.objgen], int(kid.MCID)), "")
+                elif kid.get("/Type") == "/OBJR":
+                    entry["annots"].append(annots[kid.Obj.objgen])
+                else:
+                    text += visit(kid, page)
+            entry["text"] = text
+            return text
+
+        root = pdf.Root.StructTreeRoot.K
+        for elem in (root if isinstance(root, pikepdf.Array) else [root]):
+            visit(elem, 0)
+    return out

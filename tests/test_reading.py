@@ -4,13 +4,17 @@ whole words in the structure tree (what a screen reader reads)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+import pdfplumber
+import pikepdf
 import pytest
 import yaml
 
 from conftest import REPO, run_cli
-from pdfutil import glued_words, pdftotext, poppler_structure_text, structure_blocks
+from pdfutil import (footer_top, glued_words, header_bottom, pdftotext, poppler_structure_text,
+                     structure_blocks, structure_elements)
 
 CONTENT = REPO / "content"
 LANGS = sorted(d.name for d in CONTENT.iterdir() if d.is_dir() and any(d.glob("*.yaml")))
@@ -79,9 +83,17 @@ def article_words(lang: str, slug: str) -> list[str]:
     return [w for s in printed_strings(data) for w in s.split()]
 
 
+def clinic() -> dict:
+    return yaml.safe_load((CONTENT / "clinic.yaml").read_text("utf-8"))
+
+
+def squash(text: str) -> str:
+    return "".join(text.split())
+
+
 def clinic_words() -> list[str]:
-    clinic = yaml.safe_load((CONTENT / "clinic.yaml").read_text("utf-8"))
-    return [w for k in CLINIC_PRINTED if isinstance(clinic.get(k), str) for w in clinic[k].split()]
+    brand = clinic()
+    return [w for k in CLINIC_PRINTED if isinstance(brand.get(k), str) for w in brand[k].split()]
 
 
 def vocabulary(key: str, path: Path) -> set[str]:
@@ -121,3 +133,86 @@ def test_print_the_structure_text_of_one_handout(pdfs, capsys):
     for kind, text in blocks:
         print(f"{kind:7} {text}")
     assert ("H1", "Leg cramps") in blocks
+
+
+def spoken(number: str) -> str:
+    """Digit by digit, groups apart: "(541) 555-0142" -> "5 4 1, 5 5 5, 0 1 4 2"."""
+    groups = ", ".join(" ".join(group) for group in re.findall(r"\d+", number))
+    return "+" + groups if number.strip().startswith("+") else groups
+
+
+@pytest.mark.parametrize("key", ALL)
+def test_numbers_are_spoken_digit_by_digit(pdfs, key):
+    """The clinic's phone (header and footer) and every 911 in the text are a
+    Span whose ActualText a speech engine reads digit by digit, while the
+    printed glyphs stay as written."""
+    spans = [(squash(e["text"]), e["actual"]) for e in structure_elements(pdfs[key])
+             if e["type"] == "Span" and e["actual"] is not None]
+    phone = clinic()["phone"]
+    lang, slugs = slugs_in(key)
+    assert spans.count((squash(phone), spoken(phone))) == 2 * len(slugs)
+    nines = sum(len(re.findall(r"\b911\b", " ".join(article_words(lang, s)))) for s in slugs)
+    assert spans.count(("911", "9 1 1")) == nines
+    assert set(spans) <= {(squash(phone), spoken(phone)), ("911", "9 1 1")}
+
+
+@pytest.mark.parametrize("key", ALL)
+def test_phone_email_and_website_are_tagged_links(pdfs, key):
+    """tel:, mailto: and https: links, in the header and the footer of every
+    handout: each a Link element holding the link's text and its annotation,
+    which has /Contents and the Print flag and covers exactly that text."""
+    path = pdfs[key]
+    brand = clinic()
+    tel = "tel:+1" + re.sub(r"\D", "", brand["phone"])[-10:]
+    expected = {tel: 2, f"mailto:{brand['email']}": 1, brand["website"]: 1, brand["qr"]: 2}
+    lang, slugs = slugs_in(key)
+    links = [e for e in structure_elements(path) if e["type"] == "Link"]
+    owners = [ref for e in links for ref in e["annots"]]
+    assert len(owners) == len(set(owners))
+    uris: dict[str, list] = {}
+    with pikepdf.open(path) as pdf, pdfplumber.open(path) as plumbed:
+        annots = [(i, n, a) for i, page in enumerate(pdf.pages)
+                  for n, a in enumerate(page.obj.get("/Annots", []))]
+        assert sorted((i, n) for i, n, _ in annots) == sorted(owners)  # every one is tagged
+        for i, n, annot in annots:
+            assert annot.Subtype == "/Link" and int(annot.F) & 4, "no Print flag"
+            assert str(annot.Contents).strip()
+            uris.setdefault(str(annot.A.URI), []).append((i, [float(v) for v in annot.Rect]))
+        assert {u: len(v) for u, v in uris.items()} == {u: k * len(slugs) for u, k in expected.items()}
+        for link in links:
+            if len(link["annots"]) != 1:
+                continue  # the QR code and its caption
+            page_i, n = link["annots"][0]
+            page = plumbed.pages[page_i]
+            x0, y0, x1, y1 = [float(v) for v in pdf.pages[page_i].obj.Annots[n].Rect]
+            inside = "".join(c["text"] for c in page.chars
+                             if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
+                             and y0 <= page.height - (c["top"] + c["bottom"]) / 2 <= y1)
+            assert squash(inside) == squash(link["text"]) != ""
+        # One phone link in the header and one in the footer of each handout.
+        for page_i, rect in uris[tel]:
+            page = plumbed.pages[page_i]
+            top = page.height - rect[3]
+            assert top < header_bottom(page) or top > footer_top(page)
+        heads = [r for i, r in uris[tel] if plumbed.pages[i].height - r[3] < header_bottom(plumbed.pages[i])]
+        assert len(heads) == len(slugs)
+
+
+@pytest.mark.parametrize("text, found", [
+    ("Call 911 if you have chest pain.", [("911", None, "9 1 1")]),
+    ("Llame al 911 si le duele el pecho.", [("911", None, "9 1 1")]),
+    ("(541) 555-0142", [("(541) 555-0142", "tel:+15415550142", "5 4 1, 5 5 5, 0 1 4 2")]),
+    ("or 1-800-555-0199.", [("1-800-555-0199", "tel:+18005550199", "1, 8 0 0, 5 5 5, 0 1 9 9")]),
+    ("+44 20 7946 0958", [("+44 20 7946 0958", "tel:+442079460958", "+4 4, 2 0, 7 9 4 6, 0 9 5 8")]),
+    ("Call 211 for help", [("211", None, "2 1 1")]),
+    ("Visit www.example.org/care.", [("www.example.org/care", "https://www.example.org/care", None)]),
+    ("Write to care@example.org.", [("care@example.org", "mailto:care@example.org", None)]),
+    # Not numbers to read digit by digit, nor links:
+    ("It costs $911.", []), ("Lose 211 pounds", []), ("Walk 30 minutes, 5 days a week.", []),
+    ("1200 Riverside Avenue, Suite 210, Springfield, OR 97477", []), ("2026-11-01", []),
+    ("+1 2", []), ("v1.541.555.0142", []),
+])
+def test_phone_like_numbers_are_found_conservatively(text, found):
+    from handouts import contacts
+
+    assert [(f.text, f.href, f.spoken) for f in contacts.find(text)] == found

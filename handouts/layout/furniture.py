@@ -20,7 +20,7 @@ from handouts.layout.images import draw_image
 from handouts.flowables import TaggedParagraph as Paragraph
 from handouts.markup import Page
 from handouts.styles import Styles, resized
-from handouts.tagging import AnnotRef, StructNode, artifact, tagged
+from handouts.tagging import AnnotRef, StructNode, artifact, link_count, tagged
 from handouts.templating import bare_url
 
 
@@ -260,12 +260,14 @@ def _draw_qr(canv: Canvas, geo: Geometry, page: Page, st: Styles, top: float) ->
     with tagged(canv, figure):
         _draw_modules(canv, geo, st, x0, y_top)
     symbol = geo.qr.getModuleCount() * m
+    first = link_count(canv)
     canv.linkURL(page.qr_url, (x0, y_top - symbol, x0 + symbol, y_top), relative=0, thickness=0)
     # The link in words beside the code, for people who do not scan.
     cx = geo.right - geo.qr_total - geo.caption_w + 4
     cy = _stack(canv, geo.caption, cx, top - 6, geo.caption_w - 8, geo.height, 0)
     canv.linkURL(page.qr_url, (cx, cy, cx + geo.caption_w - 8, top - 6), relative=0, thickness=0)
-    link.kids.append(AnnotRef(tagger_page(canv), page.qr_url))
+    link.kids.extend(AnnotRef(tagger_page(canv), index, page.qr_url)
+                     for index in (first, link_count(canv) - 1))
     return {page.qr_url: words}
 
 

@@ -1,0 +1,135 @@
+"""Phone numbers, email addresses and web addresses in text: where they link
+and how a screen reader should speak them.
+
+Detection is deliberately conservative (a false "phone number" would be read
+digit by digit or become a wrong link):
+
+- a **phone number** is written in one of two ways, and never inside a
+  longer run of digits, letters or a web address:
+
+  - North American: ``(541) 555-0142``, ``541-555-0142`` or ``541.555.0142``,
+    optionally after ``+1`` or ``1``; it links to ``tel:+15415550142``;
+  - international: ``+`` and a country code, then groups of digits split by
+    single spaces, dots or dashes, 8 to 15 digits in all
+    (``+44 20 7946 0958``); it links to ``tel:+442079460958``;
+
+- a **short service number** (spoken digit by digit, never a link, so that a
+  stray tap cannot call it): ``911`` and ``988`` anywhere, and ``112``,
+  ``999`` or an N11 number (``211`` ... ``811``) right after "call", "dial",
+  "text" or "phone" (Spanish: "llame al", "llamar al", "llama al",
+  "marque el", "marcar el");
+- an **email address**: ``name@domain.tld``; it links to ``mailto:``;
+- a **web address**: starting with ``https://``, ``http://`` or ``www.``;
+  trailing punctuation is not part of it. ``www.`` addresses link to ``https://``.
+
+A number is spoken digit by digit with its groups apart, as a screen reader
+should say it: ``(541) 555-0142`` -> ``5 4 1, 5 5 5, 0 1 4 2`` and ``911`` ->
+``9 1 1``; a leading ``+`` stays (a speech engine says "plus" in the text's
+own language). The spaces inside a phone number are printed as no-break
+spaces, so a number never breaks across lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+NBSP = "\u00a0"
+_GAP = f"[ {NBSP}]"
+
+_NANP = rf"(?:\+?1[ {NBSP}.-]?)?(?:\(\d{{3}}\){_GAP}?|\d{{3}}[.-])\d{{3}}[.-]\d{{4}}"
+_INTL = rf"\+\d{{1,3}}(?:[ {NBSP}.-]\d{{1,5}}){{1,6}}"
+_ALWAYS = r"911|988"
+_AFTER_CALL = r"112|999|[2-8]11"
+_CALL = r"(?:call|dial|text|phone|llame al|llamar al|llama al|marque el|marcar el)"
+_EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"
+_WEB = r"(?:https?://|www\.)[^\s<>\"]+"
+_END = r"(?![\w/@%-]|[.,]\d)"
+
+_PATTERN = re.compile(
+    rf"(?P<email>(?<![\w.%+-]){_EMAIL})"
+    rf"|(?P<web>(?<![\w@/.-]){_WEB})"
+    rf"|(?P<phone>(?<![\w/@.+-])(?:{_NANP}|{_INTL})(?![\w/@-]|\.\d))"
+    rf"|(?P<short>(?<![\w/@.,$+-])(?:{_ALWAYS}){_END})"
+    rf"|(?P<called>\b{_CALL}{_GAP}(?P<number>{_AFTER_CALL}){_END})",
+    re.IGNORECASE,
+)
+_TRAILING = ".,;:!?)]}'\"\u2019\u201d"
+
+
+@dataclass(frozen=True)
+class Found:
+    """One phone number, service number, email or web address in a text."""
+
+    start: int
+    end: int
+    text: str
+    kind: str                 # "phone", "short", "email" or "web"
+
+    @property
+    def href(self) -> str | None:
+        """Where it links (None for a short service number)."""
+        if self.kind == "phone":
+            digits = "".join(re.findall(r"\d", self.text))
+            if self.text.startswith("+"):
+                return f"tel:+{digits}"
+            return f"tel:+1{digits[-10:]}"
+        if self.kind == "email":
+            return f"mailto:{self.text}"
+        if self.kind == "web":
+            return self.text if "://" in self.text else f"https://{self.text}"
+        return None
+
+    @property
+    def spoken(self) -> str | None:
+        """How a screen reader should say it (None: as written)."""
+        if self.kind not in ("phone", "short"):
+            return None
+        groups = re.findall(r"\d+", self.text)
+        spoken = ", ".join(" ".join(group) for group in groups)
+        return "+" + spoken if self.text.startswith("+") else spoken
+
+
+def find(text: str) -> list[Found]:
+    found = []
+    for m in _PATTERN.finditer(text):
+        kind = m.lastgroup
+        if kind == "called":   # "call 211": only the number is the item
+            kind, m_start, value = "short", m.start("number"), m.group("number")
+        else:
+            m_start, value = m.start(), m.group()
+        if kind == "web":
+            value = value.rstrip(_TRAILING)
+        if kind == "phone" and value.startswith("+") and \
+                not 8 <= len(re.sub(r"\D", "", value)) <= 15:
+            continue
+        found.append(Found(m_start, m_start + len(value), value, kind))
+    return found
+
+
+def markup(text: str) -> str:
+    """Plain text -> ReportLab inline markup: escaped, each phone number kept
+    on one line, and each phone, email and web address a link."""
+    out, pos = [], 0
+    for item in find(text):
+        out.append(escape(text[pos:item.start]))
+        shown = escape(item.text.replace(" ", NBSP) if item.kind == "phone" else item.text)
+        href = item.href
+        out.append(f"<a href={quoteattr(href)}>{shown}</a>" if href else shown)
+        pos = item.end
+    out.append(escape(text[pos:]))
+    return "".join(out)
+
+
+def segments(text: str) -> list[tuple[str, Found | None]]:
+    """``text`` cut into plain runs and found items, in order."""
+    parts, pos = [], 0
+    for item in find(text):
+        if item.start > pos:
+            parts.append((text[pos:item.start], None))
+        parts.append((item.text, item))
+        pos = item.end
+    if pos < len(text):
+        parts.append((text[pos:], None))
+    return parts
