@@ -152,7 +152,9 @@ def test_metadata(built, slug):
 def test_qr_link_points_at_the_booking_page(built):
     with open_pdf(built / "en" / "leg-cramps.pdf") as pdf:
         uris = {a["uri"] for a in pdf.pages[0].annots}
-    assert uris == {clinic()["qr"]}
+    brand = clinic()
+    # The QR code's, and the clinic's phone, website and email (live links).
+    assert uris == {brand["qr"], "tel:+15415550142", brand["website"], f"mailto:{brand['email']}"}
 
 
 def test_same_input_gives_byte_identical_output(tmp_path, built):
