@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass, field
 from handouts import readability
 from handouts.build import run
 from handouts.errors import HandoutError
+from handouts.loader import field_name
 from handouts.model import load_article
 from handouts.project import Project, load_brand
 
@@ -76,6 +77,8 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
                 c.fits = outcome.fit.fits
                 c.room_in = round(outcome.fit.room / 72, 2)
                 c.body_pt = outcome.fit.body_pt
+                c.warnings += [f"{field_name(where) or 'a block'} is taller than a column, so it "
+                               "is split between lines" for where in outcome.fit.split]
             elif any("does not fit" in e for e in c.errors):
                 c.fits = False
             try:

@@ -222,6 +222,7 @@ def _items(m, node, st: Styles, ctx: Ctx, marker: str):
     out = []
     lst = ctx.parent.add("L")
     glyphs = st.fonts.cmaps[st.fonts.regular]
+    group = (lst, len(node.elements()))
     for i, item in enumerate(node.elements(), 1):
         if item.tag != "item":
             raise m.error(item, f"<{node.tag}> may hold only <item>, not <{item.tag}>")
@@ -229,6 +230,7 @@ def _items(m, node, st: Styles, ctx: Ctx, marker: str):
         flow = ListItem(para, marker, color, indent, node=lst.add("LI"), glyphs=glyphs)
         flow.handout_where = ctx.where("bullets", i - 1)
         flow.handout_role = "LI"
+        flow.handout_list = group   # the items of one list, for keeping it whole
         out.append(flow)
     if out:
         out[-1].spaceAfter = st.body.spaceAfter

@@ -71,11 +71,25 @@ class Styles:
     footer_strong: ParagraphStyle
     fine: ParagraphStyle
     large: bool = False
+    #: No text on the page is smaller (large print: 18 pt), except the fine print.
+    min_text_pt: float = 0.0
 
 
-#: Large print (APH guidance): body at least 18 pt, headings larger, and
-#: more generous leading; the header and footer grow with it.
+#: Large print (APH guidance): every glyph on the page at least 18 pt (the
+#: body, the header, the footer's contact lines, the review date, the QR
+#: code's caption, "please turn over"), headings larger, more generous
+#: leading; only the sources and the disclaimer are smaller, and never under 14 pt.
 LARGE_BODY_PT = 18.0
+LARGE_FINE_PT = 14.0
+
+#: The header's and footer's (size, leading) in points, which do not follow
+#: the body size: for the regular page, and for large print.
+FURNITURE = {
+    False: {"name": (16, 19), "tagline": (12, 15), "ask": (12, 15), "phone": (17, 20),
+            "footer": (9.5, 12), "fine": (8.5, 10.5)},
+    True: {"name": (22, 26), "tagline": (LARGE_BODY_PT, 22), "ask": (LARGE_BODY_PT, 22),
+           "phone": (24, 28), "footer": (LARGE_BODY_PT, 22.5), "fine": (LARGE_FINE_PT, 17.5)},
+}
 
 
 def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
@@ -85,12 +99,14 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
     if body_pt < (LARGE_BODY_PT if large else MIN_BODY_PT):
         raise ValueError(f"body text below {MIN_BODY_PT} pt is not allowed")
     b, s = body_pt, spacing
-    # Sizes of the header and footer texts, which do not follow the body size.
-    k = 1.3 if large else 1.0
+    size = {name: dict(fontSize=pt, leading=lead) for name, (pt, lead) in FURNITURE[large].items()}
     ink, muted = palette.color("ink"), palette.color("muted")
 
+    # Large print has more generous leading, which tightens a little with the
+    # spacing (1.4 at the designed spacing, 1.3 at the tightest).
+    leading = 1.3 + 0.1 * min(1.0, max(0.0, (s - 0.4) / 0.6)) if large else 1.32
     base = ParagraphStyle(
-        "base", fontName=fonts.regular, fontSize=b, leading=b * (1.4 if large else 1.32),
+        "base", fontName=fonts.regular, fontSize=b, leading=b * leading,
         textColor=ink, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
     )
 
@@ -98,7 +114,7 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
         return ParagraphStyle(name, parent=parent, **kw)
 
     body = derive("body", spaceAfter=b * 0.45 * s)
-    footer = derive("footer", fontSize=9.5 * k, leading=12 * k, textColor=muted)
+    footer = derive("footer", **size["footer"], textColor=muted)
     return Styles(
         palette=palette,
         fonts=fonts,
@@ -116,17 +132,17 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
                                leading=b * 1.45, textColor=palette.color("accent"),
                                spaceAfter=b * 0.2 * s),
         callout_body=derive("callout_body", body, spaceAfter=b * 0.25 * s),
-        header_name=derive("header_name", fontName=fonts.bold, fontSize=16 * k, leading=19 * k,
+        header_name=derive("header_name", fontName=fonts.bold, **size["name"],
                            textColor=palette.color("primary")),
-        header_tagline=derive("header_tagline", fontSize=12 * k, leading=15 * k, textColor=muted),
-        header_ask=derive("header_ask", fontSize=12 * k, leading=15 * k, textColor=muted,
-                          alignment=2),
-        header_phone=derive("header_phone", fontName=fonts.bold, fontSize=17 * k, leading=20 * k,
+        header_tagline=derive("header_tagline", **size["tagline"], textColor=muted),
+        header_ask=derive("header_ask", **size["ask"], textColor=muted, alignment=2),
+        header_phone=derive("header_phone", fontName=fonts.bold, **size["phone"],
                             textColor=palette.color("primary"), alignment=2),
         footer=footer,
         footer_strong=derive("footer_strong", footer, fontName=fonts.bold, textColor=ink),
-        fine=derive("fine", footer, fontName=fonts.italic, fontSize=8.5 * k, leading=10.5 * k),
+        fine=derive("fine", footer, fontName=fonts.italic, **size["fine"]),
         large=large,
+        min_text_pt=LARGE_BODY_PT if large else 0.0,
     )
 
 

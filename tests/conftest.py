@@ -106,3 +106,45 @@ def browser():
         b = p.chromium.launch(executable_path=require_chromium(), args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+# Every handout in every language in content/, on both papers, in normal and
+# large print, and packets: built once per test session (``all_pdfs``).
+CONTENT = REPO / "content"
+LANGS = sorted(d.name for d in CONTENT.iterdir() if d.is_dir() and any(d.glob("*.yaml")))
+HANDOUTS = {lang: sorted(p.stem for p in (CONTENT / lang).glob("*.yaml")) for lang in LANGS}
+PAPERS = ("letter", "a4")
+SINGLE_PDFS = [f"{lang}/{slug}/{paper}{'/large' if large else ''}" for lang in LANGS
+               for slug in HANDOUTS[lang] for paper in PAPERS for large in (False, True)]
+PACKET_PDFS = [f"{lang}/packet/{paper}{'/large' if large else ''}"
+               for lang in LANGS for paper, large in (("letter", False), ("a4", True))]
+ALL_PDFS = SINGLE_PDFS + PACKET_PDFS
+
+
+@pytest.fixture(scope="session")
+def all_pdfs(tmp_path_factory) -> dict[str, Path]:
+    """{"en/leg-cramps/a4/large": path, "es/packet/letter": path, ...}, built
+    through the CLI."""
+    out = tmp_path_factory.mktemp("all-pdfs")
+    files = {}
+    for lang in LANGS:
+        for paper in PAPERS:
+            for large in (False, True):
+                folder = out / f"{paper}{'-large' if large else ''}"
+                extra = ["--large-print"] if large else []
+                result = run_cli("build", "--project", str(REPO), "--out", str(folder),
+                                 "--paper", paper, "--lang", lang, *extra)
+                assert result.returncode == 0, result.stderr
+                for slug in HANDOUTS[lang]:
+                    name = f"{slug}{'-large-print' if large else ''}.pdf"
+                    files[f"{lang}/{slug}/{paper}{'/large' if large else ''}"] = folder / lang / name
+        for key in PACKET_PDFS:
+            if key.startswith(f"{lang}/"):
+                _, _, paper, *large = key.split("/")
+                target = out / f"packet-{lang}-{paper}{'-large' if large else ''}.pdf"
+                result = run_cli("build", "--project", str(REPO), "--packet", str(target),
+                                 "--paper", paper, "--lang", lang,
+                                 *(["--large-print"] if large else []), *HANDOUTS[lang])
+                assert result.returncode == 0, result.stderr
+                files[key] = target
+    return files

@@ -106,8 +106,8 @@ def pdftotext(path: Path) -> str:
 def structure_elements(path: Path) -> list[dict]:
     """Every structure element in tree order, read with pikepdf in the order of
     its /K: type, ActualText, Alt, its text (the glyphs of its marked content
-    and of its kids'), its link annotations' indices as (page, index), and its
-    first page."""
+    and of its kids'), the (page, MCID) of that marked content ("marks"), its
+    link annotations' indices as (page, index), its first page and its depth."""
     with pdfplumber.open(path) as plumbed:
         glyphs: dict[tuple[int, int], str] = {}
         for i, page in enumerate(plumbed.pages):
@@ -122,27 +122,44 @@ def structure_elements(path: Path) -> list[dict]:
         annots = {a.objgen: (i, n) for i, p in enumerate(pdf.pages)
                   for n, a in enumerate(p.obj.get("/Annots", []))}
 
-        def visit(elem, page) -> str:
+        def visit(elem, page, depth) -> list:
             page = index.get(elem.Pg.objgen, page) if "/Pg" in elem else page
-            entry = {"type": str(elem.S)[1:], "page": page,
+            entry = {"type": str(elem.S)[1:], "page": page, "depth": depth,
                      "actual": str(elem.ActualText) if "/ActualText" in elem else None,
-                     "alt": str(elem.Alt) if "/Alt" in elem else None, "annots": []}
+                     "alt": str(elem.Alt) if "/Alt" in elem else None, "annots": [],
+                     "title": str(elem.T) if "/T" in elem else None}
             out.append(entry)
             kids = elem.K if isinstance(elem.K, pikepdf.Array) else [elem.K]
-            text = ""
+            marks = []
             for kid in kids:
                 if isinstance(kid, int):
-                    text += glyphs.get((page, int(kid)), "")
+                    marks.append((page, int(kid)))
                 elif kid.get("/Type") == "/MCR":
-                    text += glyphs.get((index[kid.Pg.objgen], int(kid.MCID)), "")
+                    marks.append((index[kid.Pg.objgen], int(kid.MCID)))
                 elif kid.get("/Type") == "/OBJR":
                     entry["annots"].append(annots[kid.Obj.objgen])
                 else:
-                    text += visit(kid, page)
-            entry["text"] = text
-            return text
+                    marks += visit(kid, page, depth + 1)
+            entry["marks"] = marks
+            entry["text"] = "".join(glyphs.get(m, "") for m in marks)
+            return marks
 
         root = pdf.Root.StructTreeRoot.K
         for elem in (root if isinstance(root, pikepdf.Array) else [root]):
-            visit(elem, 0)
+            visit(elem, 0, 0)
     return out
+
+
+def chars_by_mark(path: Path) -> tuple[dict[tuple[int, int], list[dict]], list[dict]]:
+    """The glyphs of each (page, MCID), and every glyph of the file (each with
+    its page index in "page"), read with pdfplumber."""
+    marks: dict[tuple[int, int], list[dict]] = {}
+    every = []
+    with pdfplumber.open(path) as pdf:
+        for i, page in enumerate(pdf.pages):
+            for c in page.chars:
+                c = {**c, "page": i, "page_width": page.width, "page_height": page.height}
+                every.append(c)
+                if c.get("mcid") is not None:
+                    marks.setdefault((i, c["mcid"]), []).append(c)
+    return marks, every

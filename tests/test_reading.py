@@ -12,52 +12,14 @@ import pikepdf
 import pytest
 import yaml
 
-from conftest import REPO, run_cli
+from conftest import ALL_PDFS as ALL, CONTENT, HANDOUTS
 from pdfutil import (footer_top, glued_words, header_bottom, pdftotext, poppler_structure_text,
                      structure_blocks, structure_elements)
-
-CONTENT = REPO / "content"
-LANGS = sorted(d.name for d in CONTENT.iterdir() if d.is_dir() and any(d.glob("*.yaml")))
-HANDOUTS = {lang: sorted(p.stem for p in (CONTENT / lang).glob("*.yaml")) for lang in LANGS}
-PAPERS = ("letter", "a4")
-SINGLES = [f"{lang}/{slug}/{paper}{'/large' if large else ''}"
-           for lang in LANGS for slug in HANDOUTS[lang] for paper in PAPERS for large in (False, True)]
-PACKETS = [f"{lang}/packet/{paper}{'/large' if large else ''}"
-           for lang in LANGS for paper, large in (("letter", False), ("a4", True))]
-ALL = SINGLES + PACKETS
 
 #: Article keys that are not printed as text.
 NOT_PRINTED = {"keywords", "reviewed", "next_review", "checklist"}
 #: clinic.yaml keys that are printed as text.
 CLINIC_PRINTED = ("name", "tagline", "phone", "address", "website", "email", "disclaimer")
-
-
-@pytest.fixture(scope="module")
-def pdfs(tmp_path_factory) -> dict[str, Path]:
-    """Every variant of every handout, and packets, built once through the CLI."""
-    out = tmp_path_factory.mktemp("reading")
-    files = {}
-    for lang in LANGS:
-        for paper in PAPERS:
-            for large in (False, True):
-                folder = out / f"{paper}{'-large' if large else ''}"
-                extra = ["--large-print"] if large else []
-                result = run_cli("build", "--project", str(REPO), "--out", str(folder),
-                                 "--paper", paper, "--lang", lang, *extra)
-                assert result.returncode == 0, result.stderr
-                for slug in HANDOUTS[lang]:
-                    name = f"{slug}{'-large-print' if large else ''}.pdf"
-                    files[f"{lang}/{slug}/{paper}{'/large' if large else ''}"] = folder / lang / name
-        for key in PACKETS:
-            if key.startswith(f"{lang}/"):
-                _, _, paper, *large = key.split("/")
-                target = out / f"packet-{lang}-{paper}{'-large' if large else ''}.pdf"
-                result = run_cli("build", "--project", str(REPO), "--packet", str(target),
-                                 "--paper", paper, "--lang", lang,
-                                 *(["--large-print"] if large else []), *HANDOUTS[lang])
-                assert result.returncode == 0, result.stderr
-                files[key] = target
-    return files
 
 
 def printed_strings(data, skip=NOT_PRINTED):
@@ -108,11 +70,11 @@ def vocabulary(key: str, path: Path) -> set[str]:
 
 
 @pytest.mark.parametrize("key", ALL)
-def test_structure_text_has_every_word_whole(pdfs, key):
+def test_structure_text_has_every_word_whole(all_pdfs, key):
     """Line breaks are real spaces: no two words run together in the text a
     screen reader gathers from the structure tree (pdfplumber's tree and
     poppler's), and every word of the YAML is there as a whole word."""
-    path = pdfs[key]
+    path = all_pdfs[key]
     vocab = vocabulary(key, path)
     tokens = " ".join(text for _, text in structure_blocks(path)).split()
     assert glued_words(tokens, vocab) == []
@@ -126,10 +88,10 @@ def test_structure_text_has_every_word_whole(pdfs, key):
     assert missing == [], f"clinic words not whole in the structure text: {missing[:8]}"
 
 
-def test_print_the_structure_text_of_one_handout(pdfs, capsys):
+def test_print_the_structure_text_of_one_handout(all_pdfs, capsys):
     """Prints what a screen reader gets from leg-cramps, element by element, for
     docs/accessibility.md (run with -s)."""
-    blocks = structure_blocks(pdfs["en/leg-cramps/letter"])
+    blocks = structure_blocks(all_pdfs["en/leg-cramps/letter"])
     for kind, text in blocks:
         print(f"{kind:7} {text}")
     assert ("H1", "Leg cramps") in blocks
@@ -142,11 +104,11 @@ def spoken(number: str) -> str:
 
 
 @pytest.mark.parametrize("key", ALL)
-def test_numbers_are_spoken_digit_by_digit(pdfs, key):
+def test_numbers_are_spoken_digit_by_digit(all_pdfs, key):
     """The clinic's phone (header and footer) and every 911 in the text are a
     Span whose ActualText a speech engine reads digit by digit, while the
     printed glyphs stay as written."""
-    spans = [(squash(e["text"]), e["actual"]) for e in structure_elements(pdfs[key])
+    spans = [(squash(e["text"]), e["actual"]) for e in structure_elements(all_pdfs[key])
              if e["type"] == "Span" and e["actual"] is not None]
     phone = clinic()["phone"]
     lang, slugs = slugs_in(key)
@@ -157,11 +119,11 @@ def test_numbers_are_spoken_digit_by_digit(pdfs, key):
 
 
 @pytest.mark.parametrize("key", ALL)
-def test_phone_email_and_website_are_tagged_links(pdfs, key):
+def test_phone_email_and_website_are_tagged_links(all_pdfs, key):
     """tel:, mailto: and https: links, in the header and the footer of every
     handout: each a Link element holding the link's text and its annotation,
     which has /Contents and the Print flag and covers exactly that text."""
-    path = pdfs[key]
+    path = all_pdfs[key]
     brand = clinic()
     tel = "tel:+1" + re.sub(r"\D", "", brand["phone"])[-10:]
     expected = {tel: 2, f"mailto:{brand['email']}": 1, brand["website"]: 1, brand["qr"]: 2}

@@ -27,10 +27,12 @@ GUTTER = 0.3 * inch
 
 #: Tried in order until the body fits: (body size in pt, spacing factor). The
 #: designed spacing is 1.0; a short handout gets a little more air, a long one
-#: tighter spacing first, then smaller type, never below 12 pt.
+#: tighter spacing first, then smaller type, never below 12 pt; at 12 pt the
+#: spacing may tighten a little further, because blocks move whole between
+#: columns.
 FIT_STEPS = tuple((size, spacing) for size in (13.0, 12.5, 12.0)
-                  for spacing in (1.3, 1.15, 1.0, 0.85, 0.7, 0.55)
-                  if size == 13.0 or spacing <= 1.0)
+                  for spacing in (1.3, 1.15, 1.0, 0.85, 0.7, 0.55, 0.5, 0.45)
+                  if (size == 13.0 or spacing <= 1.0) and (size == 12.0 or spacing >= 0.55))
 
 
 @dataclass
@@ -47,6 +49,8 @@ class _Plan:
     col_h: float          # the balanced column height used
     room: float           # spare height on the page
     leftover: list
+    tall: float = 0.0     # a block taller than this (the tallest column) may split
+    split: tuple = ()     # the blocks that had to (YAML locations)
 
 
 def _split_zones(body: list) -> tuple[list, list, list]:
@@ -71,16 +75,18 @@ def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True) -> _Pla
     col_w = (geo.content_w - (columns - 1) * GUTTER) / columns
     max_h = geo.body_h - top_h - bottom_h
 
-    def leftover(h: float) -> list:
+    def leftover(h: float, split: list | None = None) -> list:
         frames = [frame_at(0, 0, col_w, h) for _ in range(columns)]
-        return flow(cols, frames)
+        return flow(cols, frames, tall=max_h, split=split)
 
     if max_h <= 0:
         return _Plan(top, cols, bottom, top_h, bottom_h, col_w, 0.0, max_h, list(cols))
-    rest = leftover(max_h)
+    split: list = []
+    rest = leftover(max_h, split)
     if rest or not balance:
-        return _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest)
-    # Balance the columns: the least height at which everything still fits.
+        return _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest, max_h, tuple(split))
+    # Balance the columns with whole blocks: the least height at which
+    # everything still fits (a block moves whole to the next column).
     lo, hi = 0.0, max_h
     while hi - lo > 1.0:
         mid = (lo + hi) / 2
@@ -88,7 +94,7 @@ def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True) -> _Pla
             lo = mid
         else:
             hi = mid
-    return _Plan(top, cols, bottom, top_h, bottom_h, col_w, hi, max_h - hi, [])
+    return _Plan(top, cols, bottom, top_h, bottom_h, col_w, hi, max_h - hi, [], max_h, tuple(split))
 
 
 def fit_page(build: Callable[[float, float], Page], paper: str, art: BrandArt,
@@ -103,7 +109,8 @@ def fit_page(build: Callable[[float, float], Page], paper: str, art: BrandArt,
         if not plan.leftover:
             plan = _plan(page, geo, columns)
             page.handout_layout = (geo, plan, columns)  # draw_page draws this very plan
-            return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing)
+            return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing,
+                             split=plan.split)
         over = measure(plan.leftover, plan.col_w)[0] if plan.col_h > 0 else (
             plan.top_h + plan.bottom_h - geo.body_h + measure(plan.cols, plan.col_w)[0] / columns)
         if plan.col_h <= 0:  # the title, summary and callout alone overflow
@@ -135,7 +142,7 @@ def draw_page(canv: Canvas, sheet: Sheet, art: BrandArt, columns: int = 2) -> di
         y -= plan.top_h
     frames = [frame_at(geo.left + i * (plan.col_w + GUTTER), y - plan.col_h, plan.col_w, plan.col_h)
               for i in range(columns)]
-    rest = flow(plan.cols, frames, canv)
+    rest = flow(plan.cols, frames, canv, tall=plan.tall)
     y -= plan.col_h
     if plan.bottom:
         # The frame starts below the callout's space before (a frame drops

@@ -25,6 +25,7 @@ class Fit:
     spacing: float
     overflow_at: tuple = ()  # where the body first crosses the bottom (a YAML location)
     pages: int = 1
+    split: tuple = ()        # blocks taller than a column, split between lines (YAML locations)
 
     @property
     def room(self) -> float:
@@ -64,38 +65,91 @@ def _place(frame: Frame, f, canv=None) -> bool:
         del f.drawOn
 
 
-def flow(story: list, frames: list[Frame], canv: Canvas | None = None) -> list:
-    """Flow ``story`` through ``frames`` in order, splitting paragraphs where
-    allowed and keeping a heading with the start of what follows it. Returns
-    what did not fit. The same code measures (``canv`` None: nothing is drawn)
-    and draws, so what was measured is what is printed."""
+#: A list of this many items or fewer is kept whole in one column.
+WHOLE_LIST = 5
+
+
+def block_size(story: list) -> int:
+    """How many flowables from the start of ``story`` must stay together in
+    one column: a paragraph or a list item alone (never split between
+    columns or pages), a whole list of up to WHOLE_LIST items, and a heading
+    with the whole block that follows it."""
+    if not story:
+        return 0
+    first = story[0]
+    if getattr(first, "handout_role", "") == "H2":
+        return 1 + block_size(story[1:])
+    group = getattr(first, "handout_list", None)
+    if group is not None and group[1] <= WHOLE_LIST:
+        n = 1
+        while n < len(story) and getattr(story[n], "handout_list", None) is group:
+            n += 1
+        return n
+    return 1
+
+
+def height_in(frame: Frame, group: list) -> float:
+    """The height ``group`` takes in ``frame`` from where it stands now,
+    spaces included, as ``Frame.add`` counts it (without the last one's
+    space after, which may fall below the frame)."""
+    width = frame._getAvailableWidth()
+    at_top, after, total = frame._atTop, frame._prevASpace, 0.0
+    for i, f in enumerate(group):
+        if not at_top:
+            before = f.getSpaceBefore()
+            total += max(before - after, 0) if frame._oASpace else before
+        total += f.wrap(width, 1e6)[1]
+        if i < len(group) - 1:
+            after = f.getSpaceAfter()
+            total += after
+        at_top = False
+    return total
+
+
+def flow(story: list, frames: list[Frame], canv: Canvas | None = None, tall: float | None = None,
+         split: list | None = None) -> list:
+    """Flow ``story`` through ``frames`` in order, whole blocks at a time (see
+    ``block_size``): a block that does not fit moves to the next frame. Only
+    a block taller than ``tall`` (default: a whole frame) is split, between
+    its flowables and between a paragraph's lines; each such block's YAML
+    location is added to ``split``. Returns what did not fit. The same code
+    measures (``canv`` None: nothing is drawn) and draws, so what was
+    measured is what is printed."""
     story = list(story)
     add = _place if canv is None else Frame.add
     for frame in frames:
+        limit = frame._aH if tall is None else tall
         while story:
-            f = story[0]
-            avail = frame._y - frame._y1p
-            aw = frame._getAvailableWidth()
-            if getattr(f, "handout_role", "") == "H2" and len(story) > 1 and not frame._atTop:
-                _, h = f.wrap(aw, avail)
-                h += f.getSpaceBefore()
-                nxt = story[1]
-                _, nh = nxt.wrap(aw, 1e6)
-                if isinstance(nxt, Paragraph):
-                    nh = min(nh, 2 * nxt.style.leading)
-                if h + nh > avail:
-                    break
-            if add(frame, f, canv):
-                story.pop(0)
+            n = block_size(story)
+            if height_in(frame, story[:n]) <= frame._y - frame._y1p + 1e-6:
+                for f in story[:n]:
+                    add(frame, f, canv)
+                del story[:n]
                 continue
-            parts = frame.split(f, canv) if isinstance(f, (Paragraph, Box)) else []
-            if len(parts) > 1 and add(frame, parts[0], canv):
-                for part in parts[1:]:
-                    part.handout_where = getattr(f, "handout_where", ())
-                    part.handout_role = getattr(f, "handout_role", "")
-                story[0:1] = parts[1:]
+            if not frame._atTop or height_in(_empty_like(frame), story[:n]) <= limit + 1e-6:
+                break  # the block goes whole to the next frame
+            # Taller than a column: fill this frame, splitting where needed,
+            # and note where the block is cut.
+            for _ in range(n):
+                if add(frame, story[0], canv):
+                    story.pop(0)
+                    continue
+                f = story[0]
+                parts = frame.split(f, canv) if isinstance(f, (Paragraph, Box)) else []
+                if len(parts) > 1 and add(frame, parts[0], canv):
+                    for part in parts[1:]:
+                        part.handout_where = getattr(f, "handout_where", ())
+                        part.handout_role = getattr(f, "handout_role", "")
+                    story[0:1] = parts[1:]
+                break
+            if split is not None and story:
+                split.append(getattr(story[0], "handout_where", ()))
             break
     return story
+
+
+def _empty_like(frame: Frame) -> Frame:
+    return frame_at(frame._x1, frame._y1, frame._width, frame._height)
 
 
 def fit_error(path, fit: Fit, line_for=None) -> FitError:

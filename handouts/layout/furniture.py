@@ -127,7 +127,8 @@ class Geometry:
         self.header_text_w = self.right - self.header_text_x - self.phone_w - 0.2 * inch
         self.name = page.header.get("clinic")
         if self.name is not None:
-            for size in NAME_SIZES:
+            scale = st.header_name.fontSize / NAME_SIZES[0]
+            for size in dict.fromkeys(max(st.min_text_pt, pt * scale) for pt in NAME_SIZES):
                 original = page.header["clinic"]
                 self.name = Paragraph(original.text, resized(original.style, size))
                 self.name.handout_struct = original.handout_struct
@@ -140,24 +141,33 @@ class Geometry:
         self.header_h = max(self.logo_h, self.name_h, self.phone_h)
         # Footer: contact lines and the review date at the left, the QR code
         # and its caption at the right, the fine print across the width below.
+        # In large print the caption is too big to sit beside the code: it
+        # follows the review date, under the contact lines.
         self.qr = _qr(page.qr_url) if page.qr_url else None
+        self.caption_beside = not st.large
         if self.qr:
             modules = self.qr.getModuleCount()
             self.qr_module = QR_SYMBOL / modules
             self.qr_quiet = QR_QUIET_MODULES * self.qr_module
             self.qr_total = self.qr_module * (modules + 2 * QR_QUIET_MODULES)
-            self.caption_w = QR_CAPTION_W * st.footer.fontSize / 9.5
+            self.caption_w = QR_CAPTION_W * st.footer.fontSize / 9.5 if self.caption_beside else 0.0
+            side_w = self.content_w - self.qr_total - self.caption_w
+            text_w = self.caption_w - 8 if self.caption_beside else side_w
             label = page.footer.get("qr", [])
-            url = Paragraph("<br/>".join(escape(line) for line in url_lines(
-                bare_url(page.qr_url), st.footer.fontName, st.footer.fontSize, self.caption_w - 8)),
-                st.footer)
-            url.handout_word_breaks = False  # broken at its joints, not between words
-            self.caption = [*label, url]
+            if self.caption_beside:
+                url = Paragraph("<br/>".join(escape(line) for line in url_lines(
+                    bare_url(page.qr_url), st.footer.fontName, st.footer.fontSize, text_w)),
+                    st.footer)
+                url.handout_word_breaks = False  # broken at its joints, not between words
+                self.caption = [*label, url]
+            else:  # one line when it fits: "Scan the code or visit: clinic.org/book"
+                self.caption = [Paragraph(" ".join([*(p.text for p in label),
+                                                    escape(bare_url(page.qr_url))]), st.footer)]
+            self.caption_text_w = text_w
             # The symbol's top quiet zone lies under the rule; its bottom one
             # may reach into the blank margin below the footer text.
             qr_h = self.qr_total - self.qr_quiet
-            caption_h = sum(p.wrap(self.caption_w - 8, self.height)[1] for p in self.caption)
-            side_w = self.content_w - self.qr_total - self.caption_w
+            caption_h = sum(p.wrap(text_w, self.height)[1] for p in self.caption)
         else:
             self.qr_total = self.caption_w = 0.0
             qr_h = caption_h = 0.0
@@ -180,6 +190,9 @@ class Geometry:
                     side_h += h
                 else:
                     self.fine.append(para)
+        if not self.caption_beside:
+            side_h += caption_h + FOOTER_LINE_GAP
+            caption_h = 0.0
         self.fine_h = sum(p.wrap(self.content_w, self.height)[1] + FOOTER_LINE_GAP for p in self.fine)
         # Fine print below the code keeps clear of its bottom quiet zone.
         qr_clear = qr_h + 2 + (self.qr_quiet if self.qr and self.fine else 0)
@@ -234,17 +247,26 @@ def _stack(canv: Canvas, paras, x: float, top: float, width: float, avail: float
 def draw_footer(canv: Canvas, geo: Geometry, page: Page, st: Styles) -> dict[str, str]:
     top = geo.bottom + geo.footer_h
     _rule(canv, geo, top, st.palette.color("rule"), 0.75)
-    _stack(canv, geo.side, geo.left, top - 8, geo.side_w, geo.height, FOOTER_LINE_GAP)
-    links = {}
+    below_side = _stack(canv, geo.side, geo.left, top - 8, geo.side_w, geo.height, FOOTER_LINE_GAP)
+    links, link = {}, None
     if geo.qr:
-        links = _draw_qr(canv, geo, page, st, top - 2)
+        caption_at = None if geo.caption_beside else (geo.left, below_side)
+        links, link = _draw_qr(canv, geo, page, st, top - 2, caption_at)
     _stack(canv, geo.fine, geo.left, top - geo.footer_upper_h, geo.content_w, geo.height,
            FOOTER_LINE_GAP)
+    if page.footer_node is not None:
+        # Read in the order printed: the lines beside the code, the code and
+        # its caption, then the fine print across the width below.
+        printed = [p.handout_struct for p in geo.side] + [link] + [p.handout_struct for p in geo.fine]
+        kids = page.footer_node.kids
+        kids[:] = [k for k in printed if k in kids] + [k for k in kids if k not in printed]
     return links
 
 
-def _draw_qr(canv: Canvas, geo: Geometry, page: Page, st: Styles, top: float) -> dict[str, str]:
-    """The QR code and its caption, both one Link (the code a Figure inside it)."""
+def _draw_qr(canv: Canvas, geo: Geometry, page: Page, st: Styles, top: float,
+             caption_at: tuple[float, float] | None = None) -> tuple[dict[str, str], StructNode]:
+    """The QR code and its caption (beside the code, or at ``caption_at``),
+    both one Link (the code a Figure inside it)."""
     words = " ".join(p.getPlainText() for p in geo.caption)
     link = StructNode("Link", alt=words)
     if page.footer_node is not None:
@@ -262,13 +284,15 @@ def _draw_qr(canv: Canvas, geo: Geometry, page: Page, st: Styles, top: float) ->
     symbol = geo.qr.getModuleCount() * m
     first = link_count(canv)
     canv.linkURL(page.qr_url, (x0, y_top - symbol, x0 + symbol, y_top), relative=0, thickness=0)
-    # The link in words beside the code, for people who do not scan.
-    cx = geo.right - geo.qr_total - geo.caption_w + 4
-    cy = _stack(canv, geo.caption, cx, top - 6, geo.caption_w - 8, geo.height, 0)
-    canv.linkURL(page.qr_url, (cx, cy, cx + geo.caption_w - 8, top - 6), relative=0, thickness=0)
+    # The link in words beside the code (or under the contact lines), for
+    # people who do not scan.
+    cx, ctop = caption_at or (geo.right - geo.qr_total - geo.caption_w + 4, top - 6)
+    cy = _stack(canv, geo.caption, cx, ctop, geo.caption_text_w, geo.height, 0)
+    cw = max(w for p in geo.caption for w in p.getActualLineWidths0())
+    canv.linkURL(page.qr_url, (cx, cy, cx + cw, ctop), relative=0, thickness=0)
     link.kids.extend(AnnotRef(tagger_page(canv), index, page.qr_url)
                      for index in (first, link_count(canv) - 1))
-    return {page.qr_url: words}
+    return {page.qr_url: words}, link
 
 
 def tagger_page(canv: Canvas) -> int:

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 #: Large print: 18 pt body, single column, at most two pages.
-LARGE_STEPS = ((18.0, 1.15), (18.0, 1.0), (18.0, 0.85), (18.0, 0.7), (18.0, 0.55))
+LARGE_STEPS = tuple((18.0, spacing) for spacing in (1.15, 1.0, 0.85, 0.7, 0.55, 0.4))
 LARGE_MAX_PAGES = 2
 TURN_NOTE_H = 0.3 * inch
 
@@ -44,10 +44,12 @@ def fit_large(build: Callable[[float, float], Page], paper: str, art: BrandArt,
         for pages in range(1, max_pages + 1):
             frames = _large_frames(geo, pages)
             available = sum(f._aH for f in frames)
-            rest = flow(page.body, frames)
+            split: list = []
+            rest = flow(page.body, frames, split=split)
             if not rest:
                 used = sum(f._y1p + f._aH - f._y for f in frames)
-                return page, Fit(True, available, used, body_pt, spacing, pages=pages)
+                return page, Fit(True, available, used, body_pt, spacing, pages=pages,
+                                 split=tuple(split))
         over = measure(rest, geo.content_w)[0]
         fit = Fit(False, available, available + over, body_pt, spacing,
                   getattr(rest[0], "handout_where", ()), pages=max_pages)
