@@ -6,11 +6,12 @@ print, and packets."""
 from __future__ import annotations
 
 import json
+import subprocess
 
 import pikepdf
 import pytest
 
-from conftest import ALL_PDFS, run_cli
+from conftest import ALL_PDFS, require_tool, run_cli
 from pdfutil import chars_by_mark, structure_elements
 
 LARGE = [k for k in ALL_PDFS if k.endswith("/large")]
@@ -207,3 +208,35 @@ def test_a_block_taller_than_a_column_may_split_and_check_says_so(project):
     body = [e for e in structure_elements(path) if e["type"] == "P" and len(e["text"]) > 1000]
     assert len(body) == 1
     assert len(place([c for m in body[0]["marks"] for c in marks.get(m, [])])) == 2
+
+
+@pytest.mark.parametrize("key", ["en/leg-cramps/letter/large", "en/cvi-symptoms/a4/large"])
+def test_large_print_qr_code_still_scans(all_pdfs, key, tmp_path):
+    """The QR code on the last page of a large-print handout still reads."""
+    path = all_pdfs[key]
+    with pikepdf.open(path) as pdf:
+        last = len(pdf.pages)
+    png = tmp_path / "last.png"
+    subprocess.run([require_tool("pdftoppm"), "-png", "-r", "200", "-singlefile", "-f", str(last),
+                    "-l", str(last), str(path), str(png.with_suffix(""))], check=True)
+    scan = subprocess.run([require_tool("zbarimg"), "--quiet", "--raw", str(png)],
+                          capture_output=True, text=True)
+    assert scan.stdout.strip() == "https://riverbend.example.org/book"
+
+
+def test_large_print_too_long_for_two_pages_is_refused(project, tmp_path):
+    """The same kind of refusal as the one-page rule: file, line, field, how
+    much is over; nothing written."""
+    section = ("  - heading: Part {n}\n    body: |\n      " +
+               "Walk a little every day and rest your legs up when you sit down. " * 15 + "\n")
+    text = ("title: Far too long\nsummary: Too long for two pages.\nreviewed: 2026-11-01\n"
+            "sections:\n" + "".join(section.format(n=n) for n in range(6)))
+    (project / "content" / "en" / "far-too-long.yaml").write_text(text, "utf-8")
+    out = tmp_path / "out"
+    result = run_cli("build", "far-too-long", "--large-print", "--project", str(project),
+                     "--out", str(out))
+    assert result.returncode == 1
+    line = result.stderr.strip().splitlines()[0]
+    assert "far-too-long.yaml:" in line and "does not fit on 2 pages, even at 18 pt" in line, line
+    assert "Shorten the handout" in line
+    assert not (out / "en" / "far-too-long-large-print.pdf").exists()

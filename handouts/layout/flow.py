@@ -72,20 +72,26 @@ WHOLE_LIST = 5
 def block_size(story: list) -> int:
     """How many flowables from the start of ``story`` must stay together in
     one column: a paragraph or a list item alone (never split between
-    columns or pages), a whole list of up to WHOLE_LIST items, and a heading
-    with the whole block that follows it."""
+    columns or pages), a whole list of up to WHOLE_LIST items (a longer one
+    breaks between items, but not after its first or before its last), and
+    a heading with the whole block that follows it."""
     if not story:
         return 0
     first = story[0]
     if getattr(first, "handout_role", "") == "H2":
         return 1 + block_size(story[1:])
     group = getattr(first, "handout_list", None)
-    if group is not None and group[1] <= WHOLE_LIST:
-        n = 1
-        while n < len(story) and getattr(story[n], "handout_list", None) is group:
-            n += 1
+    if group is None:
+        return 1
+    n = 1   # the items of this list still to place
+    while n < len(story) and getattr(story[n], "handout_list", None) is group:
+        n += 1
+    if group[1] <= WHOLE_LIST:
         return n
-    return 1
+    # A longer list may break between items, but never leaves its first or
+    # its last item alone in a column.
+    first_item = n == group[1]
+    return 2 if (first_item or n == 2) and n >= 2 else 1
 
 
 def height_in(frame: Frame, group: list) -> float:
