@@ -65,11 +65,12 @@ def test_page_regions_title_then_columns_then_callout(built, slug):
         top_of = {}
         for w in words:
             top_of.setdefault(w["text"], w)
-        title = next(w for w in words if w["size"] > 24)
+        # Sizes follow the body (12 to 13 pt): the title is twice it, headings 1.2 to 1.3 times.
+        title = next(w for w in words if w["size"] >= 23.9)
         first_heading = data["sections"][0]["heading"].split()[0]
         last_heading = data["sections"][-1]["heading"].split()[0]
         callout = data["callout"]["heading"].split()[0]
-        heads = [w for w in words if w["size"] > 15 and w["size"] < 24]
+        heads = [w for w in words if 14 < w["size"] < 23.9]
         first = next(w for w in heads if w["text"] == first_heading)
         last = [w for w in heads if w["text"] == last_heading][-1]
         call = [w for w in heads if w["text"] == callout][-1]
