@@ -7,7 +7,6 @@ is reported and nothing is written for it; the others still build.
 
 from __future__ import annotations
 
-import difflib
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -18,13 +17,15 @@ from typing import Any, Callable, Iterable
 from reportlab.lib.utils import ImageReader
 
 from handouts import batch, layout, markup, templating, weight
+from handouts import catalog as catalogs
 from handouts.converters import parse_paper
-from handouts.errors import ContentError, HandoutError, OutputError, Problem, TemplateError, quoted
+from handouts.errors import ContentError, HandoutError, OutputError, Problem, TemplateError
 from handouts.fonts import describe_char
 from handouts.loader import Loaded, field_name, load_yaml
 from handouts.model import Article, validate
 from handouts.inputs import cached_brand, tree_digest
-from handouts.project import LANG_RE, SLUG_RE, Brand, Project
+from handouts.project import LANG_RE, SLUG_RE, Brand, Project, bundled_root
+from handouts.selection import check_lang, check_langs, discover, no_such_handout, parse_item, plan  # noqa: F401 (re-exported)
 from handouts.styles import face_for, make_styles
 
 TEMPLATE = "handout.xml.j2"
@@ -75,34 +76,6 @@ class Report:
 # -------------------------------------------------------------------------
 # Phase 1: discover and validate.
 
-def check_lang(lang: str) -> str:
-    if not LANG_RE.match(lang or ""):
-        raise ContentError.at(None, None, "--lang", f"{lang!r} is not a language code such as en or es")
-    return lang
-
-
-def discover(project: Project, lang: str, slugs: Iterable[str] = ()) -> dict[str, Path]:
-    check_lang(lang)
-    files = project.article_files(lang)
-    slugs = list(slugs)
-    if not slugs:
-        return files
-    missing = [s for s in slugs if s not in files]
-    if missing:
-        raise ContentError([Problem(project.content / lang, None, None, no_such_handout(s, files))
-                            for s in missing])
-    return {s: files[s] for s in dict.fromkeys(slugs)}
-
-
-def no_such_handout(slug: str, files) -> str:
-    """``no handout named leg-cramp; did you mean leg-cramps?``"""
-    close = difflib.get_close_matches(slug, list(files), n=3, cutoff=0.6)
-    if close:
-        return f"no handout named {quoted(slug)}; did you mean {' or '.join(close)}?"
-    have = ", ".join(files) or "none"
-    return f"no handout named {quoted(slug)} (have: {have})"
-
-
 def load_handout(slug: str, lang: str, path: Path, brand: Brand) -> Handout:
     if not SLUG_RE.match(slug):
         raise ContentError.at(path, None, None,
@@ -141,32 +114,55 @@ def _environment_for(templates_dir: Path, digest: bytes):
     return templating.environment(templates_dir)
 
 
-def template_context(handout: Handout, brand: Brand) -> dict[str, Any]:
+def words(project: Project, lang: str) -> catalogs.Catalog:
+    """The language's catalog: the bundled words, overridden by the project's."""
+    return catalogs.load(project.templates, bundled_root() / "templates", lang)
+
+
+def clinic_words(brand: Brand, lang: str, cat: catalogs.Catalog) -> dict[str, Any]:
+    """The clinic as plain data in one language: its per-language words
+    resolved, the catalog's words where the clinic gives none."""
+    clinic = brand.clinic
+    qr = clinic.qr or clinic.website
+    data = clinic.model_dump(exclude={"fonts", "reading"})
+    data.update(
+        qr=qr,
+        tagline=clinic.words("tagline", lang),
+        disclaimer=clinic.words("disclaimer", lang, cat["handout.disclaimer"]),
+        logo_alt=clinic.words("logo_alt", lang, cat.format("handout.logo_alt", clinic=clinic.name)),
+        qr_alt=clinic.words("qr_alt", lang, cat.format("handout.qr_alt", url=templating.bare_url(qr))),
+        qr_caption=clinic.words("qr_caption", lang, cat["handout.qr_caption"]),
+    )
+    return data
+
+
+def template_context(handout: Handout, brand: Brand, cat: catalogs.Catalog) -> dict[str, Any]:
     """Plain data for the template: no model objects, no methods."""
     article = handout.article.model_dump()
     for section, model in zip(article["sections"], handout.article.sections):
         section["paragraphs"] = model.paragraphs
     if handout.article.callout:
         article["callout"]["paragraphs"] = handout.article.callout.paragraphs
-    clinic = brand.clinic.model_dump(exclude={"fonts"})
-    return {"lang": handout.lang, "article": article, "clinic": clinic}
+    return {"lang": handout.lang, "article": article, "clinic": clinic_words(brand, handout.lang, cat),
+            "words": cat.section("handout")}
 
 
 def brand_art(brand: Brand, paper: str, logo=None) -> layout.BrandArt:
     """The brand's drawing parts; ``logo`` replaces the brand's logo image."""
     image = logo if logo is not None else brand.logo_image
     return layout.BrandArt(
-        logo=ImageReader(image), logo_size=image.size, logo_alt=brand.clinic.logo_alt,
+        logo=ImageReader(image), logo_size=image.size, logo_alt=brand.clinic.words("logo_alt", "en"),
         author=brand.clinic.name, paper=paper,
     )
 
 
 def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
-                large: bool = False) -> layout.Sheet:
+                large: bool = False, cat: catalogs.Catalog | None = None) -> layout.Sheet:
     """Template -> markup -> flowables, fitted to one page (large print: at
     most two), or a FitError."""
     env = _environment(project.templates)
-    text = templating.render(env, TEMPLATE, template_context(handout, brand))
+    cat = cat or words(project, handout.lang)
+    text = templating.render(env, TEMPLATE, template_context(handout, brand, cat))
     parsed = markup.parse(text, project.templates / TEMPLATE)
     _check_markup_glyphs(parsed, brand, project.templates / TEMPLATE)
 
@@ -180,8 +176,9 @@ def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
     return layout.Sheet(page, fit, bookmark=page.title)
 
 
-def doc_info(handouts: list[Handout], brand: Brand) -> layout.DocInfo:
-    """Metadata for one handout, or for a packet of several."""
+def doc_info(handouts: list[Handout], brand: Brand, cat: catalogs.Catalog) -> layout.DocInfo:
+    """Metadata for one handout, or for a packet of several (in the words of
+    ``cat``, the first handout's language)."""
     articles = [h.article for h in handouts]
     latest = max(a.reviewed for a in articles)
     if len(articles) == 1:
@@ -189,12 +186,36 @@ def doc_info(handouts: list[Handout], brand: Brand) -> layout.DocInfo:
         title, subject = a.title, a.summary
         keywords = tuple(a.keywords) or (a.title, brand.clinic.name)
     else:
-        title = "Patient handouts: " + "; ".join(a.title for a in articles)
-        subject = f"{len(articles)} patient handouts from {brand.clinic.name}"
+        title = cat.format("handout.packet_title", titles="; ".join(a.title for a in articles))
+        subject = cat.format("handout.packet_subject", count=len(articles), clinic=brand.clinic.name)
         keywords = tuple(dict.fromkeys(k for a in articles for k in (a.keywords or [a.title])))
     return layout.DocInfo(title=title, author=brand.clinic.name, subject=subject,
                           keywords=keywords, lang=handouts[0].lang,
                           created=(latest.year, latest.month, latest.day))
+
+
+def bookmark(handout: Handout, cat: catalogs.Catalog, mixed: bool) -> str:
+    """A packet's bookmark: the title, with the language's name in a packet
+    that mixes languages."""
+    if not mixed:
+        return handout.article.title
+    return cat.format("handout.bookmark_language", title=handout.article.title,
+                      language=cat["handout.language"])
+
+
+def packet_pdf(sheets: list[tuple[Handout, layout.Sheet]], brand: Brand, project: Project, paper: str,
+               cats: dict[str, catalogs.Catalog] | None = None, bookmarks: bool = True) -> bytes:
+    """Fitted handouts into one PDF (a packet: one page each, a bookmark each
+    unless ``bookmarks`` is false, each part tagged with its language)."""
+    cats = dict(cats or {})
+    for h, _ in sheets:
+        if h.lang not in cats:
+            cats[h.lang] = words(project, h.lang)
+    mixed = len({h.lang for h, _ in sheets}) > 1
+    marked = [layout.Sheet(s.page, s.fit, bookmark=bookmark(h, cats[h.lang], mixed) if bookmarks else None)
+              for h, s in sheets]
+    return layout.render_pdf(marked, brand_art(brand, paper),
+                             doc_info([h for h, _ in sheets], brand, cats[sheets[0][0].lang]))
 
 
 def _check_markup_glyphs(parsed: markup.Markup, brand: Brand, template: Path) -> None:
@@ -244,43 +265,63 @@ def write_atomic(target: Path, data: bytes) -> None:
 # -------------------------------------------------------------------------
 # The whole run, shared by `build` and `check`.
 
-def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str] = (),
-        paper: str | None = None, out: Path | None = None, write: bool = True,
-        packet: Path | None = None, large_print: bool = False, jobs: int | None = None,
-        progress: Callable[[int, int], None] | None = None) -> Report:
-    """Build (or, with ``write=False``, only check) the handouts of one language.
+def run(project: Project | None = None, *, lang: str | None = "en", langs: Iterable[str] | None = None,
+        slugs: Iterable[str] = (), paper: str | None = None, out: Path | None = None,
+        write: bool = True, packet: Path | None = None, large_print: bool = False,
+        jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> Report:
+    """Build (or, with ``write=False``, only check) handouts.
+
+    ``langs`` names the languages (``lang`` is the one-language shorthand;
+    both None: every language under content/). ``slugs`` may name a slug's
+    language too: ``es:leg-cramps``.
 
     ``jobs``: how many processes render (None: one per core for a big batch).
     With ``write``, the PDFs are written and not kept (``Outcome.size`` tells
     their size); without, each outcome holds its PDF.
 
     With ``packet``, write one PDF there instead: one handout per page, in the
-    order of ``slugs``, with a bookmark each. A packet is all or nothing.
-    ``progress(done, total)`` is called as each handout is finished."""
+    order of ``slugs`` (languages may mix), with a bookmark each. A packet is
+    all or nothing. ``progress(done, total)`` is called as each handout is finished."""
     report = Report()
+    if langs is None and lang is not None:
+        langs = [lang]
     try:
         project = project or Project.find()
         brand, _ = cached_brand(project)
         paper = parse_paper(paper) if paper else brand.clinic.paper
-        files = discover(project, lang, slugs)
-        report.warnings.extend(project.stray_files(lang))
+        todo = plan(project, list(langs) if langs is not None else None, slugs, packet is not None)
+        for job_lang in dict.fromkeys(j[0] for j in todo):
+            report.warnings.extend(project.stray_files(job_lang))
     except HandoutError as exc:
         report.problems.extend(exc.problems)
         return report
     except ValueError as exc:
         report.problems.append(Problem(None, None, "--paper", str(exc)))
         return report
-    if not files:
-        report.problems.append(Problem(project.content / lang, None, None, "no handouts found (*.yaml files)"))
+    if not todo:
+        where = project.content / langs[0] if langs else project.content
+        report.problems.append(Problem(where, None, None, "no handouts found (*.yaml files)"))
+        return report
+
+    # Each language's words; a language whose catalog is broken builds nothing.
+    cats: dict[str, catalogs.Catalog] = {}
+    for job_lang in dict.fromkeys(j[0] for j in todo):
+        try:
+            cats[job_lang] = words(project, job_lang)
+        except HandoutError as exc:
+            report.problems.extend(exc.problems)
+    if packet is not None and report.problems:
         return report
 
     # Phase 1: every handout validated before anything is rendered.
     handouts: list[Handout] = []
-    for slug, path in files.items():
+    for job_lang, slug, path in todo:
+        if job_lang not in cats:
+            continue
         try:
-            handouts.append(load_handout(slug, lang, path, brand))
+            handouts.append(load_handout(slug, job_lang, path, brand))
         except HandoutError as exc:
-            report.outcomes.append(Outcome(slug, lang, problems=exc.problems))
+            report.outcomes.append(Outcome(slug, job_lang, problems=exc.problems))
 
     # Phase 2: render each in memory; write only what rendered.
     out_dir = Path(out) if out is not None else project.default_output
@@ -288,16 +329,17 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
     art = brand_art(brand, paper)
 
     def render_one(handout: Handout) -> tuple[layout.Fit, bytes, Problem | None]:
-        sheet = fit_handout(handout, brand, project, paper, large_print)
+        cat = cats[handout.lang]
+        sheet = fit_handout(handout, brand, project, paper, large_print, cat)
         single = layout.Sheet(sheet.page, sheet.fit, bookmark=None)
-        info = doc_info([handout], brand)
+        info = doc_info([handout], brand, cat)
         pdf, too_big = weight.keep_under_limit(
             layout.render_pdf([single], art, info),
             lambda logo: layout.render_pdf([single], brand_art(brand, paper, logo), info),
             brand.logo_image, f"{handout.slug}.pdf", brand.path, brand.loaded.line_for(("logo",)))
         return sheet.fit, pdf, too_big
 
-    total = len(files)
+    total = len(todo)
     done = total - len(handouts)  # those that failed in phase 1
     if progress:
         progress(done, total)
@@ -307,7 +349,7 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
             outcome = Outcome(handout.slug, handout.lang)
             report.outcomes.append(outcome)
             try:
-                sheet = fit_handout(handout, brand, project, paper, large_print)
+                sheet = fit_handout(handout, brand, project, paper, large_print, cats[handout.lang])
                 outcome.fit = sheet.fit
                 sheets.append((handout, sheet))
             except HandoutError as exc:
@@ -335,10 +377,10 @@ def run(project: Project | None = None, *, lang: str = "en", slugs: Iterable[str
             outcome.output = target
         except HandoutError as exc:
             outcome.problems.extend(exc.problems)
-    order = {slug: i for i, slug in enumerate(files)}
-    report.outcomes.sort(key=lambda o: order.get(o.slug, 0))
+    order = {(j[0], j[1]): i for i, j in enumerate(todo)}
+    report.outcomes.sort(key=lambda o: order.get((o.lang, o.slug), 0))
     if packet is not None and report.ok and sheets:
-        pdf = layout.render_pdf([s for _, s in sheets], art, doc_info([h for h, _ in sheets], brand))
+        pdf = packet_pdf(sheets, brand, project, paper, cats)
         report.packet_pdf = pdf
         if write:
             try:

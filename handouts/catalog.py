@@ -11,6 +11,7 @@ language file and the key. Nested mappings are read as dotted keys
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -116,4 +117,32 @@ def load(templates: Path, bundled: Path, lang: str) -> Catalog:
         where = paths[-1]
         raise ContentError([Problem(where, None, key, f"missing in the {lang!r} catalog "
                                     f"(English: {reference[key]!r})") for key in missing])
+    problems = []
+    for key, phrase in words.items():
+        wrong = _fields(phrase, paths[-1], key) - _fields(reference.get(key, phrase), paths[-1], key)
+        if wrong:
+            allowed = ", ".join("{%s}" % f for f in sorted(_fields(reference[key], paths[-1], key))) or "none"
+            problems.append(Problem(_holder(dirs, lang, key), None, key,
+                                    f"uses {', '.join('{%s}' % f for f in sorted(wrong))}, which is not "
+                                    f"filled in here; the fields this phrase may use: {allowed}"))
+    if problems:
+        raise ContentError(problems)
     return Catalog(lang, words, tuple(paths))
+
+
+def _fields(phrase: str, path: Path, key: str) -> set[str]:
+    """The ``{name}`` fields of a phrase."""
+    try:
+        return {name for _, name, _, _ in string.Formatter().parse(phrase) if name is not None}
+    except ValueError as exc:  # a lone { or }
+        raise ContentError.at(path, None, key, f"has a stray brace ({exc}); "
+                              "write {{ or }} for a brace that should print") from None
+
+
+def _holder(dirs: list[Path], lang: str, key: str) -> Path:
+    """The last catalog file of ``lang`` that sets ``key``."""
+    for d in reversed(dirs):
+        p = d / f"{lang}.yaml"
+        if p.is_file() and key in read(p):
+            return p
+    return dirs[-1] / f"{lang}.yaml"

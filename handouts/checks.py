@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from handouts import readability
+from handouts import readability, translations
 from handouts.build import run
 from handouts.errors import HandoutError
 from handouts.loader import field_name
-from handouts.model import load_article
+from handouts.model import LOCALIZED, load_article
 from handouts.project import Project, load_brand
+from handouts.selection import check_langs
 
 DEFAULT_GRADE = 6.0
 DEFAULT_REVIEW_MONTHS = 24
@@ -26,8 +27,12 @@ class HandoutCheck:
     slug: str
     lang: str
     title: str | None = None
-    grade: float | None = None
-    grade_target: float = DEFAULT_GRADE
+    reading: str | None = None          # "5.2 (≤6)", "82.1 FH (≥75)" or "no reading-level formula for fr"
+    reading_formula: str | None = None
+    reading_score: float | None = None
+    reading_target: float | None = None
+    grade: float | None = None          # the score, when the formula is a grade (English)
+    grade_target: float | None = None
     long_sentences: list[str] = field(default_factory=list)
     has_summary: bool = False
     has_call_to_action: bool = False
@@ -50,26 +55,35 @@ class HandoutCheck:
 
 
 def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str | None = None,
-          grade_target: float = DEFAULT_GRADE, today: dt.date | None = None,
+          grade_target: float | None = None, today: dt.date | None = None,
           review_months: int | None = None) -> list[HandoutCheck]:
     """Check every handout of each language (default: all languages).
+    An unknown language raises ContentError listing the languages there are.
     ``review_months`` defaults to ``review_every_months`` in clinic.yaml."""
     today = today or dt.date.today()
+    langs = check_langs(project, langs) if langs else project.languages()
     if review_months is None:
         try:
             review_months = load_brand(project).clinic.review_every_months
         except HandoutError:
             review_months = DEFAULT_REVIEW_MONTHS
     results: list[HandoutCheck] = []
-    for lang in langs or project.languages():
+    clinic = None
+    try:
+        brand = load_brand(project)
+        clinic = brand.clinic
+        results.extend(_clinic_checks(brand, project.languages()))
+    except HandoutError:
+        pass  # run() reports it, once per language
+    found = translations.survey(project)
+    for lang in langs:
         report = run(project, lang=lang, slugs=slugs, paper=paper, write=False)
         for problem in report.problems:
             results.append(HandoutCheck(slug="-", lang=lang, errors=[str(problem)]))
         for problem in report.warnings:
             results.append(HandoutCheck(slug="-", lang=lang, warnings=[str(problem)]))
-        files = project.article_files(lang)
         for outcome in report.outcomes:
-            c = HandoutCheck(outcome.slug, lang, grade_target=grade_target)
+            c = HandoutCheck(outcome.slug, lang)
             results.append(c)
             c.errors = [str(p) for p in outcome.problems]
             c.glyphs_ok = not any("has no glyph" in e for e in c.errors)
@@ -81,22 +95,66 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
                                "is split between lines" for where in outcome.fit.split]
             elif any("does not fit" in e for e in c.errors):
                 c.fits = False
-            try:
-                article, _ = load_article(files[outcome.slug])
-            except HandoutError:
+            article = found.article(lang, outcome.slug)
+            if article is None:
                 continue
-            _words(c, article, lang, today)
+            _words(c, article, lang, today, clinic, grade_target)
             _review_due(c, article, today, review_months)
+            c.warnings.extend(found.warnings(lang, outcome.slug))
     return results
 
 
-def _words(c: HandoutCheck, article, lang: str, today: dt.date) -> None:
+def _clinic_checks(brand, languages: list[str]) -> list[HandoutCheck]:
+    """clinic.yaml: words given in some languages only, reading formulas."""
+    clinic, loaded = brand.clinic, brand.loaded
+    row = HandoutCheck(slug="clinic.yaml", lang="*")
+
+    def where(*loc):
+        line = loaded.line_for(loc)
+        return f"{loaded.path}:{line}" if line else str(loaded.path)
+
+    if len(languages) > 1:
+        for key in LOCALIZED:
+            if getattr(clinic, key) is None:
+                continue
+            given = clinic.languages_of(key)
+            if given is None:
+                row.warnings.append(
+                    f"{where(key)}: {key} is given in one language only, so it prints the same in "
+                    f"every language ({', '.join(languages)}); give one text per language, such as "
+                    f"{key}: {{{', '.join(f'{lang}: ...' for lang in languages)}}}")
+                continue
+            lacking = [lang for lang in languages if lang not in given]
+            if lacking:
+                shown = ("untranslated" if key == "tagline"
+                         else "the general words of the catalog instead")
+                row.warnings.append(
+                    f"{where(key)}: {key} is given in {', '.join(given)} only; the "
+                    f"{', '.join(lacking)} handouts will show it {shown} "
+                    f"(add {', '.join(f'{lang}: ...' for lang in lacking)})")
+    for lang, target in clinic.reading.items():
+        bad = readability.unknown_formula(target.formula)
+        if bad:
+            row.errors.append(f"{where('reading', lang, 'formula')}: reading.{lang}.formula: {bad}")
+    return [row] if row.warnings or row.errors else []
+
+
+def _words(c: HandoutCheck, article, lang: str, today: dt.date, clinic=None,
+           grade_target: float | None = None) -> None:
     c.title = article.title
-    c.grade = readability.grade(article, lang)
-    if c.grade is not None:
-        c.grade = round(c.grade, 1)
-        if c.grade > c.grade_target:
-            c.warnings.append(f"reading grade {c.grade} is above the target {c.grade_target:g}")
+    chosen = readability.target_for(lang, clinic, grade_target)
+    if chosen is not None and readability.unknown_formula(chosen[0]) is None:
+        level = readability.level(article, lang, clinic, grade_target)
+        c.reading = level.short()
+        c.reading_formula = level.spec.label
+        c.reading_score = level.score
+        c.reading_target = level.target
+        if not level.spec.easier_is_higher:
+            c.grade, c.grade_target = level.score, level.target
+        if level.problem():
+            c.warnings.append(level.problem())
+    else:
+        c.reading = f"no reading-level formula for {lang}"
     c.long_sentences = readability.long_sentences(article)
     if c.long_sentences:
         c.warnings.append(f"{len(c.long_sentences)} sentence(s) over "
@@ -142,9 +200,11 @@ def age(days: int | None) -> str:
 
 def table(results: list[HandoutCheck]) -> str:
     """The human-readable report."""
-    head = ("handout", "lang", "grade", "long", "summary/CTA", "reviewed", "fit", "glyphs", "status")
+    head = ("handout", "lang", "reading level", "long", "summary/CTA", "reviewed", "fit", "glyphs", "status")
     rows = []
     for c in results:
+        if c.lang == "*":  # clinic.yaml: only its warnings, below
+            continue
         if c.fits is None:
             fit = "-"
         elif c.fits:
@@ -153,7 +213,7 @@ def table(results: list[HandoutCheck]) -> str:
             fit = "over"
         rows.append((
             c.slug, c.lang,
-            "-" if c.grade is None else f"{c.grade:.1f} (≤{c.grade_target:g})",
+            c.reading or "-",
             str(len(c.long_sentences)),
             f"{'yes' if c.has_summary else 'no'}/{'yes' if c.has_call_to_action else 'no'}",
             f"{c.reviewed or '-'} ({age(c.reviewed_days_ago)})" if c.reviewed else "-",
@@ -167,5 +227,5 @@ def table(results: list[HandoutCheck]) -> str:
         for s in c.long_sentences[:3]:
             lines.append(f"  {c.slug} ({c.lang}): long sentence ({len(s.split())} words): “{s}”")
         for w in c.warnings:
-            lines.append(f"warning: {c.slug} ({c.lang}): {w}")
+            lines.append(f"warning: {w}" if c.lang == "*" else f"warning: {c.slug} ({c.lang}): {w}")
     return "\n".join(lines)

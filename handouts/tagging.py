@@ -51,6 +51,7 @@ class StructNode:
     alt: str | None = None
     actual_text: str | None = None
     title: str | None = None
+    lang: str | None = None      # /Lang: where the language differs from the document's
     kids: list = field(default_factory=list)
 
     def add(self, type: str, **kw) -> "StructNode":
@@ -186,6 +187,8 @@ def finish(pdf: bytes, root: StructNode, *, lang: str, title: str, author: str, 
             elem.ActualText = pikepdf.String(node.actual_text)
         if node.title is not None:
             elem.T = pikepdf.String(node.title)
+        if node.lang is not None:
+            elem.Lang = pikepdf.String(node.lang)
         kids = pikepdf.Array()
         first_page = None
         for kid in node.kids:

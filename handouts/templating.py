@@ -27,16 +27,22 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from handouts.errors import TemplateError
 
-MONTHS = {
-    "en": ["January", "February", "March", "April", "May", "June", "July",
-           "August", "September", "October", "November", "December"],
-}
-
-
 def longdate(value: dt.date, lang: str = "en") -> str:
-    """``2026-11-01`` -> ``November 1, 2026``."""
-    months = MONTHS.get(lang, MONTHS["en"])
-    return f"{months[value.month - 1]} {value.day}, {value.year}"
+    """A date written out in the language, by Babel's locale data:
+    ``November 1, 2026``, ``1 de noviembre de 2026``."""
+    from babel.core import UnknownLocaleError
+    from babel.dates import format_date
+
+    try:
+        return format_date(value, format="long", locale=lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return value.isoformat()  # a language Babel does not know: ISO is unambiguous
+
+
+def fill(phrase: str, **values: Any) -> str:
+    """A catalog phrase with its ``{name}`` fields filled in:
+    ``{{ words.reviewed | fill(date=...) }}``."""
+    return phrase.format_map({k: str(v) for k, v in values.items()})
 
 
 def bare_url(url: str) -> str:
@@ -228,6 +234,7 @@ def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["longdate"] = longdate
+    env.filters["fill"] = fill
     env.filters["bare_url"] = bare_url
     for name, func in list(env.filters.items()):
         env.filters[name] = _guarded(name, func)

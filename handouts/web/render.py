@@ -17,8 +17,8 @@ from collections import OrderedDict
 
 import pypdfium2
 
-from handouts import __version__, layout, render as api
-from handouts.build import brand_art, discover, doc_info, fit_handout, load_handout
+from handouts import __version__, render as api
+from handouts.build import discover, fit_handout, load_handout, packet_pdf
 from handouts.converters import parse_paper
 from handouts.errors import ContentError, HandoutError
 from handouts.inputs import cached_brand, file_digest, tree_digest
@@ -121,12 +121,12 @@ class Renderer:
         sheets = []
         for h in handouts:
             try:
-                sheets.append(fit_handout(h, brand, self.project, paper, large))
+                sheets.append((h, fit_handout(h, brand, self.project, paper, large)))
             except HandoutError as exc:
                 problems.extend(exc.problems)
         if problems:
             raise ContentError(problems)
-        return layout.render_pdf(sheets, brand_art(brand, paper), doc_info(handouts, brand))
+        return packet_pdf(sheets, brand, self.project, paper)
 
     # ------------------------------------------------------------- pictures
     def png(self, pdf: bytes, page: int = 0, width: int = 900) -> bytes:
