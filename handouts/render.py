@@ -104,11 +104,8 @@ def _cached(project, items, paper, large_print, packet) -> bytes:
 def _build(project: Project, items, paper, large_print: bool, packet: bool) -> bytes:
     from handouts.build import run
 
-    langs = list(dict.fromkeys(lang for lang, _ in items))
-    if len(langs) > 1:
-        raise ContentError.at(None, None, None, "a packet of several languages is not supported yet")
-    slugs = [slug for _, slug in items]
-    report = run(project, lang=langs[0], slugs=slugs, paper=paper, write=False,
+    slugs = [f"{lang}:{slug}" for lang, slug in items]   # languages may mix in a packet
+    report = run(project, lang=None, slugs=slugs, paper=paper, write=False,
                  large_print=large_print, packet=Path("packet.pdf") if packet else None)
     if not report.ok:
         raise HandoutError(report.all_problems())

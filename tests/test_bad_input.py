@@ -158,8 +158,10 @@ def expect_error(result: subprocess.CompletedProcess, path: Path | str, line: in
     return found[0]
 
 
-def pdfs(out: Path) -> list[str]:
-    return sorted(p.name for p in out.rglob("*.pdf") if p.is_file())
+def pdfs(out: Path, lang: str | None = "en") -> list[str]:
+    """The PDFs written for one language (None: for any language)."""
+    where = out / lang if lang else out
+    return sorted(p.name for p in where.rglob("*.pdf") if p.is_file())
 
 
 def assert_nothing_half_written(out: Path, bad: str | None = BAD) -> None:
@@ -447,7 +449,7 @@ def test_alias_bomb_in_clinic_yaml_is_refused_quickly(project):
     assert_refused_quickly(clinic)
     result, out = build(project)
     expect_error(result, clinic, line_of(text, "&a0"), None)
-    assert pdfs(out) == []
+    assert pdfs(out, None) == []
 
 
 def test_load_yaml_refuses_an_alias_bomb_without_expanding_it(tmp_path):
@@ -498,7 +500,7 @@ def test_bad_primary_colour(project, value):
     line = set_line(clinic, r"\s+primary:", f"  primary: {value}")
     result, out = build(project)
     expect_error(result, clinic, line, "colors.primary")
-    assert pdfs(out) == []
+    assert pdfs(out, None) == []
 
 
 def test_low_contrast_accent_names_the_colour_and_its_ratio(project):
@@ -508,7 +510,7 @@ def test_low_contrast_accent_names_the_colour_and_its_ratio(project):
     # Gold on white: (1.05 / 0.748) = 1.40:1, below WCAG's 4.5:1.
     found = expect_error(result, clinic, None, None, "#FFD700", "1.40:1", "4.5")
     assert "accent" in found
-    assert pdfs(out) == []
+    assert pdfs(out, None) == []
 
 
 def test_low_contrast_points_at_the_accent_line(project):
@@ -574,7 +576,7 @@ def test_bad_logo_is_an_error_on_the_logo_line(project, case):
     found = expect_error(result, clinic, line, "logo", *words)
     assert value in found
     assert "root:" not in result.stderr + result.stdout  # never echoes a file it refused
-    assert pdfs(out) == []
+    assert pdfs(out, None) == []
 
 
 # ---------------------------------------------------------------------------
@@ -606,7 +608,7 @@ def test_template_error_names_the_template_and_line(project, expr, words):
     for leak in ("Popen", "subprocess", "__builtins__", "root:x:"):
         assert leak not in both
     assert all(shown(template) in e for e in error_lines(result)), found
-    assert pdfs(out) == []
+    assert pdfs(out, None) == []
     assert_nothing_half_written(out)
 
 
@@ -618,7 +620,7 @@ def test_unknown_markup_tag_names_the_template_line(project, markup, words):
     line = insert_in_section(project, markup)
     result, out = build(project)
     expect_error(result, template_path(project), line, None, *words)
-    assert pdfs(out) == []
+    assert pdfs(out, None) == []
 
 
 def test_misplaced_known_tag_names_its_own_line(project):
@@ -779,7 +781,7 @@ def test_unknown_slug_is_a_clear_error(project, slugs):
     result, out = build(project, *slugs)
     assert_clean_failure(result)
     assert any(slugs[-1] in e for e in error_lines(result)), result.stderr
-    assert pdfs(out) == []
+    assert pdfs(out, None) == []
 
 
 @pytest.mark.parametrize("lang", ["../../x", "../en", "en/../en", "/etc"])

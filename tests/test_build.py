@@ -27,10 +27,11 @@ def clinic() -> dict:
 
 
 def test_build_writes_one_single_page_pdf_per_handout(built):
+    """No options: every language under content/ (en and es)."""
     found = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.pdf"))
-    assert found == [f"en/{s}.pdf" for s in SLUGS]
-    for slug in SLUGS:
-        with open_pdf(built / "en" / f"{slug}.pdf") as pdf:
+    assert found == [f"{lang}/{s}.pdf" for lang in ("en", "es") for s in SLUGS]
+    for path in built.rglob("*.pdf"):
+        with open_pdf(path) as pdf:
             assert len(pdf.pages) == 1
             assert (pdf.pages[0].width, pdf.pages[0].height) == (612, 792)  # clinic paper: letter
 
@@ -121,7 +122,7 @@ def test_header_and_footer_carry_the_brand_and_review_date(built, slug):
         assert brand[key] in footer, key
     assert "riverbend.example.org" in footer
     assert "November 1, 2026" in footer and "reviewed" in footer.lower()
-    assert brand["disclaimer"] in footer
+    assert brand["disclaimer"]["en"] in footer
     # The logo keeps its proportions (the demo logo is square).
     assert abs((img["x1"] - img["x0"]) - (img["bottom"] - img["top"])) < 0.5
 

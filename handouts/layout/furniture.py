@@ -211,7 +211,7 @@ def _line_width(para: Paragraph) -> float:
 def draw_header(canv: Canvas, geo: Geometry, page: Page, st: Styles, art: BrandArt) -> None:
     top = geo.top
     logo_y = top - geo.header_h + (geo.header_h - geo.logo_h) / 2
-    figure = StructNode("Figure", alt=art.logo_alt)
+    figure = StructNode("Figure", alt=page.logo_alt or art.logo_alt)
     if page.header_node is not None:
         page.header_node.kids.insert(0, figure)
     with tagged(canv, figure):
@@ -271,7 +271,7 @@ def _draw_qr(canv: Canvas, geo: Geometry, page: Page, st: Styles, top: float,
     link = StructNode("Link", alt=words)
     if page.footer_node is not None:
         page.footer_node.kids.append(link)
-    figure = link.add("Figure", alt=page.qr_alt or f"QR code. {words}")
+    figure = link.add("Figure", alt=page.qr_alt or words)
     for para in geo.caption:
         para.handout_struct = link.add("Span")
     m = geo.qr_module

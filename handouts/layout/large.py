@@ -73,7 +73,7 @@ def draw_large(canv: Canvas, sheet: Sheet, art: BrandArt) -> dict[str, str]:
             with artifact(canv, pagination=True):
                 canv.setFont(styles.fonts.bold, styles.footer.fontSize)
                 canv.setFillColor(styles.palette.color("muted"))
-                canv.drawRightString(geo.right, geo.bottom + 4, page.turn_over or "Please turn over")
+                canv.drawRightString(geo.right, geo.bottom + 4, page.turn_over or "")
     if story:
         raise fit_error(None, sheet.fit)
     return draw_footer(canv, geo, page, styles)

@@ -78,6 +78,7 @@ def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo, columns: int =
         root = StructNode("Document")
         for sheet in sheets:
             sheet.page.struct.type = "Part"
+            sheet.page.struct.lang = sheet.page.lang  # a screen reader switches voice per part
             root.kids.append(sheet.page.struct)
     y, m, d = info.created
     return finish(buf.getvalue(), root, lang=info.lang, title=info.title, author=info.author,
