@@ -195,7 +195,9 @@ def test_a4_paper_override(tmp_path):
 def test_build_named_slugs_only(tmp_path):
     result = run_cli("build", "risk-factors", "--project", str(REPO), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    assert [p.name for p in tmp_path.rglob("*.pdf")] == ["risk-factors.pdf"]
+    # A slug without a language: that handout in every language that has it.
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf")) == [
+        "en/risk-factors.pdf", "es/risk-factors.pdf"]
 
 
 def test_runs_from_anywhere_with_the_bundled_demo(tmp_path):
@@ -234,10 +236,11 @@ def test_list_shows_slug_title_languages_and_review_date():
     result = run_cli("list", "--project", str(REPO))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0].split() == ["slug", "title", "languages", "reviewed"]
+    # A column per language, with each one's reviewed date.
+    assert lines[0].split() == ["slug", "title", "en", "es"]
     for slug in SLUGS:
         row = next(line for line in lines if line.startswith(slug))
-        assert article(slug)["title"] in row and " en " in row and "2026-11-01" in row
+        assert article(slug)["title"] in row and row.split()[-2:] == ["2026-11-01", "2026-11-01"]
 
 
 def test_check_reports_grade_and_fit_without_writing(tmp_path):
