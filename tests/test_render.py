@@ -39,7 +39,7 @@ def test_same_bytes_as_build(built):
 
 def test_large_print_and_paper_same_bytes_as_build(project, tmp_path):
     proj = Project.find(project)
-    expected = cli_pdf(project, tmp_path, "--large-print", "--paper", "a4", "leg-cramps")
+    expected = cli_pdf(project, tmp_path, "--large-print", "--paper", "a4", "en:leg-cramps")
     assert api.render(proj, "leg-cramps", "en", paper="a4", large_print=True) == expected
     assert api.render(proj, "leg-cramps", "en") != expected
 
@@ -81,7 +81,7 @@ def test_edited_article_is_never_stale(project, tmp_path):
     edit(project / "content/en/leg-cramps.yaml", "cramps", "crampz")
     after = api.render(proj, "leg-cramps", "en")
     assert after != before
-    assert after == cli_pdf(project, tmp_path, "leg-cramps")
+    assert after == cli_pdf(project, tmp_path, "en:leg-cramps")
 
 
 def test_edited_clinic_logo_and_template_are_never_stale(project, tmp_path):
@@ -105,7 +105,7 @@ def test_edited_clinic_logo_and_template_are_never_stale(project, tmp_path):
     latest = api.render(proj, "leg-cramps", "en")
     seen.add(latest)
     assert len(seen) == 4, "an edit was served stale"
-    assert latest == cli_pdf(project, tmp_path, "leg-cramps")
+    assert latest == cli_pdf(project, tmp_path, "en:leg-cramps")
 
 
 def test_bad_input_raises_and_is_not_kept(project):
