@@ -99,9 +99,8 @@ def test_edited_clinic_logo_and_template_are_never_stale(project, tmp_path):
     img.save(logo)
     os.utime(logo, ns=(st.st_atime_ns, st.st_mtime_ns))
     seen.add(api.render(proj, "leg-cramps", "en"))
-    # The template's own words (after the catalogs: their words).
-    template = project / "templates/handout.xml.j2"
-    edit(template, "Call us", "Ring us")
+    # The catalog's words (the template takes them from there).
+    edit(project / "templates/labels/en.yaml", "Call us", "Ring us")
     latest = api.render(proj, "leg-cramps", "en")
     seen.add(latest)
     assert len(seen) == 4, "an edit was served stale"
