@@ -16,7 +16,6 @@ import click
 
 from handouts import __version__
 from handouts.errors import HandoutError, paths_relative_to, shown_path
-from handouts.model import load_article
 from handouts.project import LANG_RE, Project
 
 if TYPE_CHECKING:

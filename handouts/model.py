@@ -332,7 +332,7 @@ class Clinic(_Strict):
     #: `handouts check` warns when a handout was reviewed longer ago than this.
     review_every_months: Annotated[int, Field(ge=1, le=120)] = 24
     #: Per language: the reading-level formula and its target (see readability.py).
-    reading: dict[Annotated[str, Field(pattern=LANG_RE.pattern)], ReadingTarget] = {}
+    reading: dict[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")], ReadingTarget] = {}
 
     def words(self, key: str, lang: str, fallback: str | None = None) -> str | None:
         """A LOCALIZED field in ``lang``: the text given for it, else ``fallback``
