@@ -252,7 +252,8 @@ def list_(search, project, lang):
         if needle and not any(a and needle in _fold(" ".join([slug, a.title, a.summary, *a.keywords]))
                               for a in arts):
             continue
-        title_lang = REFERENCE if found.article(REFERENCE, slug) else next(iter(files))
+        title_lang = (lang if lang in files else REFERENCE if found.article(REFERENCE, slug)
+                      else next(iter(files)))
         article = found.article(title_lang, slug)
         cells = []
         for lg in langs:

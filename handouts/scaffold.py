@@ -24,20 +24,29 @@ CLINIC = """\
 # goes in double quotes. See docs/content.md for every key and its limits.
 
 name: Your Clinic Name                      # required; printed in bold at the top
-tagline: Care for healthy legs and veins     # optional; a short line under the name
+tagline:                                     # optional; a short line under the name,
+  en: Care for healthy legs and veins        # one text per language (or one text for all)
+  es: Cuidamos sus piernas y sus venas
 phone: (555) 555-0100                        # required; printed large: "Questions? Call us"
 address: 100 Main Street, Suite 1, Your Town, ST 00000   # required; in the footer
 website: https://your-clinic.example.org     # required
 email: care@your-clinic.example.org          # required
 qr: https://your-clinic.example.org/book     # optional; the QR code's link (default: website)
+# qr_caption: {en: "Scan to book:", es: "Escanee para pedir cita:"}   # optional; default from the catalog
+# qr_alt: {en: QR code to book a visit, es: Código QR para pedir cita}  # optional; read aloud
 logo: assets/logo.png                        # required; PNG or JPEG, relative to content/
-logo_alt: Your Clinic Name logo              # required; read aloud by screen readers
+logo_alt:                                    # required; read aloud by screen readers
+  en: Your Clinic Name logo
+  es: Logotipo de Your Clinic Name
 colors:                                      # each needs 4.5:1 contrast against white
   primary: "#1F5A7A"                         # headings and rules; keep the quotes
   accent: "#A23B1F"                          # the "when to get help" box
 paper: letter                                # letter or a4
-disclaimer: This sheet is for learning only. It does not replace advice from your own doctor or nurse.
+disclaimer:
+  en: This sheet is for learning only. It does not replace advice from your own doctor or nurse.
+  es: Esta hoja es solo para aprender. No reemplaza los consejos de su médico o enfermera.
 reading_grade: 6                             # `handouts check` warns above this grade
+# reading: {es: {formula: fernandez-huerta, target: 75}}   # optional: formula and target per language
 review_every_months: 24                      # `handouts check` warns when a review is older
 
 # Email (optional), for `handouts email`. The password is never written here:
@@ -100,6 +109,7 @@ keywords: [leg cramps, night cramps]        # optional; for the PDF's details
 title: Calambres en las piernas de noche    # obligatorio
 summary: Los calambres de noche son comunes. Casi siempre no son graves, pero a veces vienen de un problema en las venas.   # obligatorio
 reviewed: {reviewed}                        # obligatorio: la fecha de la última revisión
+translated_from: {reviewed}                 # la fecha "reviewed" del original en inglés
 next_review: {next_review}                  # opcional
 sections:                                   # de 1 a 6
   - heading: ¿Qué es un calambre?

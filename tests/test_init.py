@@ -168,7 +168,7 @@ def test_check_warns_when_the_review_is_older_than_the_period(project, months, o
     clinic = project / "content" / "clinic.yaml"
     if months is not None:
         clinic.write_text(clinic.read_text("utf-8") + f"review_every_months: {months}\n", "utf-8")
-    result = run_cli("check", "leg-cramps", "--project", str(project), "--format", "json")
+    result = run_cli("check", "leg-cramps", "--project", str(project), "--lang", "en", "--format", "json")
     import json
 
     [row] = json.loads(result.stdout)
