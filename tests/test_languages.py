@@ -19,6 +19,8 @@ from pdfutil import open_pdf, pdffonts, squash, stream_text
 
 EN = yaml.safe_load((REPO / "templates" / "labels" / "en.yaml").read_text("utf-8"))
 ES = yaml.safe_load((REPO / "templates" / "labels" / "es.yaml").read_text("utf-8"))
+#: The English reviewed again after the translation (a past date: future ones are errors).
+AGAIN = (__import__("datetime").date.today() - __import__("datetime").timedelta(days=1)).isoformat()
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
 
@@ -231,7 +233,7 @@ def test_lang_may_be_repeated_and_an_unknown_one_lists_those_there_are(tmp_path)
 def test_list_marks_missing_and_stale_translations(project):
     (project / "content" / "es" / "risk-factors.yaml").unlink()
     en = project / "content" / "en" / "leg-cramps.yaml"
-    en.write_text(en.read_text("utf-8").replace("reviewed: 2026-11-01", "reviewed: 2027-02-10"), "utf-8")
+    en.write_text(en.read_text("utf-8").replace("reviewed: 2026-11-01", f"reviewed: {AGAIN}"), "utf-8")
     result = run_cli("list", "--project", str(project))
     assert result.returncode == 0, result.stderr
     rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
@@ -243,12 +245,12 @@ def test_list_marks_missing_and_stale_translations(project):
 def test_check_warns_stale_and_missing_translations(project):
     (project / "content" / "es" / "risk-factors.yaml").unlink()
     en = project / "content" / "en" / "leg-cramps.yaml"
-    en.write_text(en.read_text("utf-8").replace("reviewed: 2026-11-01", "reviewed: 2027-02-10"), "utf-8")
+    en.write_text(en.read_text("utf-8").replace("reviewed: 2026-11-01", f"reviewed: {AGAIN}"), "utf-8")
     result = run_cli("check", "--project", str(project))
     assert result.returncode == 0, result.stderr  # warnings only
     out = result.stdout
     assert ("es/leg-cramps was translated from the 2026-11-01 English; the English was reviewed "
-            "again on 2027-02-10") in out
+            f"again on {AGAIN}") in out
     assert ("warning: risk-factors (en): there is no Spanish version (content/es/risk-factors.yaml)"
             in out)
     strict = run_cli("check", "--project", str(project), "--strict")
@@ -273,7 +275,7 @@ def test_clinic_words_in_one_language_only_warn(project):
     clinic.write_text(text.replace("  en: Care for healthy legs and veins", "  english: Care"), "utf-8")
     bad = run_cli("build", "--project", str(project), "--out", str(project / "out"))
     assert bad.returncode == 1
-    assert f"{clinic}:{line}: tagline: 'english' is not a language code" in bad.stderr, bad.stderr
+    assert f"content/clinic.yaml:{line}: tagline: 'english' is not a language code" in bad.stderr, bad.stderr
 
 
 # --------------------------------------------------------------------------
@@ -407,7 +409,7 @@ def test_a_missing_catalog_key_names_the_file_and_the_key(project):
     out = project / "out"
     result = run_cli("build", "--project", str(project), "--out", str(out))
     assert result.returncode == 1
-    assert (f"error: {labels.resolve()}: handout.call_us: missing in the 'fr' catalog "
+    assert ("error: templates/labels/fr.yaml: handout.call_us: missing in the 'fr' catalog "
             f"(English: 'Questions? Call us')") in result.stderr, result.stderr
     # The other languages still build; nothing is written for French.
     assert sorted(p.parent.name for p in out.rglob("*.pdf")) == ["en"] * 3 + ["es"] * 3
