@@ -64,7 +64,7 @@ def _flatten(data, path: Path, loaded, prefix=()) -> dict[str, str]:
 
 
 @lru_cache(maxsize=64)
-def _read(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
+def _read(path: Path, digest: bytes) -> dict[str, str]:
     loaded = load_yaml(path)
     if loaded.problems:
         raise ContentError(list(loaded.problems))
@@ -72,9 +72,11 @@ def _read(path: Path, mtime_ns: int, size: int) -> dict[str, str]:
 
 
 def read(path: Path) -> dict[str, str]:
-    """One catalog file, cached on its path, size and modification time."""
-    st = path.stat()
-    return _read(path, st.st_mtime_ns, st.st_size)
+    """One catalog file, cached on its path and content (an edit that keeps
+    the size and modification time is still seen)."""
+    import hashlib
+
+    return _read(path, hashlib.sha256(path.read_bytes()).digest())
 
 
 def folders(templates: Path, bundled: Path) -> list[Path]:

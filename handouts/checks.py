@@ -61,6 +61,7 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
     An unknown language raises ContentError listing the languages there are.
     ``review_months`` defaults to ``review_every_months`` in clinic.yaml."""
     today = today or dt.date.today()
+    named = bool(langs)
     langs = check_langs(project, langs) if langs else project.languages()
     if review_months is None:
         try:
@@ -76,8 +77,16 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
     except HandoutError:
         pass  # run() reports it, once per language
     found = translations.survey(project)
+    slugs = list(slugs)
+    nowhere = [s for s in slugs if not any(s in project.article_files(lg) for lg in langs)]
     for lang in langs:
-        report = run(project, lang=lang, slugs=slugs, paper=paper, write=False)
+        mine = slugs
+        if slugs and not named:  # a slug without --lang: the languages that have it
+            have = project.article_files(lang)
+            mine = [s for s in slugs if s in have] + ([s for s in nowhere] if lang == langs[0] else [])
+            if not mine:
+                continue
+        report = run(project, lang=lang, slugs=mine, paper=paper, write=False)
         for problem in report.problems:
             results.append(HandoutCheck(slug="-", lang=lang, errors=[str(problem)]))
         for problem in report.warnings:

@@ -56,7 +56,8 @@ def run_in_terminal(*args: str) -> tuple[int, str]:
 
 def test_progress_bar_on_a_terminal(project, tmp_path):
     many(project, 4)
-    status, shown = run_in_terminal("build", "--project", str(project), "--out", str(tmp_path / "out"))
+    status, shown = run_in_terminal("build", "--project", str(project), "--lang", "en",
+                                    "--out", str(tmp_path / "out"))
     assert status == 0, shown
     assert re.search(r"building\s+\[#+-*\]\s+\d+/7", shown), shown
     assert "7/7" in shown
@@ -74,7 +75,8 @@ def test_no_progress_bar_without_a_terminal(project):
 
 
 def test_no_progress_bar_for_a_few_handouts_on_a_terminal(project, tmp_path):
-    status, shown = run_in_terminal("build", "--project", str(project), "--out", str(tmp_path / "o"))
+    status, shown = run_in_terminal("build", "--project", str(project), "--lang", "en",
+                                    "--out", str(tmp_path / "o"))
     assert status == 0, shown
     assert "building" not in shown and "leg-cramps.pdf" in shown
 
