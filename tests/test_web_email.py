@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import time
+from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
@@ -108,3 +109,26 @@ def test_no_consent_no_email(page, mail_site):
         assert page.url.endswith("/h/en/leg-cramps")
         assert page.evaluate("document.querySelector('#consent').validity.valueMissing")
     assert inbox.received == []
+
+
+def test_the_email_reads_items_and_options_as_the_page_does(page, mail_site):
+    """The email form's fields go through the page's own parser: a repeated
+    item is sent once, a paper size that does not exist is the clinic's, and
+    large print is on for every spelling the page accepts."""
+    query = "item=en/leg-cramps&item=en/leg-cramps&item=es/cvi-symptoms&paper=tabloid&large=true"
+    page.goto("/packet?" + query)
+    assert page.locator(".packet-list li").count() == 2
+    assert page.is_checked("#large")
+    csrf = page.get_attribute('input[name="csrf"]', "value")
+    fields = parse_qsl(query) + [("to", PATIENT), ("consent", "yes"), ("csrf", csrf)]
+    with smtp_server() as (inbox, port):
+        use_smtp(mail_site.root, port)
+        resp = page.request.post("/email", data=urlencode(fields), headers={
+            "content-type": "application/x-www-form-urlencoded"})
+        assert resp.status == 200 and "Sent to" in resp.text()
+    pdfs = [p.get_content() for p in inbox.received[0].message.iter_attachments()
+            if p.get_content_type() == "application/pdf"]
+    renderer = mail_site.web.renderer
+    paper = renderer.default_paper()
+    assert pdfs == [renderer.pdf("leg-cramps", "en", paper, True),
+                    renderer.pdf("cvi-symptoms", "es", paper, True)]

@@ -17,19 +17,19 @@ from handouts.project import Project
 from handouts.web import mailer
 from handouts.web.pages import Settings, Web, error
 from handouts.web.security import SecurityHeaders
-from handouts.web.views import activity, auth, basket, email, handout, index, static
+from handouts.web.views import activity, auth, email, index, selection, static
 
 log = logging.getLogger("handouts.web")
 
 ROUTES = [
     Route("/", index.index),
     Route("/search.json", index.search_json),
-    Route("/h/{lang}/{slug}", handout.page),
-    Route("/h/{lang}/{slug}/handout.pdf", handout.pdf),
-    Route("/h/{lang}/{slug}/page-{page:int}.png", handout.png),
-    Route("/packet", basket.page),
-    Route("/packet.pdf", basket.pdf),
-    Route("/packet/page-{page:int}.png", basket.png),
+    Route("/h/{lang}/{slug}", selection.page),            # one handout
+    Route("/h/{lang}/{slug}/handout.pdf", selection.pdf),
+    Route("/h/{lang}/{slug}/page-{page:int}.png", selection.png),
+    Route("/packet", selection.page),                      # several: ?item=en/leg-cramps&...
+    Route("/packet.pdf", selection.pdf),
+    Route("/packet/page-{page:int}.png", selection.png),
     Route("/email", email.send, methods=["POST"]),
     Route("/activity", activity.page),
     Route("/signin", auth.signin_form, methods=["GET"]),

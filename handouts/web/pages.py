@@ -21,7 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from handouts import catalog
 from handouts.errors import HandoutError
-from handouts.project import LANG_RE, SLUG_RE, Project, bundled_root
+from handouts.project import Project, bundled_root
 from handouts.web.events import EventLog
 from handouts.web.library import Library
 from handouts.web.render import Renderer
@@ -29,7 +29,6 @@ from handouts.web.security import COOKIE, Limiter, Session, Sessions, same
 
 log = logging.getLogger("handouts.web")
 HERE = Path(__file__).resolve().parent
-PAPERS = ("letter", "a4")
 
 
 @dataclass
@@ -129,24 +128,6 @@ def error(request: Request, status: int, message_key: str | None = None, detail:
     for k, v in (headers or {}).items():
         response.headers[k] = v
     return response
-
-
-def slug_lang(request: Request) -> tuple[str, str] | None:
-    """The (lang, slug) a URL names, if both are well formed."""
-    lang = request.path_params.get("lang", "")
-    slug = request.path_params.get("slug", "")
-    if LANG_RE.match(lang) and SLUG_RE.match(slug) and len(lang) <= 12:
-        return lang, slug
-    return None
-
-
-def options(request: Request, default_paper: str) -> tuple[str, bool]:
-    """paper and large print from the query string, validated."""
-    paper = request.query_params.get("paper", default_paper)
-    if paper not in PAPERS:
-        paper = default_paper
-    large = request.query_params.get("large") in ("1", "on", "true")
-    return paper, large
 
 
 def problem_lines(exc: HandoutError, web: Web) -> list[str]:

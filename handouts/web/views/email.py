@@ -10,11 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handouts.errors import HandoutError
-from handouts.project import LANG_RE
 from handouts.web import mailer
-from handouts.web.pages import error, options, problem_lines, render, view, web_of
-from handouts.web.views.basket import parse_items
-from handouts.web.views.handout import default_paper
+from handouts.web.pages import error, problem_lines, render, view, web_of
+from handouts.web.views.selection import choose
 
 
 def _mask(address: str) -> str:
@@ -25,21 +23,17 @@ def _mask(address: str) -> str:
 async def send(request: Request) -> Response:
     web = web_of(request)
     form = request.state.form
-    items = parse_items(form.getlist("item"), web)
-    if not items:
+    sel = choose(web, form)          # the same items and options as the page they came from
+    if not sel or not sel.items:
         return error(request, 404)
+    items, lang = list(sel.items), sel.lang
     address = (form.get("to") or "").strip()
-    lang = form.get("lang") or items[0][0]
-    paper = form.get("paper") if form.get("paper") in ("letter", "a4") else default_paper(web)
-    large = form.get("large") in ("1", "on")
     back = form.get("back") or "/"
     problems = []
     if not address or "@" not in address or len(address) > 254:
         problems.append("email_bad_address")
     if form.get("consent") != "yes":
         problems.append("email_no_consent")
-    if not LANG_RE.match(lang):
-        lang = items[0][0]
     if len(items) == 1 and lang != items[0][0]:
         # One handout: the language chosen in the form is the one sent.
         slug = items[0][1]
@@ -57,8 +51,8 @@ async def send(request: Request) -> Response:
     staff = request.state.session.staff or ""
     try:
         delivery = await run_in_threadpool(
-            lambda: mailer.send(web.project, to=address, items=items, lang=lang, paper=paper,
-                                large_print=large, staff=staff))
+            lambda: mailer.send(web.project, to=address, items=items, lang=lang, paper=sel.paper,
+                                large_print=sel.large, staff=staff))
     except HandoutError as exc:
         return render(request, "result.html", status=409, outcome="refused", problems=[],
                       masked=_mask(address), reason="\n".join(problem_lines(exc, web)), back=back)
