@@ -26,7 +26,7 @@ from handouts.model import Article, validate
 from handouts.inputs import cached_brand, tree_digest
 from handouts.project import LANG_RE, SLUG_RE, Brand, Project, bundled_root
 from handouts.selection import check_lang, check_langs, discover, no_such_handout, parse_item, plan  # noqa: F401 (re-exported)
-from handouts.styles import face_for, make_styles
+from handouts.styles import face_for
 
 TEMPLATE = "handout.xml.j2"
 
@@ -157,9 +157,10 @@ def brand_art(brand: Brand, paper: str, logo=None) -> layout.BrandArt:
 
 
 def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
-                large: bool = False, cat: catalogs.Catalog | None = None) -> layout.Sheet:
-    """Template -> markup -> flowables, fitted to one page (large print: at
-    most two), or a FitError."""
+                page_layout: layout.Layout = layout.COLUMNS,
+                cat: catalogs.Catalog | None = None) -> layout.Sheet:
+    """Template -> markup -> flowables, fitted by ``page_layout`` (one page;
+    large print: at most two), or a FitError."""
     env = _environment(project.templates)
     cat = cat or words(project, handout.lang)
     text = templating.render(env, TEMPLATE, template_context(handout, brand, cat))
@@ -167,13 +168,12 @@ def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
     _check_markup_glyphs(parsed, brand, project.templates / TEMPLATE)
 
     def build_at(body_pt: float, spacing: float) -> markup.Page:
-        return markup.build(parsed, make_styles(brand.palette, brand.fonts, body_pt, spacing, large))
+        return markup.build(parsed, page_layout.styles(brand.palette, brand.fonts, body_pt, spacing))
 
-    fitter = layout.fit_large if large else layout.fit_page
-    page, fit = fitter(build_at, paper, brand_art(brand, paper))
-    if not fit.fits:
-        raise layout.fit_error(handout.path, fit, handout.loaded.line_for)
-    return layout.Sheet(page, fit, bookmark=page.title)
+    sheet = page_layout.fit(build_at, paper, brand_art(brand, paper))
+    if not sheet.fit.fits:
+        raise layout.fit_error(handout.path, sheet.fit, handout.loaded.line_for)
+    return sheet.marked(sheet.page.title)
 
 
 def doc_info(handouts: list[Handout], brand: Brand, cat: catalogs.Catalog) -> layout.DocInfo:
@@ -212,8 +212,7 @@ def packet_pdf(sheets: list[tuple[Handout, layout.Sheet]], brand: Brand, project
         if h.lang not in cats:
             cats[h.lang] = words(project, h.lang)
     mixed = len({h.lang for h, _ in sheets}) > 1
-    marked = [layout.Sheet(s.page, s.fit, bookmark=bookmark(h, cats[h.lang], mixed) if bookmarks else None)
-              for h, s in sheets]
+    marked = [s.marked(bookmark(h, cats[h.lang], mixed) if bookmarks else None) for h, s in sheets]
     return layout.render_pdf(marked, brand_art(brand, paper),
                              doc_info([h for h, _ in sheets], brand, cats[sheets[0][0].lang]))
 
@@ -327,11 +326,12 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
     out_dir = Path(out) if out is not None else project.default_output
     sheets: list[tuple[Handout, layout.Sheet]] = []
     art = brand_art(brand, paper)
+    page_layout = layout.choose(large_print)
 
     def render_one(handout: Handout) -> tuple[layout.Fit, bytes, Problem | None]:
         cat = cats[handout.lang]
-        sheet = fit_handout(handout, brand, project, paper, large_print, cat)
-        single = layout.Sheet(sheet.page, sheet.fit, bookmark=None)
+        sheet = fit_handout(handout, brand, project, paper, page_layout, cat)
+        single = sheet.marked(None)
         info = doc_info([handout], brand, cat)
         pdf, too_big = weight.keep_under_limit(
             layout.render_pdf([single], art, info),
@@ -349,7 +349,7 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
             outcome = Outcome(handout.slug, handout.lang)
             report.outcomes.append(outcome)
             try:
-                sheet = fit_handout(handout, brand, project, paper, large_print, cats[handout.lang])
+                sheet = fit_handout(handout, brand, project, paper, page_layout, cats[handout.lang])
                 outcome.fit = sheet.fit
                 sheets.append((handout, sheet))
             except HandoutError as exc:
@@ -370,8 +370,7 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
         if not write:
             outcome.pdf = pdf
             continue
-        suffix = "-large-print" if large_print else ""
-        target = out_dir / handout.lang / f"{handout.slug}{suffix}.pdf"
+        target = out_dir / handout.lang / f"{handout.slug}{page_layout.suffix}.pdf"
         try:
             write_atomic(target, pdf)  # and not kept: memory stays flat over a big batch
             outcome.output = target

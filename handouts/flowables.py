@@ -8,11 +8,9 @@ from collections import OrderedDict
 from weakref import WeakKeyDictionary
 
 from reportlab.lib.colors import Color
-from reportlab.rl_config import _FUZZ
 from reportlab.platypus import Flowable, Paragraph
-from reportlab.platypus.paragraph import _SplitWord, _SplitWordEnd
 
-from handouts import contacts
+from handouts import contacts, rl
 from handouts.tagging import AnnotRef, StructNode, artifact, link_count, links_since, tagged, tagger_of
 
 
@@ -97,28 +95,28 @@ class TaggedParagraph(Paragraph):
         spacings at each size; a batch repeats its clinic's words)."""
         memo = self.__dict__.get("_handout_wrap")
         if memo is not None and memo[0] == availWidth:
-            _, self.width, self.height, self.blPara, self._wrapWidths = memo
+            rl.set_wrapped(self, memo[1])
             return self.width, self.height
         key = self._lines_key(availWidth)
         shared = _LINES.get(key) if key is not None else None
         if shared is not None:
-            self.width, self.height, self.blPara, self._wrapWidths = shared
+            rl.set_wrapped(self, shared)
         else:
             super().wrap(availWidth, availHeight)
-            if availWidth < _FUZZ:  # ReportLab's "cannot fit": nothing was broken
+            if availWidth < rl.FUZZ:  # ReportLab's "cannot fit": nothing was broken
                 return 0, 0x7fffffff
             if key is not None:
-                _LINES[key] = (self.width, self.height, self.blPara, self._wrapWidths)
+                _LINES[key] = rl.wrapped(self)
                 if len(_LINES) > MAX_LINES:
                     _LINES.popitem(last=False)
-        self._handout_wrap = (availWidth, self.width, self.height, self.blPara, self._wrapWidths)
+        self._handout_wrap = (availWidth, rl.wrapped(self))
         return self.width, self.height
 
     def _lines_key(self, width: float):
         """What the line breaks depend on, or None for a split part (its
         fragments are not its text)."""
         key = self.__dict__.get("_handout_key")
-        if key is None or key[4] is not self.style or getattr(self, "_splitpara", 0) or width < _FUZZ:
+        if key is None or key[4] is not self.style or rl.is_split_part(self) or width < rl.FUZZ:
             return None
         return (*key[:4], width)
 
@@ -156,18 +154,19 @@ class TaggedParagraph(Paragraph):
         tx = super().beginText(x, y)
         if self._inline is not None:
             tagger, links = self._inline
-            text_out = tx._textOut
 
-            def marked_text_out(text, TStar=0):
-                parts = contacts.segments(text)
-                for i, (part, item) in enumerate(parts):
-                    tx._code.append(tagger.begin(self._element_for(item, links)))
-                    text_out(part, TStar if i == len(parts) - 1 else 0)
-                    tx._code.append("EMC")
-                if not parts:
-                    text_out(text, TStar)
+            def marking(text_out):
+                def marked_text_out(text, TStar=0):
+                    parts = contacts.segments(text)
+                    for i, (part, item) in enumerate(parts):
+                        rl.add_operator(tx, tagger.begin(self._element_for(item, links)))
+                        text_out(part, TStar if i == len(parts) - 1 else 0)
+                        rl.add_operator(tx, "EMC")
+                    if not parts:
+                        text_out(text, TStar)
+                return marked_text_out
 
-            tx._textOut = marked_text_out
+            rl.wrap_text_out(tx, marking)
         return tx
 
     def _element_for(self, item, links: list) -> StructNode:
@@ -225,8 +224,7 @@ def with_word_breaks(bl, continued: bool = False):
 
 
 def _ends_a_word(word) -> bool:
-    return not (isinstance(word, _SplitWord) and not isinstance(word, _SplitWordEnd)) \
-        and not str(word).endswith(" ")
+    return not rl.splits_a_word(word) and not str(word).endswith(" ")
 
 
 #: Markers drawn as text, so that a screen reader hears them as the list
@@ -334,7 +332,7 @@ class Box(Flowable):
         self.height = total + 2 * self.padding
         return self.width, self.height
 
-    def _copy(self, children) -> "Box":
+    def _part(self, children) -> "Box":
         box = Box(children, self.padding, self.background, self.border, self.border_width,
                   self.bar, self.bar_width, self.radius, self.spaceBefore, self.spaceAfter)
         for attr in ("handout_where", "handout_role", "handout_zone"):
@@ -359,7 +357,7 @@ class Box(Flowable):
             cut -= 1
         if cut == 0 or cut == len(self.children):
             return []
-        return [self._copy(self.children[:cut]), self._copy(self.children[cut:])]
+        return [self._part(self.children[:cut]), self._part(self.children[cut:])]
 
     def draw(self):
         canv = self.canv

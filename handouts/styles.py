@@ -70,7 +70,6 @@ class Styles:
     footer: ParagraphStyle
     footer_strong: ParagraphStyle
     fine: ParagraphStyle
-    large: bool = False
     #: No text on the page is smaller (large print: 18 pt), except the fine print.
     min_text_pt: float = 0.0
 
@@ -141,7 +140,6 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
         footer=footer,
         footer_strong=derive("footer_strong", footer, fontName=fonts.bold, textColor=ink),
         fine=derive("fine", footer, fontName=fonts.italic, **size["fine"]),
-        large=large,
         min_text_pt=LARGE_BODY_PT if large else 0.0,
     )
 

@@ -23,6 +23,8 @@ from xml.sax.saxutils import escape
 
 import pikepdf
 
+from handouts import rl
+
 
 @dataclass
 class MCRef:
@@ -130,14 +132,14 @@ def artifact(canv, pagination: bool = False):
 
 def link_count(canv) -> int:
     """How many link annotations the canvas has made on the current page."""
-    return len(canv._annotationrefs)
+    return rl.annotation_count(canv)
 
 
 def links_since(canv, start: int) -> list[tuple[int, str]]:
     """(index, URI) of each link annotation made on this page since ``start``."""
     out = []
-    for index in range(start, len(canv._annotationrefs)):
-        annot = canv._doc.idToObject[canv._annotationrefs[index].name]
+    for index in range(start, rl.annotation_count(canv)):
+        annot = rl.annotation(canv, index)
         action = annot.dict.get("A")
         uri = action.dict.get("URI") if action is not None else None
         out.append((index, getattr(uri, "s", str(uri))))

@@ -10,17 +10,14 @@ the Fit says how much is over and where, and no PDF is made.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable
 
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
+from handouts.layout.base import Layout, PageBuilder, Sheet
 from handouts.layout.flow import Fit, fit_error, flow, frame_at, measure
 from handouts.layout.furniture import BrandArt, Geometry, draw_footer, draw_header
 from handouts.markup import Page
-
-if TYPE_CHECKING:
-    from handouts.layout.pdf import Sheet
 
 
 GUTTER = 0.3 * inch
@@ -97,61 +94,67 @@ def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True) -> _Pla
     return _Plan(top, cols, bottom, top_h, bottom_h, col_w, hi, max_h - hi, [], max_h, tuple(split))
 
 
-def fit_page(build: Callable[[float, float], Page], paper: str, art: BrandArt,
-             steps=FIT_STEPS, columns: int = 2) -> tuple[Page, Fit]:
-    """Find the most generous (size, spacing) step at which the body fits."""
-    fit: Fit | None = None
-    page: Page | None = None
-    for body_pt, spacing in steps:
-        page = build(body_pt, spacing)
-        geo = Geometry(paper, page, art)
-        plan = _plan(page, geo, columns, balance=False)
-        if not plan.leftover:
-            plan = _plan(page, geo, columns)
-            page.handout_layout = (geo, plan, columns)  # draw_page draws this very plan
-            return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing,
-                             split=plan.split)
-        over = measure(plan.leftover, plan.col_w)[0] if plan.col_h > 0 else (
-            plan.top_h + plan.bottom_h - geo.body_h + measure(plan.cols, plan.col_w)[0] / columns)
-        if plan.col_h <= 0:  # the title, summary and callout alone overflow
-            blame = plan.bottom or plan.top
-            where = getattr(blame[0], "handout_where", ()) if blame else ()
+class ColumnsLayout(Layout):
+    """The regular page: one page, the body in ``columns`` balanced columns."""
+
+    steps = FIT_STEPS
+
+    def __init__(self, columns: int = 2):
+        self.columns = columns
+
+    def fit_page(self, build: PageBuilder, paper: str, art: BrandArt) -> tuple[Page, Fit]:
+        """Find the most generous (size, spacing) step at which the body fits."""
+        fit: Fit | None = None
+        page: Page | None = None
+        columns = self.columns
+        for body_pt, spacing in self.steps:
+            page = build(body_pt, spacing)
+            geo = self.geometry(paper, page, art)
+            plan = _plan(page, geo, columns, balance=False)
+            if not plan.leftover:
+                plan = _plan(page, geo, columns)
+                page.handout_layout = (geo, plan, self)  # draw draws this very plan
+                return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing,
+                                 split=plan.split)
+            over = measure(plan.leftover, plan.col_w)[0] if plan.col_h > 0 else (
+                plan.top_h + plan.bottom_h - geo.body_h + measure(plan.cols, plan.col_w)[0] / columns)
+            if plan.col_h <= 0:  # the title, summary and callout alone overflow
+                blame = plan.bottom or plan.top
+                where = getattr(blame[0], "handout_where", ()) if blame else ()
+            else:
+                where = getattr(plan.leftover[0], "handout_where", ()) if plan.leftover else ()
+            fit = Fit(False, geo.body_h, geo.body_h + over, body_pt, spacing, where)
+        assert fit is not None and page is not None
+        return page, fit
+
+    def draw(self, canv: Canvas, sheet: Sheet, art: BrandArt) -> dict[str, str]:
+        """Draw one handout page, as ``fit_page`` planned it. Returns the page's
+        links and their descriptions."""
+        page, styles = sheet.page, sheet.page.styles
+        columns = self.columns
+        fitted = getattr(page, "handout_layout", None)
+        if fitted is not None and fitted[2] is self and fitted[0].paper == art.paper:
+            geo, plan, _ = fitted
         else:
-            where = getattr(plan.leftover[0], "handout_where", ()) if plan.leftover else ()
-        fit = Fit(False, geo.body_h, geo.body_h + over, body_pt, spacing, where)
-    assert fit is not None and page is not None
-    return page, fit
-
-
-def draw_page(canv: Canvas, sheet: Sheet, art: BrandArt, columns: int = 2) -> dict[str, str]:
-    """Draw one handout page. ``sheet.page`` must come from ``fit_page``.
-    Returns the page's links and their descriptions."""
-    page, styles = sheet.page, sheet.page.styles
-    fitted = getattr(page, "handout_layout", None)
-    if fitted is not None and fitted[2] == columns and fitted[0].paper == art.paper:
-        geo, plan, _ = fitted
-    else:
-        geo = Geometry(art.paper, page, art)
-        plan = _plan(page, geo, columns)
-    if plan.leftover:  # never spill silently
-        raise fit_error(None, sheet.fit)
-    draw_header(canv, geo, page, styles, art)
-    y = geo.body_top
-    if plan.top:
-        flow(plan.top, [frame_at(geo.left, y - plan.top_h - 1, geo.content_w, plan.top_h + 1)], canv)
-        y -= plan.top_h
-    frames = [frame_at(geo.left + i * (plan.col_w + GUTTER), y - plan.col_h, plan.col_w, plan.col_h)
-              for i in range(columns)]
-    rest = flow(plan.cols, frames, canv, tall=plan.tall)
-    y -= plan.col_h
-    if plan.bottom:
-        # The frame starts below the callout's space before (a frame drops
-        # the space before its first flowable).
-        gap = plan.bottom[0].getSpaceBefore()
-        h = plan.bottom_h - gap
-        rest += flow(plan.bottom, [frame_at(geo.left, y - gap - h - 1, geo.content_w, h + 1)], canv)
-    if rest:
-        raise fit_error(None, sheet.fit)
-    return draw_footer(canv, geo, page, styles)
-
-
+            geo = self.geometry(art.paper, page, art)
+            plan = _plan(page, geo, columns)
+        if plan.leftover:  # never spill silently
+            raise fit_error(None, sheet.fit)
+        draw_header(canv, geo, page, styles, art)
+        y = geo.body_top
+        if plan.top:
+            flow(plan.top, [frame_at(geo.left, y - plan.top_h - 1, geo.content_w, plan.top_h + 1)], canv)
+            y -= plan.top_h
+        frames = [frame_at(geo.left + i * (plan.col_w + GUTTER), y - plan.col_h, plan.col_w, plan.col_h)
+                  for i in range(columns)]
+        rest = flow(plan.cols, frames, canv, tall=plan.tall)
+        y -= plan.col_h
+        if plan.bottom:
+            # The frame starts below the callout's space before (a frame drops
+            # the space before its first flowable).
+            gap = plan.bottom[0].getSpaceBefore()
+            h = plan.bottom_h - gap
+            rest += flow(plan.bottom, [frame_at(geo.left, y - gap - h - 1, geo.content_w, h + 1)], canv)
+        if rest:
+            raise fit_error(None, sheet.fit)
+        return draw_footer(canv, geo, page, styles)

@@ -9,6 +9,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
+from handouts import rl
 from handouts.errors import FitError
 from handouts.flowables import Box, TaggedParagraph as Paragraph
 from handouts.loader import field_name
@@ -41,7 +42,7 @@ def measure(flowables: list, width: float) -> tuple[float, list[tuple[object, fl
     bottoms = []
     for f in flowables:
         _place(frame, f)
-        bottoms.append((f, big - (frame._y + f.getSpaceAfter())))
+        bottoms.append((f, big - (rl.frame_cursor(frame) + f.getSpaceAfter())))
     needed = bottoms[-1][1] if bottoms else 0.0
     return needed, bottoms
 
@@ -98,12 +99,13 @@ def height_in(frame: Frame, group: list) -> float:
     """The height ``group`` takes in ``frame`` from where it stands now,
     spaces included, as ``Frame.add`` counts it (without the last one's
     space after, which may fall below the frame)."""
-    width = frame._getAvailableWidth()
-    at_top, after, total = frame._atTop, frame._prevASpace, 0.0
+    width = rl.frame_width(frame)
+    after, overlap = rl.frame_spacing(frame)
+    at_top, total = rl.frame_at_top(frame), 0.0
     for i, f in enumerate(group):
         if not at_top:
             before = f.getSpaceBefore()
-            total += max(before - after, 0) if frame._oASpace else before
+            total += max(before - after, 0) if overlap else before
         total += f.wrap(width, 1e6)[1]
         if i < len(group) - 1:
             after = f.getSpaceAfter()
@@ -124,15 +126,15 @@ def flow(story: list, frames: list[Frame], canv: Canvas | None = None, tall: flo
     story = list(story)
     add = _place if canv is None else Frame.add
     for frame in frames:
-        limit = frame._aH if tall is None else tall
+        limit = rl.frame_height(frame) if tall is None else tall
         while story:
             n = block_size(story)
-            if height_in(frame, story[:n]) <= frame._y - frame._y1p + 1e-6:
+            if height_in(frame, story[:n]) <= rl.frame_room(frame) + 1e-6:
                 for f in story[:n]:
                     add(frame, f, canv)
                 del story[:n]
                 continue
-            if not frame._atTop or height_in(_empty_like(frame), story[:n]) <= limit + 1e-6:
+            if not rl.frame_at_top(frame) or height_in(_empty_like(frame), story[:n]) <= limit + 1e-6:
                 break  # the block goes whole to the next frame
             # Taller than a column: fill this frame, splitting where needed,
             # and note where the block is cut.
@@ -155,7 +157,7 @@ def flow(story: list, frames: list[Frame], canv: Canvas | None = None, tall: flo
 
 
 def _empty_like(frame: Frame) -> Frame:
-    return frame_at(frame._x1, frame._y1, frame._width, frame._height)
+    return frame_at(*rl.frame_box(frame))
 
 
 def fit_error(path, fit: Fit, line_for=None) -> FitError:

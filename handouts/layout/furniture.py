@@ -105,9 +105,11 @@ def url_lines(url: str, font: str, size: float, width: float) -> list[str]:
 
 class Geometry:
     """Where everything goes on one page: computed from the paper, the brand
-    art and the texts of the header and footer."""
+    art and the texts of the header and footer. The QR code's caption sits
+    beside the code, or (``caption_beside`` false: too big for that) under
+    the contact lines."""
 
-    def __init__(self, paper: str, page: Page, art: BrandArt):
+    def __init__(self, paper: str, page: Page, art: BrandArt, caption_beside: bool = True):
         st = page.styles
         self.paper = paper
         self.width, self.height = PAPER_SIZES[paper]
@@ -141,10 +143,9 @@ class Geometry:
         self.header_h = max(self.logo_h, self.name_h, self.phone_h)
         # Footer: contact lines and the review date at the left, the QR code
         # and its caption at the right, the fine print across the width below.
-        # In large print the caption is too big to sit beside the code: it
-        # follows the review date, under the contact lines.
+        # Or the caption follows the review date, under the contact lines.
         self.qr = _qr(page.qr_url) if page.qr_url else None
-        self.caption_beside = not st.large
+        self.caption_beside = caption_beside
         if self.qr:
             modules = self.qr.getModuleCount()
             self.qr_module = QR_SYMBOL / modules

@@ -14,7 +14,9 @@ import threading
 
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfgen.canvas import Canvas, _digester
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts import rl
 
 _encoded: dict[str, pdfdoc.PDFImageXObject] = {}
 _lock = threading.Lock()
@@ -22,10 +24,10 @@ _lock = threading.Lock()
 
 def _name(image: ImageReader, mask) -> str:
     """ReportLab's own name for the image (see ``Canvas.drawImage``)."""
-    rawdata = image.getRGBData()  # first: it sets _dataA
-    smask = image._dataA
+    rawdata = image.getRGBData()  # first: it sets the alpha channel
+    smask = rl.image_alpha(image)
     mdata = smask.getRGBData() if mask == "auto" and smask else str(mask).encode("utf8")
-    return _digester(rawdata + mdata)
+    return rl.image_digest(rawdata + mdata)
 
 
 def draw_image(canv: Canvas, image: ImageReader, x: float, y: float, w: float, h: float,
@@ -33,7 +35,7 @@ def draw_image(canv: Canvas, image: ImageReader, x: float, y: float, w: float, h
     """``canv.drawImage(image, x, y, w, h, mask=mask)``, encoding the image
     only the first time this process sees its pixels."""
     name = _name(image, mask)
-    doc = canv._doc
+    doc = rl.document(canv)
     reg = doc.getXObjectName(name)
     if reg not in doc.idToObject:
         with _lock:
@@ -46,16 +48,15 @@ def draw_image(canv: Canvas, image: ImageReader, x: float, y: float, w: float, h
         # What drawImage does with a new image, with a copy of the encoded one.
         obj = copy.copy(template)
         obj.name = name
-        canv._setXObjects(obj)
+        rl.add_xobject(canv, obj)
         doc.Reference(obj, reg)
         doc.addForm(name, obj)
-        smask = getattr(template, "_smask", None)
+        smask = rl.take_soft_mask(obj)   # the template's, shared by the copy
         if smask is not None:
-            del obj._smask
             smask = copy.copy(smask)
             m_reg = doc.getXObjectName(smask.name)
             if m_reg not in doc.idToObject:
-                canv._setXObjects(smask)
+                rl.add_xobject(canv, smask)
                 obj.smask = doc.Reference(smask, m_reg)
             else:
                 obj.smask = pdfdoc.PDFObjectReference(m_reg)

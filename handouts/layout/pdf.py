@@ -9,13 +9,10 @@ from dataclasses import dataclass
 
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts import __version__
+from handouts import __version__, rl
 from handouts.converters import PAPER_SIZES
-from handouts.layout.columns import draw_page
-from handouts.layout.flow import Fit
+from handouts.layout.base import Sheet
 from handouts.layout.furniture import BrandArt
-from handouts.layout.large import draw_large
-from handouts.markup import Page
 from handouts.tagging import StructNode, Tagger, finish
 
 
@@ -31,17 +28,9 @@ class DocInfo:
     created: tuple[int, int, int]
 
 
-@dataclass(frozen=True)
-class Sheet:
-    """One fitted page to draw, and its entry in the PDF's outline."""
-
-    page: Page
-    fit: Fit
-    bookmark: str | None = None
-
-
-def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo, columns: int = 2) -> bytes:
-    """Draw fitted pages into one tagged PDF (one page each; a packet has several)."""
+def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo) -> bytes:
+    """Draw fitted sheets into one tagged PDF, each in its own layout (a
+    packet has several)."""
     first = sheets[0].page
     width, height = PAPER_SIZES[art.paper]
     buf = io.BytesIO()
@@ -63,10 +52,7 @@ def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo, columns: int =
             key = f"handout-{number}"
             canv.bookmarkPage(key)
             canv.addOutlineEntry(sheet.bookmark, key, level=0)
-        if sheet.page.styles.large:
-            links.update(draw_large(canv, sheet, art))
-        else:
-            links.update(draw_page(canv, sheet, art, columns))
+        links.update(sheet.draw(canv, art))
         canv.showPage()
         tagger.next_page()
     if any(s.bookmark for s in sheets):
@@ -89,12 +75,8 @@ def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo, columns: int =
 
 def _stamp(canv: Canvas, ymd: tuple[int, int, int]) -> None:
     """Make the PDF's dates the review date, so output depends only on input."""
-    ts = canv._doc._timeStamp
     t = time.mktime((*ymd, 0, 0, 0, 0, 0, 0)) - time.timezone
-    ts.t = t
-    ts.lt = time.gmtime(t)
-    ts.YMDhms = tuple(ts.lt)[:6]
-    ts.dhh = ts.dmm = 0
-    ts.tzname = "UTC"
+    lt = time.gmtime(t)
+    rl.set_timestamp(canv, t, lt, tuple(lt)[:6])
 
 

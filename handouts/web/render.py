@@ -17,7 +17,7 @@ from collections import OrderedDict
 
 import pypdfium2
 
-from handouts import __version__, render as api
+from handouts import __version__, layout, render as api
 from handouts.build import discover, fit_handout, load_handout, packet_pdf
 from handouts.converters import parse_paper
 from handouts.errors import ContentError, HandoutError
@@ -121,7 +121,7 @@ class Renderer:
         sheets = []
         for h in handouts:
             try:
-                sheets.append((h, fit_handout(h, brand, self.project, paper, large)))
+                sheets.append((h, fit_handout(h, brand, self.project, paper, layout.choose(large))))
             except HandoutError as exc:
                 problems.extend(exc.problems)
         if problems:

@@ -1,0 +1,78 @@
+"""What every page layout is: a type scale, a fit search and a way to draw,
+carried by one object, as ReportLab's ``PageTemplate`` carries its frames and
+its drawing. The build picks a layout once (``handouts.layout.choose``); the
+rest of the code asks the layout and never tests which one it is.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from reportlab.pdfgen.canvas import Canvas
+
+from handouts.fonts import FontFamily
+from handouts.layout.flow import Fit
+from handouts.layout.furniture import BrandArt, Geometry
+from handouts.markup import Page
+from handouts.styles import Palette, Styles, make_styles
+
+#: Builds the page (markup into flowables) at a body size and spacing factor.
+PageBuilder = Callable[[float, float], Page]
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One fitted handout to draw, the layout that fitted it, and its entry in
+    the PDF's outline."""
+
+    page: Page
+    fit: Fit
+    layout: "Layout"
+    bookmark: str | None = None
+
+    def marked(self, bookmark: str | None) -> "Sheet":
+        """The same sheet with another outline entry (or none)."""
+        return replace(self, bookmark=bookmark)
+
+    def draw(self, canv: Canvas, art: BrandArt) -> dict[str, str]:
+        """Draw this sheet (one or more pages); returns its links and their
+        descriptions."""
+        return self.layout.draw(canv, self, art)
+
+
+class Layout(ABC):
+    """One way to put a handout on paper."""
+
+    #: Added to the file name (``<slug><suffix>.pdf``).
+    suffix: str = ""
+    #: The type scale (``styles.make_styles``): regular or large print.
+    large_type: bool = False
+    #: The QR code's caption sits beside the code (else under the contact lines).
+    caption_beside: bool = True
+    #: (body size in pt, spacing factor), tried in order until the body fits.
+    steps: tuple[tuple[float, float], ...] = ()
+
+    def styles(self, palette: Palette, fonts: FontFamily, body_pt: float, spacing: float) -> Styles:
+        """The styles for one try of the fit search."""
+        return make_styles(palette, fonts, body_pt, spacing, self.large_type)
+
+    def geometry(self, paper: str, page: Page, art: BrandArt) -> Geometry:
+        """Where the header, footer and body go on this layout's pages."""
+        return Geometry(paper, page, art, caption_beside=self.caption_beside)
+
+    def fit(self, build: PageBuilder, paper: str, art: BrandArt) -> Sheet:
+        """The page at the most generous step of ``steps`` at which it fits,
+        or, when none does, the last try with a Fit that says by how much."""
+        page, fit = self.fit_page(build, paper, art)
+        return Sheet(page, fit, self)
+
+    @abstractmethod
+    def fit_page(self, build: PageBuilder, paper: str, art: BrandArt) -> tuple[Page, Fit]:
+        """The fit search: the page built at the step that fits, and how."""
+
+    @abstractmethod
+    def draw(self, canv: Canvas, sheet: Sheet, art: BrandArt) -> dict[str, str]:
+        """Draw a sheet this layout fitted, on ``sheet.fit.pages`` pages
+        (leaving the last one open); returns the links and their descriptions."""
