@@ -25,7 +25,7 @@ from pydantic import (
     model_validator,
 )
 
-from handouts import converters
+from handouts import converters, headertext
 from handouts.errors import ContentError, Problem
 from handouts.loader import Loaded, Loc, field_name
 
@@ -35,6 +35,9 @@ Title = Annotated[str, Field(min_length=1, max_length=90)]
 Line = Annotated[str, Field(min_length=1, max_length=300)]
 Body = Annotated[str, Field(min_length=1, max_length=2500)]
 Bullet = Annotated[str, Field(min_length=1, max_length=300)]
+#: Words that also go into an email's headers (a title is the Subject, the
+#: clinic's name the From): one line, no encoded words (see headertext).
+HeaderTitle = Annotated[Title, AfterValidator(headertext.check)]
 
 
 def _color(value: Any) -> str:
@@ -163,7 +166,7 @@ class Callout(_Strict):
 class Article(_Strict):
     """One handout's words: ``content/<lang>/<slug>.yaml``."""
 
-    title: Title
+    title: HeaderTitle
     summary: Line
     reviewed: dt.date
     next_review: dt.date | None = None
@@ -312,7 +315,7 @@ class Clinic(_Strict):
     the same in every language; the words in LOCALIZED may be given once or
     per language (``{en: ..., es: ...}``)."""
 
-    name: Annotated[str, Field(min_length=1, max_length=120)]
+    name: Annotated[str, Field(min_length=1, max_length=120), AfterValidator(headertext.check)]
     tagline: Localized | None = None
     phone: Line
     address: Line

@@ -16,6 +16,8 @@ from email.headerregistry import Address
 
 from email_validator import EmailNotValidError, validate_email
 
+from handouts import headertext
+
 _ANGLE = re.compile(r"^(?P<name>[^<>]*?)\s*<(?P<addr>[^<>]*)>$")
 MAX_LENGTH = 320
 
@@ -61,6 +63,9 @@ def parse(text: str) -> Recipient:
         raise ValueError("the address has a line break or another invisible control character; "
                          "type it again on one line")
     text = text.strip()
+    if headertext.ENCODED_WORD.search(text):
+        raise ValueError("the address " + headertext.problem(text).replace("write the words",
+                                                                             "type the name and address"))
     if len(text) > MAX_LENGTH:
         raise ValueError(f"the address is too long ({len(text)} characters)")
     if text.count("@") > 1 or re.search(r">\s*[,;]|[,;]\s*\S+@", text):
@@ -80,7 +85,29 @@ def parse(text: str) -> Recipient:
         checked = validate_email(addr, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
         raise ValueError(f"{addr!r} is not a usable email address: {exc}") from None
-    return Recipient(name=name, addr=checked.ascii_email)
+    recipient = Recipient(name=" ".join(name.split()), addr=checked.ascii_email)
+    if not _survives(recipient):
+        raise ValueError("the address would not reach the patient exactly as typed; "
+                         "type just the address, such as maria@example.org")
+    return recipient
+
+
+def _survives(to: Recipient) -> bool:
+    """The name and address read back exactly as they are after a trip through
+    a To: header as it is sent (the last word on what a mail server sees)."""
+    from email import message_from_bytes, policy
+    from email.message import EmailMessage
+
+    msg = EmailMessage(policy=policy.SMTP)
+    try:
+        msg["To"] = to.header()
+        back = message_from_bytes(msg.as_bytes(), policy=policy.default)
+        [got] = back.get_all("To") or [None]
+        return (list(back.keys()) == ["To"] and len(got.addresses) == 1
+                and got.addresses[0].display_name == to.name
+                and got.addresses[0].addr_spec == to.addr)
+    except (ValueError, TypeError, IndexError, AttributeError):
+        return False
 
 
 def is_loopback(host: str) -> bool:

@@ -17,12 +17,14 @@ import re
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from email import message_from_bytes, policy
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from functools import lru_cache
 from pathlib import Path
 
-from handouts import catalog
+from handouts import catalog, headertext
 from handouts.errors import ContentError, HandoutError
 from handouts.mail.address import Recipient
 from handouts.mail.settings import Settings
@@ -47,7 +49,8 @@ class Attachment:
 
     @property
     def filename(self) -> str:
-        name = re.sub(r'[\\/:*?"<>|\x00-\x1f]+', " ", self.title).strip(" .") or self.slug
+        name = "".join(" " if headertext.control(ch) else ch for ch in self.title)
+        name = re.sub(r'[\\/:*?"<>|]+', " ", name).strip(" .") or self.slug
         return f"{name}.pdf"
 
 
@@ -172,26 +175,97 @@ def html_part(w: Letter, lang: str, primary: str, accent: str) -> str:
         f"</div>\n</body>\n</html>\n")
 
 
+def _policy() -> policy.EmailPolicy:
+    """SMTP's line endings; on a Python with the CVE-2024-6923 fix, its own
+    refusal of line breaks in generated headers too (we do not rely on it)."""
+    try:
+        return policy.SMTP.clone(verify_generated_headers=True)
+    except TypeError:       # an unpatched interpreter: our own checks below stand alone
+        return policy.SMTP
+
+
+POLICY = _policy()
+
+
+class HeaderError(ContentError):
+    """A header would not reach the patient exactly as written; nothing is sent."""
+
+
+def _refuse(header: str, why: str) -> HeaderError:
+    return HeaderError.at(None, None, f"email {header}", f"{why}; the email was not sent")
+
+
+def _set(msg: EmailMessage, header: str, value: str | Address) -> None:
+    """Set one header after checking every part of it that came from a person."""
+    parts = [value.display_name, value.addr_spec] if isinstance(value, Address) else [value]
+    for part in parts:
+        why = headertext.problem(part)
+        if why:
+            raise _refuse(header, why)
+    msg[header] = value
+
+
+def _spaced(text: str) -> str:
+    return re.sub(" +", " ", text).strip()
+
+
+def _verify(msg: EmailMessage, ours: dict[str, str | Address], text: str, html: str,
+            files: list[tuple[str, bytes]]) -> None:
+    """Read the message back as a mail server will get it: exactly our headers
+    with exactly our values, our two texts and our attachments, or refuse."""
+    back = message_from_bytes(msg.as_bytes(policy=POLICY), policy=policy.default)
+    if sorted(k.lower() for k in back.keys()) != sorted(k.lower() for k in msg.keys()):
+        raise _refuse("headers", "the headers would change on the way")
+    for header, value in ours.items():
+        got = back.get_all(header) or []
+        if len(got) != 1:
+            raise _refuse(header, "the header would change on the way")
+        if isinstance(value, Address):
+            same = (len(got[0].addresses) == 1 and got[0].addresses[0].display_name
+                    == value.display_name and got[0].addresses[0].addr_spec == value.addr_spec)
+        else:
+            # folding may move a space; nothing else may change
+            same = headertext.control(str(got[0])) is None and _spaced(str(got[0])) == _spaced(value)
+        if not same:
+            raise _refuse(header, "the header would change on the way")
+    body = [back.get_body(("plain",)), back.get_body(("html",))]
+    if None in body or [b.get_content().replace("\r\n", "\n") for b in body] != [
+            text.replace("\r\n", "\n"), html.replace("\r\n", "\n")]:
+        raise _refuse("text", "the letter would change on the way")
+    if [(a.get_filename(), a.get_content()) for a in back.iter_attachments()] != files:
+        raise _refuse("attachments", "the attachments would change on the way")
+
+
 def compose(settings: Settings, to: Recipient, files: list[Attachment], lang: str,
             cat: catalog.Catalog, large_print: bool = False,
             now: datetime | None = None) -> EmailMessage:
-    """The whole message, headers first; the PDFs attached in order."""
+    """The whole message, headers first; the PDFs attached in order. Every
+    header is checked before it is set, and the finished message is read back
+    before it is returned (HeaderError if anything would change)."""
     colors = settings.brand.clinic.colors
     words = letter(cat, settings, to, files, large_print)
-    msg = EmailMessage()
-    msg["Subject"] = words.subject
-    msg["From"] = settings.sender.header()
-    msg["To"] = to.header()
-    msg["Reply-To"] = (settings.reply_to or settings.sender).header()
-    msg["Date"] = format_datetime((now or datetime.now()).astimezone())
-    msg["Message-ID"] = f"<{uuid.uuid4().hex}@{settings.sender.domain}>"   # unique, on our domain
-    msg.set_content(text_part(words), cte="quoted-printable")
-    msg.add_alternative(html_part(words, lang, colors.primary, colors.accent), subtype="html",
-                        cte="quoted-printable")
+    ours: dict[str, str | Address] = {
+        "Subject": words.subject,
+        "From": settings.sender.header(),
+        "To": to.header(),
+        "Reply-To": (settings.reply_to or settings.sender).header(),
+        "Date": format_datetime((now or datetime.now()).astimezone()),
+        "Message-ID": f"<{uuid.uuid4().hex}@{settings.sender.domain}>",   # unique, on our domain
+    }
+    msg = EmailMessage(policy=POLICY)
+    for header, value in ours.items():
+        _set(msg, header, value)
+    text, html = text_part(words), html_part(words, lang, colors.primary, colors.accent)
+    msg.set_content(text, cte="quoted-printable")
+    msg.add_alternative(html, subtype="html", cte="quoted-printable")
     names: set[str] = set()
+    sent = []
     for a in files:
         name = a.filename if a.filename not in names else f"{a.slug}-{a.lang}.pdf"
         names.add(name)
         msg.add_attachment(a.pdf, maintype="application", subtype="pdf", filename=name)
-    msg["Content-Language"] = lang      # after the parts: set_content clears Content-* headers
+        sent.append((name, a.pdf))
+    ours["Content-Language"] = lang
+    _set(msg, "Content-Language", lang)   # after the parts: set_content clears Content-* headers
+    _verify(msg, ours, text, html, sent)
     return msg
