@@ -226,13 +226,27 @@ def preview(slug, project, lang, paper, out, dpi, large_print):
 @click.argument("search", required=False)
 @PROJECT
 @click.option("--lang", default=None, help="Only handouts in this language. Default: every language.")
-def list_(search, project, lang):
+@click.option("--code", default=None, metavar="CODE",
+              help="Only handouts for this ICD-10-CM code or SNOMED CT id, as an EHR asks "
+                   "(a handout coded I83 is for I83.91 too).")
+def list_(search, project, lang, code):
     """List handouts: slug, title, and a column per language with its reviewed
     date; a missing translation shows as "missing", one older than its
     original as "stale". With SEARCH, only those whose slug, title, summary
-    or keywords contain it (in any language)."""
+    or keywords contain it (in any language); with --code, only those for
+    that diagnosis."""
     from handouts.catalog import REFERENCE
     from handouts.translations import survey
+
+    wanted = None
+    if code is not None:
+        from handouts.ehr import answers, codes
+
+        wanted = answers.asked(None, code)
+        if not wanted:
+            click.echo(f"error: --code: {code!r} is neither an ICD-10-CM code (such as I87.2) "
+                       f"nor a SNOMED CT id (such as 72866009)", err=True)
+            sys.exit(1)
 
     proj = _open(project)
     found = survey(proj)
@@ -252,6 +266,10 @@ def list_(search, project, lang):
         if needle and not any(a and needle in _fold(" ".join([slug, a.title, a.summary, *a.keywords]))
                               for a in arts):
             continue
+        every = [found.article(lg, slug) for lg in files]     # codes: of all its languages together
+        if wanted and not any(a and codes.covers(w.system, mine, w.code)
+                              for a in every for w in wanted for mine in getattr(a.codes, w.system)):
+            continue
         title_lang = (lang if lang in files else REFERENCE if found.article(REFERENCE, slug)
                       else next(iter(files)))
         article = found.article(title_lang, slug)
@@ -269,7 +287,7 @@ def list_(search, project, lang):
     for r in [header, *table]:
         click.echo("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
     if not table:
-        what = f" matching {search!r}" if search else ""
+        what = (f" matching {search!r}" if search else "") + (f" for the code {code}" if code else "")
         click.echo(f"no handouts{what}" + (f" in {lang}" if lang else ""), err=True)
     for p in found.problems:
         click.echo(f"error: {p}", err=True)

@@ -163,6 +163,36 @@ class Callout(_Strict):
         return paragraphs(self.body)
 
 
+def _code(system: str):
+    def check(value: Any) -> str:
+        from handouts.ehr import codes  # pure string checks, no other import
+
+        example = "I87.2" if system == codes.ICD10CM else "72866009"
+        if isinstance(value, int) and not isinstance(value, bool) and system == codes.SNOMED:
+            value = str(value)
+        elif isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError(f"{value} is a number, not an ICD-10-CM code: those start with a letter "
+                             f"(such as {example})")
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"should be one {codes.NAMES[system]} code, such as {example}")
+        value = value.strip()
+        if system == codes.ICD10CM:
+            value = value.upper()
+        wrong = codes.problem(system, value)
+        if wrong:
+            raise ValueError(wrong)
+        return value
+    return BeforeValidator(check)
+
+
+class Codes(_Strict):
+    """The diagnoses a handout is for (``codes:``), per code system: what the
+    EHR endpoints match (see docs/ehr.md)."""
+
+    icd10cm: Annotated[list[Annotated[str, _code("icd10cm")]], Field(max_length=40)] = []
+    snomed: Annotated[list[Annotated[str, _code("snomed")]], Field(max_length=40)] = []
+
+
 class Article(_Strict):
     """One handout's words: ``content/<lang>/<slug>.yaml``."""
 
@@ -174,6 +204,8 @@ class Article(_Strict):
     callout: Callout | None = None
     sources: Annotated[list[Line], Field(max_length=8)] = []
     keywords: Annotated[list[Title], Field(max_length=12)] = []
+    #: ICD-10-CM and SNOMED CT codes of the diagnoses it is for (docs/ehr.md).
+    codes: Codes = Codes()
     #: A translation: the ``reviewed`` date of the original it was made from,
     #: as (language or None for the reference language, date).
     translated_from: TranslatedFrom | None = None

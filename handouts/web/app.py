@@ -17,7 +17,7 @@ from handouts.project import Project
 from handouts.web import mailer
 from handouts.web.pages import Settings, Web, error
 from handouts.web.security import SecurityHeaders
-from handouts.web.views import activity, auth, email, index, selection, static
+from handouts.web.views import activity, auth, ehr, email, index, selection, static
 
 log = logging.getLogger("handouts.web")
 
@@ -36,6 +36,9 @@ ROUTES = [
     Route("/signin", auth.signin, methods=["POST"]),
     Route("/signout", auth.signout, methods=["POST"]),
     Route("/static/{name}", static.static),
+    Route("/infobutton", ehr.infobutton_feed, methods=["GET"]),
+    Route("/cds-services", ehr.discovery, methods=["GET"]),
+    Route("/cds-services/{service}", ehr.service, methods=["POST"]),
 ]
 
 

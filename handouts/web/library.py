@@ -87,6 +87,8 @@ class Card:
                 doc.add("headings", s.heading)
             if a.callout:
                 doc.add("headings", a.callout.heading)
+            for code in (*a.codes.icd10cm, *a.codes.snomed):
+                doc.add_code(code)
         return doc
 
 

@@ -40,6 +40,8 @@ class Settings:
     failed_window: float = 15 * 60
     session_seconds: int = 8 * 3600       # one working day
     outbox_retry_seconds: float = 120     # try waiting emails again this often (0: never)
+    ehr_token: str | None = None          # HANDOUTS_EHR_TOKEN: a bearer token for EHR servers
+    ehr_requests_per_minute: int = 300    # per client address, for /infobutton and /cds-services
 
 
 @dataclass
@@ -60,6 +62,7 @@ class Web:
         self.events = EventLog(self.project)
         self.signin_limiter = Limiter(self.settings.failed_signins, self.settings.failed_window)
         self.email_limiter = Limiter(self.settings.emails_per_minute, 60)
+        self.ehr_limiter = Limiter(self.settings.ehr_requests_per_minute, 60)
         own = self.project.root / "templates" / "web"
         self.env = jinja2.Environment(
             loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(own)),

@@ -5,16 +5,24 @@ into words. A query word matches a handout word exactly, as its beginning
 ("cramp" -> "cramps"), or within one typo (two for long words): a letter
 missing, extra, wrong, or two letters swapped ("insuficiency").
 Every query word of three letters or more must match somewhere.
+
+Diagnosis codes are words of their own, without the dot, matched only
+exactly or as a category (never with a typo): "I87.2" finds a handout coded
+I87.2, "I83" finds one coded I83 or I83.91, "I83.91" finds one coded I83 (its
+category), and "I87.3" never finds I87.2.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 from dataclasses import dataclass, field
 
 #: How much a match in each field counts.
-WEIGHTS = {"title": 4.0, "keywords": 3.0, "summary": 2.0, "headings": 2.0}
+WEIGHTS = {"title": 4.0, "codes": 4.0, "keywords": 3.0, "summary": 2.0, "headings": 2.0}
+#: An ICD-10-CM code with its dot, in a query: the dot is dropped before folding.
+DOTTED_CODE = re.compile(r"\b[A-Za-z][0-9][A-Za-z0-9]\.[A-Za-z0-9]{1,4}\b")
 
 
 def fold(text: str) -> str:
@@ -86,9 +94,25 @@ class Document:
     def add(self, name: str, text: str) -> None:
         self.fields.setdefault(name, set()).update(words(text))
 
+    def add_code(self, code: str) -> None:
+        """A diagnosis code, kept whole: ``I87.2`` is the word ``i872``."""
+        self.fields.setdefault("codes", set()).add(fold(code.replace(".", "")).strip())
+
+
+def code_score(query: str, code: str) -> float:
+    """1 for the same code; 0.9 for a category of it ("i83" finds "i8391");
+    0.8 for an ICD-10-CM code under a handout's category ("i8391" finds
+    "i83"). SNOMED CT ids are digits with no hierarchy in them."""
+    if query == code:
+        return 1.0
+    if len(query) >= 3 and code.startswith(query):
+        return 0.9
+    return 0.8 if code[:1].isalpha() and len(code) >= 3 and query.startswith(code) else 0.0
+
 
 def score(document: Document, query: str) -> float:
     """How well ``document`` matches ``query``; 0 for no match."""
+    query = DOTTED_CODE.sub(lambda m: m.group(0).replace(".", ""), query)
     terms = [w for w in words(query) if len(w) >= 3] or words(query)
     if not terms:
         return 0.0
@@ -97,8 +121,9 @@ def score(document: Document, query: str) -> float:
         best = 0.0
         for name, vocab in document.fields.items():
             weight = WEIGHTS.get(name, 1.0)
+            match = code_score if name == "codes" else word_score
             for word in vocab:
-                s = word_score(term, word)
+                s = match(term, word)
                 if s:
                     best = max(best, s * weight)
         if not best:

@@ -9,6 +9,8 @@ from handouts.errors import HandoutError
 from handouts.project import Project
 
 PASSWORD_VAR = "HANDOUTS_STAFF_PASSWORD"
+EHR_TOKEN_VAR = "HANDOUTS_EHR_TOKEN"
+EHR_TOKEN_MIN = 20
 
 
 class ServeError(HandoutError):
@@ -41,7 +43,13 @@ def settings_for(host: str, environ=os.environ, ui_lang: str = "en"):
         per_minute = int(environ.get("HANDOUTS_EMAILS_PER_MINUTE", "10"))
     except ValueError:
         raise ServeError.at(None, None, "HANDOUTS_EMAILS_PER_MINUTE", "must be a whole number") from None
-    return Settings(password=password, ui_lang=ui_lang, emails_per_minute=max(1, per_minute))
+    token = environ.get(EHR_TOKEN_VAR) or None
+    if token is not None and (len(token) < EHR_TOKEN_MIN or not token.isprintable() or " " in token):
+        raise ServeError.at(None, None, EHR_TOKEN_VAR,
+                            f"the EHR token must be at least {EHR_TOKEN_MIN} characters, without spaces "
+                            f"(for example the output of: python -c \"import secrets; print(secrets.token_urlsafe(32))\")")
+    return Settings(password=password, ui_lang=ui_lang, emails_per_minute=max(1, per_minute),
+                    ehr_token=token)
 
 
 def url_for(host: str, port: int) -> str:
