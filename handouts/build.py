@@ -156,15 +156,21 @@ def brand_art(brand: Brand, paper: str, logo=None) -> layout.BrandArt:
     )
 
 
+def handout_markup(handout: Handout, brand: Brand, project: Project,
+                   cat: catalogs.Catalog) -> markup.Markup:
+    """The template's markup for one handout, parsed: every word on its page."""
+    env = _environment(project.templates)
+    text = templating.render(env, TEMPLATE, template_context(handout, brand, cat))
+    return markup.parse(text, project.templates / TEMPLATE)
+
+
 def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
                 page_layout: layout.Layout = layout.COLUMNS,
                 cat: catalogs.Catalog | None = None) -> layout.Sheet:
     """Template -> markup -> flowables, fitted by ``page_layout`` (one page;
     large print: at most two), or a FitError."""
-    env = _environment(project.templates)
     cat = cat or words(project, handout.lang)
-    text = templating.render(env, TEMPLATE, template_context(handout, brand, cat))
-    parsed = markup.parse(text, project.templates / TEMPLATE)
+    parsed = handout_markup(handout, brand, project, cat)
     _check_markup_glyphs(parsed, brand, project.templates / TEMPLATE)
 
     def build_at(body_pt: float, spacing: float) -> markup.Page:

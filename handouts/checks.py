@@ -16,6 +16,7 @@ from handouts.errors import HandoutError
 from handouts.loader import field_name
 from handouts.model import LOCALIZED, load_article
 from handouts.project import Project, load_brand
+from handouts.review import add_months
 from handouts.selection import check_langs
 
 DEFAULT_GRADE = 6.0
@@ -180,14 +181,6 @@ def _words(c: HandoutCheck, article, lang: str, today: dt.date, clinic=None,
         c.next_review = article.next_review.isoformat()
         if article.next_review < today:
             c.warnings.append(f"next review was due {c.next_review}")
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """``2024-01-31`` + 1 month -> ``2024-02-29``."""
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
-    return dt.date(year, month, min(day.day, last))
 
 
 def _review_due(c: HandoutCheck, article, today: dt.date, months: int) -> None:
