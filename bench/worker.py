@@ -130,15 +130,16 @@ def main() -> None:
                 out["modules"] = third_party_modules()
             elif mode == "warm":
                 from handouts import render as api
+                from handouts.library import Item
 
                 project = Project.find(REPO)
-                api.render(project, "leg-cramps", "en", paper="a4")  # untimed: fonts, brand
+                api.render(project, Item("en", "leg-cramps"), paper="a4")  # untimed: fonts, brand
                 firsts, hits = [], []
                 for slug in DEMOS:
-                    _, w, c = timed(lambda: api.render(project, slug, "en"))
+                    _, w, c = timed(lambda: api.render(project, Item("en", slug)))
                     firsts.append(c)
                     for _ in range(5):
-                        _, w, c = timed(lambda: api.render(project, slug, "en"))
+                        _, w, c = timed(lambda: api.render(project, Item("en", slug)))
                         hits.append(w)
                 out["first_cpu_s"] = firsts
                 out["hit_wall_s"] = hits

@@ -7,8 +7,6 @@ is reported and nothing is written for it; the others still build.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -16,16 +14,18 @@ from typing import Any, Callable, Iterable
 
 from reportlab.lib.utils import ImageReader
 
-from handouts import batch, layout, markup, templating, weight
+from handouts import batch, layout, library, markup, templating, weight
 from handouts import catalog as catalogs
 from handouts.converters import parse_paper
-from handouts.errors import ContentError, HandoutError, OutputError, Problem, TemplateError
+from handouts.errors import ContentError, HandoutError, Kind, Problem, TemplateError
 from handouts.fonts import describe_char
-from handouts.loader import Loaded, field_name, load_yaml
-from handouts.model import Article, validate
 from handouts.inputs import cached_brand, tree_digest
-from handouts.project import LANG_RE, SLUG_RE, Brand, Project, bundled_root
-from handouts.selection import check_lang, check_langs, discover, no_such_handout, parse_item, plan  # noqa: F401 (re-exported)
+from handouts.library import Item
+from handouts.loader import Loaded, field_name
+from handouts.model import Article, validate
+from handouts.output import write_atomic
+from handouts.project import SLUG_RE, Brand, Project, bundled_root
+from handouts.selection import plan
 from handouts.styles import face_for
 
 TEMPLATE = "handout.xml.j2"
@@ -41,6 +41,10 @@ class Handout:
     article: Article
     loaded: Loaded
 
+    @property
+    def item(self) -> Item:
+        return Item(self.lang, self.slug)
+
 
 @dataclass
 class Outcome:
@@ -55,6 +59,10 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def item(self) -> Item:
+        return Item(self.lang, self.slug)
 
 
 @dataclass
@@ -76,16 +84,21 @@ class Report:
 # -------------------------------------------------------------------------
 # Phase 1: discover and validate.
 
-def load_handout(slug: str, lang: str, path: Path, brand: Brand) -> Handout:
-    if not SLUG_RE.match(slug):
+def load_handout(item: Item, path: Path, brand: Brand) -> Handout:
+    """The article of ``item`` from the library, with every character
+    checked against the brand's fonts; a ContentError with all its problems."""
+    if not SLUG_RE.match(item.slug):
         raise ContentError.at(path, None, None,
                               "file names must be lower-case letters, digits and dashes, like leg-cramps.yaml")
-    loaded = load_yaml(path)
-    glyphs = [Problem(path, loaded.line_for(loc), field_name(loc), message)
+    entry = library.load(path)
+    loaded = entry.loaded
+    if loaded is None:  # not read at all
+        entry.get()
+    glyphs = [Problem(path, loaded.line_for(loc), field_name(loc), message, Kind.GLYPH)
               for loc, text in _strings(loaded.data, ())
               for message in brand.fonts.missing_in_words(text, face_for(loc))]
-    article = validate(Article, loaded, glyphs)
-    return Handout(slug, lang, path, article, loaded)
+    article = entry.get() if not glyphs else validate(Article, loaded, glyphs)
+    return Handout(item.slug, item.lang, path, article, loaded)
 
 
 def _strings(data, loc):
@@ -230,55 +243,37 @@ def _check_markup_glyphs(parsed: markup.Markup, brand: Brand, template: Path) ->
     if missing:
         ch, face = missing[0]
         line = templating.problem_line(template, ch)
-        raise TemplateError.at(template, line, None, f"the font {face} has no glyph for {describe_char(ch)}")
+        raise TemplateError.at(template, line, None, f"the font {face} has no glyph for {describe_char(ch)}",
+                               Kind.GLYPH)
 
 
-# -------------------------------------------------------------------------
-# Writing.
-
-def write_atomic(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside ``target``, then rename over it."""
-    folder = target.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except (FileExistsError, NotADirectoryError):
-        raise OutputError.at(folder, None, None, "cannot write here: part of this path is a file, not a folder") from None
-    except OSError as exc:
-        raise OutputError.at(folder, None, None, f"cannot create the output folder: {exc.strerror}") from None
-    if target.is_dir():
-        raise OutputError.at(target, None, None, "cannot write the PDF: a folder has this name")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException as exc:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        if isinstance(exc, OSError):
-            raise OutputError.at(target, None, None, f"cannot write: {exc.strerror}") from None
-        raise
+def render_single(handout: Handout, brand: Brand, project: Project, paper: str,
+                  page_layout: layout.Layout, cat: catalogs.Catalog
+                  ) -> tuple[layout.Fit, bytes, Problem | None]:
+    """One handout's PDF, as ``build`` writes it: its fit, its bytes, and a
+    warning when it is over the email limit even with a smaller logo."""
+    sheet = fit_handout(handout, brand, project, paper, page_layout, cat)
+    single = sheet.marked(None)
+    info = doc_info([handout], brand, cat)
+    pdf, too_big = weight.keep_under_limit(
+        layout.render_pdf([single], brand_art(brand, paper), info),
+        lambda logo: layout.render_pdf([single], brand_art(brand, paper, logo), info),
+        brand.logo_image, f"{handout.slug}.pdf", brand.path, brand.loaded.line_for(("logo",)))
+    return sheet.fit, pdf, too_big
 
 
 # -------------------------------------------------------------------------
 # The whole run, shared by `build` and `check`.
 
 def run(project: Project | None = None, *, lang: str | None = "en", langs: Iterable[str] | None = None,
-        slugs: Iterable[str] = (), paper: str | None = None, out: Path | None = None,
+        slugs: Iterable[str | Item] = (), paper: str | None = None, out: Path | None = None,
         write: bool = True, packet: Path | None = None, large_print: bool = False,
         jobs: int | None = None, progress: Callable[[int, int], None] | None = None) -> Report:
     """Build (or, with ``write=False``, only check) handouts.
 
     ``langs`` names the languages (``lang`` is the one-language shorthand;
     both None: every language under content/). ``slugs`` may name a slug's
-    language too: ``es:leg-cramps``.
+    language too: ``es:leg-cramps``, or be Items.
 
     ``jobs``: how many processes render (None: one per core for a big batch).
     With ``write``, the PDFs are written and not kept (``Outcome.size`` tells
@@ -295,8 +290,8 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
         brand, _ = cached_brand(project)
         paper = parse_paper(paper) if paper else brand.clinic.paper
         todo = plan(project, list(langs) if langs is not None else None, slugs, packet is not None)
-        for job_lang in dict.fromkeys(j[0] for j in todo):
-            report.warnings.extend(project.stray_files(job_lang))
+        for job_lang in dict.fromkeys(item.lang for item, _ in todo):
+            report.warnings.extend(library.stray_files(project, job_lang))
     except HandoutError as exc:
         report.problems.extend(exc.problems)
         return report
@@ -310,7 +305,7 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
 
     # Each language's words; a language whose catalog is broken builds nothing.
     cats: dict[str, catalogs.Catalog] = {}
-    for job_lang in dict.fromkeys(j[0] for j in todo):
+    for job_lang in dict.fromkeys(item.lang for item, _ in todo):
         try:
             cats[job_lang] = words(project, job_lang)
         except HandoutError as exc:
@@ -320,30 +315,21 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
 
     # Phase 1: every handout validated before anything is rendered.
     handouts: list[Handout] = []
-    for job_lang, slug, path in todo:
-        if job_lang not in cats:
+    for item, path in todo:
+        if item.lang not in cats:
             continue
         try:
-            handouts.append(load_handout(slug, job_lang, path, brand))
+            handouts.append(load_handout(item, path, brand))
         except HandoutError as exc:
-            report.outcomes.append(Outcome(slug, job_lang, problems=exc.problems))
+            report.outcomes.append(Outcome(item.slug, item.lang, problems=exc.problems))
 
     # Phase 2: render each in memory; write only what rendered.
     out_dir = Path(out) if out is not None else project.default_output
     sheets: list[tuple[Handout, layout.Sheet]] = []
-    art = brand_art(brand, paper)
     page_layout = layout.choose(large_print)
 
     def render_one(handout: Handout) -> tuple[layout.Fit, bytes, Problem | None]:
-        cat = cats[handout.lang]
-        sheet = fit_handout(handout, brand, project, paper, page_layout, cat)
-        single = sheet.marked(None)
-        info = doc_info([handout], brand, cat)
-        pdf, too_big = weight.keep_under_limit(
-            layout.render_pdf([single], art, info),
-            lambda logo: layout.render_pdf([single], brand_art(brand, paper, logo), info),
-            brand.logo_image, f"{handout.slug}.pdf", brand.path, brand.loaded.line_for(("logo",)))
-        return sheet.fit, pdf, too_big
+        return render_single(handout, brand, project, paper, page_layout, cats[handout.lang])
 
     total = len(todo)
     done = total - len(handouts)  # those that failed in phase 1
@@ -382,7 +368,7 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
             outcome.output = target
         except HandoutError as exc:
             outcome.problems.extend(exc.problems)
-    order = {(j[0], j[1]): i for i, j in enumerate(todo)}
+    order = {item: i for i, (item, _) in enumerate(todo)}
     report.outcomes.sort(key=lambda o: order.get((o.lang, o.slug), 0))
     if packet is not None and report.ok and sheets:
         pdf = packet_pdf(sheets, brand, project, paper, cats)

@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from handouts import readability, translations
+from handouts import library, readability, translations
 from handouts.build import run
-from handouts.errors import HandoutError
+from handouts.errors import HandoutError, Kind
 from handouts.loader import field_name
 from handouts.model import LOCALIZED, load_article
 from handouts.project import Project, load_brand
@@ -63,7 +63,7 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
     ``review_months`` defaults to ``review_every_months`` in clinic.yaml."""
     today = today or dt.date.today()
     named = bool(langs)
-    langs = check_langs(project, langs) if langs else project.languages()
+    langs = check_langs(project, langs) if langs else library.languages(project)
     if review_months is None:
         try:
             review_months = load_brand(project).clinic.review_every_months
@@ -74,16 +74,16 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
     try:
         brand = load_brand(project)
         clinic = brand.clinic
-        results.extend(_clinic_checks(brand, project.languages()))
+        results.extend(_clinic_checks(brand, library.languages(project)))
     except HandoutError:
         pass  # run() reports it, once per language
     found = translations.survey(project)
     slugs = list(slugs)
-    nowhere = [s for s in slugs if not any(s in project.article_files(lg) for lg in langs)]
+    nowhere = [s for s in slugs if not any(s in library.files(project, lg) for lg in langs)]
     for lang in langs:
         mine = slugs
         if slugs and not named:  # a slug without --lang: the languages that have it
-            have = project.article_files(lang)
+            have = library.files(project, lang)
             mine = [s for s in slugs if s in have] + ([s for s in nowhere] if lang == langs[0] else [])
             if not mine:
                 continue
@@ -96,14 +96,15 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
             c = HandoutCheck(outcome.slug, lang)
             results.append(c)
             c.errors = [str(p) for p in outcome.problems]
-            c.glyphs_ok = not any("has no glyph" in e for e in c.errors)
+            kinds = {p.kind for p in outcome.problems}
+            c.glyphs_ok = Kind.GLYPH not in kinds
             if outcome.fit is not None:
                 c.fits = outcome.fit.fits
                 c.room_in = round(outcome.fit.room / 72, 2)
                 c.body_pt = outcome.fit.body_pt
                 c.warnings += [f"{field_name(where) or 'a block'} is taller than a column, so it "
                                "is split between lines" for where in outcome.fit.split]
-            elif any("does not fit" in e for e in c.errors):
+            elif Kind.FIT in kinds:
                 c.fits = False
             article = found.article(lang, outcome.slug)
             if article is None:

@@ -206,7 +206,7 @@ def check(slugs, project, langs, paper, grade, strict, fmt):
 @LARGE
 def preview(slug, project, lang, paper, out, dpi, large_print):
     """Render a PNG picture of one handout's (first) page."""
-    from handouts.build import write_atomic
+    from handouts.output import write_atomic
     from handouts.preview import png_pages
 
     proj = _open(project)

@@ -6,7 +6,8 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from enum import Enum
 from pathlib import Path
 
 #: The project folder that paths in messages are shown relative to (the CLI
@@ -72,14 +73,27 @@ def _escape(ch: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
 
 
+class Kind(str, Enum):
+    """What sort of problem it is, for code that acts on problems (``check``'s
+    columns, the page): never parse the message text for this."""
+
+    CONTENT = "content"      # the YAML content, the brand or a name on the command line
+    TEMPLATE = "template"    # a template
+    GLYPH = "glyph"          # a character the font cannot draw
+    FIT = "fit"              # does not fit its page budget
+    OUTPUT = "output"        # cannot be written
+
+
 @dataclass(frozen=True)
 class Problem:
-    """One problem in one place: ``path:line: field: message``."""
+    """One problem in one place: ``path:line: field: message``, of a ``kind``
+    (set by the error it is raised with when not given)."""
 
     path: Path | str | None
     line: int | None
     field: str | None
     message: str
+    kind: Kind | None = None
 
     def __str__(self) -> str:
         where = shown_path(self.path) if self.path is not None else "<input>"
@@ -93,17 +107,21 @@ class Problem:
 
 
 class HandoutError(Exception):
-    """One or more problems. ``str()`` gives one line per problem."""
+    """One or more problems. ``str()`` gives one line per problem. A problem
+    without a kind takes the error's ``kind``."""
+
+    kind = Kind.CONTENT
 
     def __init__(self, problems: list[Problem] | Problem):
         if isinstance(problems, Problem):
             problems = [problems]
-        self.problems: list[Problem] = list(problems)
+        self.problems: list[Problem] = [p if p.kind is not None else replace(p, kind=self.kind)
+                                        for p in problems]
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
-    def at(cls, path, line, field, message) -> "HandoutError":
-        return cls(Problem(path, line, field, message))
+    def at(cls, path, line, field, message, kind: Kind | None = None) -> "HandoutError":
+        return cls(Problem(path, line, field, message, kind))
 
 
 class ContentError(HandoutError):
@@ -113,10 +131,16 @@ class ContentError(HandoutError):
 class TemplateError(HandoutError):
     """A template is wrong or tried to leave the sandbox."""
 
+    kind = Kind.TEMPLATE
+
 
 class FitError(HandoutError):
     """The handout does not fit its page budget."""
 
+    kind = Kind.FIT
+
 
 class OutputError(HandoutError):
     """The output cannot be written."""
+
+    kind = Kind.OUTPUT

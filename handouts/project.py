@@ -1,4 +1,4 @@
-"""Where things are, and the brand: finding the project folder, its articles,
+"""Where things are, and the brand: finding the project folder and
 its templates, and loading clinic.yaml with its logo and fonts."""
 
 from __future__ import annotations
@@ -19,24 +19,15 @@ from handouts.errors import ContentError, Problem, quoted, shown_path
 from handouts.fonts import FontFamily
 from handouts.loader import Loaded, field_name
 from handouts.model import LANG_RE, Clinic, load_clinic  # noqa: F401 (LANG_RE: re-exported)
+from handouts.paths import PACKAGE_DIR, bundled_root  # noqa: F401 (re-exported)
 from handouts.styles import Palette, face_for
 
-PACKAGE_DIR = Path(__file__).resolve().parent
 SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
-ARTICLE_SUFFIXES = (".yaml", ".yml")
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 MAX_LOGO_PIXELS = 16_000_000
 #: Logos are stored at most this many pixels: 300 dpi at the header's size.
 LOGO_STORE_PX = (600, 240)
-
-
-def bundled_root() -> Path:
-    """The demo clinic: inside the wheel, or the source checkout."""
-    for root in (PACKAGE_DIR / "_bundled", PACKAGE_DIR.parent):
-        if (root / "content" / "clinic.yaml").is_file():
-            return root
-    raise ContentError.at(PACKAGE_DIR, None, None, "the bundled demo content is missing")
 
 
 @dataclass(frozen=True)
@@ -79,43 +70,6 @@ class Project:
     @property
     def clinic_file(self) -> Path:
         return self.content / "clinic.yaml"
-
-    def languages(self) -> list[str]:
-        return sorted(
-            p.name for p in self.content.iterdir()
-            if p.is_dir() and LANG_RE.match(p.name) and self.article_files(p.name)
-        )
-
-    def article_files(self, lang: str) -> dict[str, Path]:
-        """``{slug: path}`` for every ``.yaml`` (or ``.yml``) file of a
-        language; where both exist, ``.yaml`` wins (see ``stray_files``)."""
-        folder = self.content / lang
-        if not folder.is_dir():
-            return {}
-        found: dict[str, Path] = {}
-        for p in sorted(folder.iterdir(), key=lambda p: (p.suffix != ".yaml", p.name)):
-            if p.suffix in ARTICLE_SUFFIXES and not p.name.startswith("."):
-                found.setdefault(p.stem, p)
-        return dict(sorted(found.items()))
-
-    def stray_files(self, lang: str) -> list[Problem]:
-        """Warnings for files in a language folder that are not built."""
-        folder = self.content / lang
-        if not folder.is_dir():
-            return []
-        used = set(self.article_files(lang).values())
-        out = []
-        for p in sorted(folder.iterdir()):
-            if p.name.startswith(".") or p in used:
-                continue
-            if p.suffix in ARTICLE_SUFFIXES:
-                why = f"not built: {p.stem}.yaml has the same name; keep one of them"
-            elif p.is_dir():
-                why = "not built: a folder inside a language folder is ignored"
-            else:
-                why = "not built: only .yaml (or .yml) files are handouts"
-            out.append(Problem(p, None, None, why))
-        return out
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ import io
 from pathlib import Path
 
 from handouts import catalog
-from handouts.build import write_atomic
 from handouts.errors import ContentError, Problem
-from handouts.project import bundled_root
+from handouts.output import write_atomic
+from handouts.paths import bundled_root
 
 CLINIC = """\
 # Your clinic's brand: every handout shows these. Replace each placeholder.

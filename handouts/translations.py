@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from handouts import library
 from handouts.catalog import REFERENCE
-from handouts.errors import HandoutError
-from handouts.model import Article, load_article
+from handouts.model import Article
 from handouts.project import Project
 
 
@@ -89,13 +89,14 @@ class Survey:
 
 
 def survey(project: Project) -> Survey:
-    """Read every handout of every language (bad files are kept as problems)."""
-    result = Survey(project, project.languages())
+    """Every handout of every language, from the library (bad files are kept
+    as problems)."""
+    result = Survey(project, library.languages(project))
     for lang in result.languages:
-        for slug, path in project.article_files(lang).items():
+        for slug, path in library.files(project, lang).items():
             result.files.setdefault(slug, {})[lang] = path
-            try:
-                result.articles[(lang, slug)] = load_article(path)[0]
-            except HandoutError as exc:
-                result.problems.extend(exc.problems)
+            entry = library.load(path)
+            if entry.ok:
+                result.articles[(lang, slug)] = entry.article
+            result.problems.extend(entry.problems)
     return result

@@ -119,6 +119,22 @@ def test_delivers_one_pdf_per_handout_identical_to_build(clinic: Path, tmp_path:
     assert b"maria@example.org" not in raw_db and "Núñez".encode() not in raw_db
 
 
+def test_email_a_handout_kept_as_yml(clinic: Path, tmp_path: Path):
+    """`handouts email` finds a handout stored as .yml, as build does."""
+    (clinic / "content/en/risk-factors.yaml").rename(clinic / "content/en/risk-factors.yml")
+    with smtp_server() as (inbox, port):
+        use_smtp(clinic, plain(port))
+        sent = run_cli("email", "risk-factors", "--to", PATIENT, "--project", str(clinic))
+    assert sent.returncode == 0, sent.stderr
+    assert "sent 1 handout(s) to m••••@example.org" in sent.stdout
+    [got] = inbox.received
+    built = run_cli("build", "risk-factors", "--project", str(clinic), "--out", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stderr
+    [(name, data)] = attachments(got.message)
+    assert name == "Risk factors for vein problems.pdf"
+    assert data == (tmp_path / "out/en/risk-factors.pdf").read_bytes()
+
+
 def test_headers_and_alternatives(clinic: Path):
     with smtp_server() as (inbox, port):
         use_smtp(clinic, plain(port) + "\nreply_to: Front desk <frontdesk@riverbend.example.org>")

@@ -16,6 +16,7 @@ from handouts import layout
 from handouts.build import brand_art, doc_info, fit_handout, load_handout, words
 from handouts.converters import PAPER_SIZES
 from handouts.inputs import cached_brand
+from handouts.library import Item
 from handouts.project import Project
 
 PACKAGE = REPO / "handouts"
@@ -132,7 +133,7 @@ def test_a_new_layout_plugs_in_without_a_flag():
     proj = Project.find(REPO)
     brand, _ = cached_brand(proj)
     cat = words(proj, "en")
-    handout = load_handout("risk-factors", "en", proj.content / "en" / "risk-factors.yaml", brand)
+    handout = load_handout(Item("en", "risk-factors"), proj.content / "en" / "risk-factors.yaml", brand)
     art, info = brand_art(brand, "letter"), doc_info([handout], brand, cat)
     three = layout.ColumnsLayout(columns=3)
     sheet = fit_handout(handout, brand, proj, "letter", three, cat)

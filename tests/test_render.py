@@ -12,6 +12,7 @@ from PIL import Image
 from conftest import REPO, SLUGS, run_cli
 from handouts import render as api
 from handouts.errors import HandoutError
+from handouts.library import Item
 from handouts.project import Project
 
 
@@ -20,6 +21,10 @@ def fresh_cache():
     api.cache_clear()
     yield
     api.cache_clear()
+
+
+def pdf(project: Project, slug: str, lang: str, **options) -> bytes:
+    return api.render(project, Item(lang, slug), **options).pdf
 
 
 def cli_pdf(project: Path, tmp: Path, *args: str) -> bytes:
@@ -34,14 +39,14 @@ def cli_pdf(project: Path, tmp: Path, *args: str) -> bytes:
 def test_same_bytes_as_build(built):
     proj = Project.find(REPO)
     for slug in SLUGS:
-        assert api.render(proj, slug, "en") == (built / "en" / f"{slug}.pdf").read_bytes(), slug
+        assert pdf(proj, slug, "en") == (built / "en" / f"{slug}.pdf").read_bytes(), slug
 
 
 def test_large_print_and_paper_same_bytes_as_build(project, tmp_path):
     proj = Project.find(project)
     expected = cli_pdf(project, tmp_path, "--large-print", "--paper", "a4", "en:leg-cramps")
-    assert api.render(proj, "leg-cramps", "en", paper="a4", large_print=True) == expected
-    assert api.render(proj, "leg-cramps", "en") != expected
+    assert pdf(proj, "leg-cramps", "en", paper="a4", large_print=True) == expected
+    assert pdf(proj, "leg-cramps", "en") != expected
 
 
 def test_packet_same_bytes_as_build(project, tmp_path):
@@ -49,19 +54,45 @@ def test_packet_same_bytes_as_build(project, tmp_path):
     result = run_cli("build", "--project", str(project), "--packet", str(target),
                      "risk-factors", "leg-cramps")
     assert result.returncode == 0, result.stderr
-    pdf = api.render_packet(Project.find(project), [("en", "risk-factors"), ("en", "leg-cramps")])
-    assert pdf == target.read_bytes()
+    done = api.render_packet(Project.find(project), [Item("en", "risk-factors"), Item("en", "leg-cramps")])
+    assert done.pdf == target.read_bytes()
+    assert done.items == (("en", "risk-factors"), ("en", "leg-cramps")) and len(done.fits) == 2
+    assert "Risk factors" in done.title and "Leg cramps" in done.title and done.lang == "en"
+
+
+def test_mixed_language_packet_same_bytes_as_build(project, tmp_path):
+    """The API makes a packet of several languages itself (the page has no
+    fallback of its own)."""
+    target = tmp_path / "packet.pdf"
+    result = run_cli("build", "--project", str(project), "--packet", str(target),
+                     "es:leg-cramps", "en:risk-factors")
+    assert result.returncode == 0, result.stderr
+    done = api.render_packet(Project.find(project), [Item("es", "leg-cramps"), Item("en", "risk-factors")])
+    assert done.pdf == target.read_bytes() and done.lang == "es"
+
+
+def test_the_result_says_fit_title_and_language(project):
+    done = api.render(Project.find(project), Item("es", "leg-cramps"), large_print=True)
+    assert done.pdf.startswith(b"%PDF") and done.item == Item("es", "leg-cramps")
+    assert done.lang == "es" and done.title.startswith("Calambres")
+    assert done.fit.fits and done.fit.pages in (1, 2) and done.fit.body_pt >= 18
+
+
+def test_a_yml_handout_renders(project, tmp_path):
+    (project / "content/en/leg-cramps.yaml").rename(project / "content/en/leg-cramps.yml")
+    done = api.render(Project.find(project), Item("en", "leg-cramps"))
+    assert done.pdf == cli_pdf(project, tmp_path, "en:leg-cramps") and done.title == "Leg cramps"
 
 
 def test_second_call_is_served_from_cache(project):
     proj = Project.find(project)
-    first = api.render(proj, "leg-cramps", "en")
+    first = api.render(proj, Item("en", "leg-cramps"))
     assert api.cache_info()["misses"] == 1
-    again = api.render(Project.find(project), "leg-cramps", "en")
+    again = api.render(Project.find(project), Item("en", "leg-cramps"))
     assert again is first  # the very same object: nothing was rendered
     assert api.cache_info()["hits"] == 1 and api.cache_info()["misses"] == 1
     # Other options are other entries.
-    assert api.render(proj, "leg-cramps", "en", paper="a4") != first
+    assert pdf(proj, "leg-cramps", "en", paper="a4") != first.pdf
     assert api.cache_info()["misses"] == 2
 
 
@@ -77,18 +108,18 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def test_edited_article_is_never_stale(project, tmp_path):
     proj = Project.find(project)
-    before = api.render(proj, "leg-cramps", "en")
+    before = pdf(proj, "leg-cramps", "en")
     edit(project / "content/en/leg-cramps.yaml", "cramps", "crampz")
-    after = api.render(proj, "leg-cramps", "en")
+    after = pdf(proj, "leg-cramps", "en")
     assert after != before
     assert after == cli_pdf(project, tmp_path, "en:leg-cramps")
 
 
 def test_edited_clinic_logo_and_template_are_never_stale(project, tmp_path):
     proj = Project.find(project)
-    seen = {api.render(proj, "leg-cramps", "en")}
+    seen = {pdf(proj, "leg-cramps", "en")}
     edit(project / "content/clinic.yaml", "Vein", "Vain")
-    seen.add(api.render(proj, "leg-cramps", "en"))
+    seen.add(pdf(proj, "leg-cramps", "en"))
     # The same logo size, one pixel changed, the old modification time.
     logo = project / "content/assets/logo.png"
     st = logo.stat()
@@ -98,10 +129,10 @@ def test_edited_clinic_logo_and_template_are_never_stale(project, tmp_path):
     img.putpixel((img.width // 2, img.height // 2), (255, 0, 0, 255))
     img.save(logo)
     os.utime(logo, ns=(st.st_atime_ns, st.st_mtime_ns))
-    seen.add(api.render(proj, "leg-cramps", "en"))
+    seen.add(pdf(proj, "leg-cramps", "en"))
     # The catalog's words (the template takes them from there).
     edit(project / "templates/labels/en.yaml", "Call us", "Ring us")
-    latest = api.render(proj, "leg-cramps", "en")
+    latest = pdf(proj, "leg-cramps", "en")
     seen.add(latest)
     assert len(seen) == 4, "an edit was served stale"
     assert latest == cli_pdf(project, tmp_path, "en:leg-cramps")
@@ -113,12 +144,12 @@ def test_bad_input_raises_and_is_not_kept(project):
     good = article.read_text(encoding="utf-8")
     article.write_text(good.replace("title:", "titel:", 1), encoding="utf-8")
     with pytest.raises(HandoutError) as err:
-        api.render(proj, "leg-cramps", "en")
+        pdf(proj, "leg-cramps", "en")
     assert "leg-cramps.yaml" in str(err.value)
     with pytest.raises(HandoutError, match="no handout named"):
-        api.render(proj, "no-such-handout", "en")
+        pdf(proj, "no-such-handout", "en")
     with pytest.raises(HandoutError, match="not a language code"):
-        api.render(proj, "leg-cramps", "../../etc")
+        pdf(proj, "leg-cramps", "../../etc")
     assert api.cache_info()["entries"] == 0
     article.write_text(good, encoding="utf-8")
-    assert api.render(proj, "leg-cramps", "en").startswith(b"%PDF")
+    assert pdf(proj, "leg-cramps", "en").startswith(b"%PDF")

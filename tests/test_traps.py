@@ -276,6 +276,7 @@ def test_template_that_is_not_utf8_says_so_in_plain_words(project, data):
 def test_render_api_refuses_a_link_to_dev_zero_without_reading_it(project):
     """The render cache digests its inputs first; it must not read an endless file."""
     from handouts.errors import HandoutError
+    from handouts.library import Item
     from handouts.project import Project
     from handouts.render import render
 
@@ -284,6 +285,6 @@ def test_render_api_refuses_a_link_to_dev_zero_without_reading_it(project):
     os.symlink("/dev/zero", path)
     start = time.monotonic()
     with pytest.raises(HandoutError) as info:
-        render(Project.find(project), BAD, "en")
+        render(Project.find(project), Item("en", BAD))
     assert time.monotonic() - start < 30
     assert any("not a regular file" in p.message for p in info.value.problems)

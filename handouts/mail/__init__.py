@@ -20,7 +20,8 @@ API (``project`` is a Project, a folder, or None for the usual default)::
     mail.log_entries(project, since=None) -> [Entry]  every message; since: a date
     mail.weekly_counts(project, weeks=8)  -> [WeekCount(start, messages, handouts)]
 
-``items`` are slugs in ``lang`` or ``(lang, slug)`` pairs; at most
+``items`` are ``Item(lang, slug)``s (``handouts.library``), ``(lang, slug)``
+pairs, or slugs in ``lang`` (``es:leg-cramps`` names its own); at most
 ``mail.MAX_HANDOUTS`` (6) per message. Entry has id, message_id, queued_at,
 time, status, lang, large_print, paper, handouts (slug, lang, sha256), to,
 reason, attempts, staff, and ``as_dict()`` for JSON.

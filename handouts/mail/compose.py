@@ -21,11 +21,9 @@ from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from functools import lru_cache
-from pathlib import Path
-
 from handouts import catalog, headertext
 from handouts.errors import ContentError, HandoutError
+from handouts.library import Item
 from handouts.mail.address import Recipient
 from handouts.mail.settings import Settings
 from handouts.project import Project, bundled_root
@@ -54,29 +52,19 @@ class Attachment:
         return f"{name}.pdf"
 
 
-@lru_cache(maxsize=256)
-def _title(path: Path, mtime_ns: int, size: int) -> str:
-    from handouts.model import load_article
-
-    return load_article(path)[0].title
-
-
-def _render(project: Project, lang: str, slug: str, paper: str | None,
-            large_print: bool) -> Attachment:
-    """One handout's PDF: byte for byte what ``handouts build`` writes (the
-    render API memoises it on every input, so a resend costs little)."""
+def _render(project: Project, item: Item, paper: str | None, large_print: bool) -> Attachment:
+    """One handout's PDF, byte for byte what ``handouts build`` writes, with
+    its title (the render API memoises both on every input, so a resend costs
+    little)."""
     from handouts.render import render
 
-    pdf = render(project, slug, lang, paper=paper, large_print=large_print)
-    path = project.content / lang / f"{slug}.yaml"
-    st = path.stat()
-    return Attachment(slug, lang, _title(path, st.st_mtime_ns, st.st_size), pdf)
+    done = render(project, item, paper=paper, large_print=large_print)
+    return Attachment(item.slug, item.lang, done.title, done.pdf)
 
 
-def attachments(project: Project, items: list[tuple[str, str]], paper: str | None,
+def attachments(project: Project, items: list[Item], paper: str | None,
                 large_print: bool) -> list[Attachment]:
-    """``items`` are (lang, slug) pairs, in the order they go in the message
-    (each once)."""
+    """The PDFs of ``items``, in the order they go in the message (each once)."""
     items = list(dict.fromkeys(items))
     if not items:
         raise ContentError.at(None, None, "handouts", "name at least one handout to send")
@@ -84,9 +72,9 @@ def attachments(project: Project, items: list[tuple[str, str]], paper: str | Non
         raise ContentError.at(None, None, "handouts", f"{len(items)} handouts is too many for one "
                               f"email; send at most {MAX_HANDOUTS} at a time")
     problems, out = [], []
-    for lang, slug in items:
+    for item in items:
         try:
-            out.append(_render(project, lang, slug, paper, large_print))
+            out.append(_render(project, item, paper, large_print))
         except HandoutError as exc:
             problems.extend(exc.problems)
     if problems:

@@ -10,6 +10,7 @@ from email import policy
 from typing import Iterable
 
 from handouts.errors import ContentError
+from handouts.library import Item
 from handouts.mail import address, compose, settings as mail_settings, store, transport
 from handouts.project import Project
 
@@ -40,6 +41,7 @@ class SendResult:
     message_id: str
     to: str                         # masked unless the message is waiting
     handouts: tuple[Handout, ...]
+    masked: str                     # always masked, for a page to show
 
     @property
     def sent(self) -> bool:
@@ -91,16 +93,10 @@ def _project(project) -> Project:
     return Project.find(project)
 
 
-def _items(items: Iterable, lang: str) -> list[tuple[str, str]]:
-    """Slugs (in ``lang``), ``lang:slug`` strings, or (lang, slug) pairs."""
-    out = []
-    for item in items:
-        if isinstance(item, str):
-            other, sep, slug = item.partition(":")
-            out.append((other, slug) if sep else (lang, item))
-        else:
-            out.append((str(item[0]), str(item[1])))
-    return out
+def _items(items: Iterable, lang: str) -> list[Item]:
+    """Items; (lang, slug) pairs; or, for a caller with names as typed, slugs
+    (in ``lang``) and ``lang:slug`` strings (``Item.parse``)."""
+    return [Item.parse(item, lang) if isinstance(item, str) else Item(*item) for item in items]
 
 
 def send_handouts(project, items: Iterable, to: str, *, lang: str = "en", paper: str | None = None,
@@ -126,7 +122,7 @@ def send_handouts(project, items: Iterable, to: str, *, lang: str = "en", paper:
         status, reason, _ = _safe_attempt(db, conf, row_id, token, raw, conf.sender.addr,
                                           to_addr.addr)
     shown = to_addr.addr if status == "queued" else to_addr.masked
-    return SendResult(status, reason, msg["Message-ID"], shown, tuple(handouts))
+    return SendResult(status, reason, msg["Message-ID"], shown, tuple(handouts), to_addr.masked)
 
 
 def _attempt(db, conf, row_id, token, raw, sender, recipient) -> tuple[str, str | None]:
@@ -165,7 +161,7 @@ def outbox_send(project) -> list[SendResult]:
                                                         row["sender"], row["recipient"])
             shown = row["recipient"] if status == "queued" else row["masked"]
             results.append(SendResult(status, reason, row["message_id"], shown,
-                                      _handouts(row["handouts"])))
+                                      _handouts(row["handouts"]), row["masked"]))
             if unreachable:
                 break
     return results

@@ -1,22 +1,22 @@
-"""Every handout of the project as a card, re-read when its file changes.
+"""Every handout of the project as a card: the page's view of the article
+library (``handouts.library``).
 
-The folder is scanned on each request (a directory listing and a stat per
-file), and a file is parsed again only when its size or modification time
-changed, so edits show up without a restart and an unchanged library costs
-next to nothing. A file with a problem becomes an unavailable entry carrying
-its error lines; the others keep working.
+The folder is listed on each request and each file read through the library,
+which parses a file again only when its content changed, so edits show up
+without a restart and an unchanged library costs a few small reads. A file
+with a problem becomes an unavailable entry carrying its error lines; the
+others keep working.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts.errors import HandoutError
-from handouts.model import Article, load_article
-from handouts.project import LANG_RE, SLUG_RE, Project
+from handouts import library
+from handouts.model import Article
+from handouts.project import SLUG_RE, Project
 from handouts.web import search
 
 
@@ -29,7 +29,7 @@ class Entry:
     path: Path
     article: Article | None
     problems: tuple[str, ...] = ()
-    stamp: tuple[int, int] = (0, 0)       # the file's mtime and size when read
+    stamp: bytes = b""                    # the digest of the file's content when read
 
     @property
     def ok(self) -> bool:
@@ -97,8 +97,6 @@ class Library:
 
     def __init__(self, project: Project):
         self.project = project
-        self._lock = threading.Lock()
-        self._entries: dict[Path, tuple[tuple[int, int], Entry]] = {}
         self._docs: dict[str, tuple[tuple, search.Document]] = {}
 
     def relative(self, path) -> str:
@@ -108,23 +106,9 @@ class Library:
             return str(path)
 
     def _entry(self, slug: str, lang: str, path: Path) -> Entry:
-        try:
-            st = path.stat()
-        except OSError:
-            return Entry(slug, lang, path, None, (f"{self.relative(path)}: cannot be read",))
-        stamp = (st.st_mtime_ns, st.st_size)
-        with self._lock:
-            cached = self._entries.get(path)
-        if cached and cached[0] == stamp:
-            return cached[1]
-        try:
-            article, _ = load_article(path)
-            entry = Entry(slug, lang, path, article, (), stamp)
-        except HandoutError as exc:
-            entry = Entry(slug, lang, path, None, tuple(self.describe(p) for p in exc.problems), stamp)
-        with self._lock:
-            self._entries[path] = (stamp, entry)
-        return entry
+        read = library.load(path)
+        return Entry(slug, lang, path, read.article, tuple(self.describe(p) for p in read.problems),
+                     read.digest)
 
     def describe(self, problem) -> str:
         """``content/en/x.yaml:14: field: message`` with a path from the project."""
@@ -136,11 +120,9 @@ class Library:
     def cards(self) -> list[Card]:
         """Every handout, sorted by title (English first where there is one)."""
         cards: dict[str, Card] = {}
-        content = self.project.content
-        langs = sorted(p.name for p in content.iterdir() if p.is_dir() and LANG_RE.match(p.name))
-        langs.sort(key=lambda lang: (lang != "en", lang))
+        langs = sorted(library.languages(self.project), key=lambda lang: (lang != "en", lang))
         for lang in langs:
-            for slug, path in self.project.article_files(lang).items():
+            for slug, path in library.files(self.project, lang).items():
                 if not SLUG_RE.match(slug):
                     continue
                 cards.setdefault(slug, Card(slug)).entries[lang] = self._entry(slug, lang, path)

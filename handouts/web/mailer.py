@@ -54,7 +54,7 @@ def send(project: Project, *, to: str, items: list[tuple[str, str]], lang: str, 
     mail = _mail()
     result = mail.send_handouts(project, items, to, lang=lang, paper=paper, large_print=large_print,
                                 staff=staff or None)
-    return Delivery(result.status, mask(to), result.reason or "")
+    return Delivery(result.status, result.masked, result.reason or "")
 
 
 def emails(project: Project, limit: int = 25) -> list[Emailed]:

@@ -1,0 +1,227 @@
+"""The article library: the one place that finds, reads and caches articles
+and their languages. Build, check, render, email, the page and translation
+tracking all go through it.
+
+An article is named by an ``Item(lang, slug)``; ``Item.parse("es:leg-cramps",
+default_lang)`` is the one parser for the written form. Its file is
+``content/<lang>/<slug>.yaml`` or ``.yml`` (``.yaml`` wins when both exist;
+``stray_files`` warns about the other).
+
+``load(path)`` reads a file with line marks (``loader.load_yaml``) and
+validates it against the schema, once per content: the result is kept on a
+digest of the file's bytes, so an edited file is read again at once and an
+unchanged one is never parsed twice (``check`` reads each article once though
+both the build and the translation survey look at it). A file with problems
+gives an entry carrying them; nothing bad is raised from ``load``.
+
+Reading a file is ``_read`` (with ``_digest``, what the cache is keyed on): an
+include of another file under content/ belongs there, and its digest must then
+cover the included files too.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+from handouts.errors import ContentError, HandoutError, Problem, quoted
+from handouts.loader import Loaded, load_yaml, read_bytes
+from handouts.model import LANG_RE, Article, validate
+from handouts.project import SLUG_RE, Project
+
+#: The endings of article files, the first preferred.
+ARTICLE_SUFFIXES = (".yaml", ".yml")
+
+#: Parsed articles kept at most (the oldest go first).
+MAX_ENTRIES = 4096
+
+
+class Item(NamedTuple):
+    """One language of one handout."""
+
+    lang: str
+    slug: str
+
+    @classmethod
+    def parse(cls, spec: str, default_lang: str) -> "Item":
+        """``leg-cramps`` -> Item(default_lang, "leg-cramps");
+        ``es:leg-cramps`` -> Item("es", "leg-cramps")."""
+        lang, sep, slug = spec.partition(":")
+        if not sep:
+            return cls(default_lang, spec)
+        return cls(check_lang(lang), slug)
+
+    def __str__(self) -> str:
+        return f"{self.lang}:{self.slug}"
+
+
+def check_lang(lang: str) -> str:
+    if not LANG_RE.match(lang or ""):
+        raise ContentError.at(None, None, "--lang", f"{lang!r} is not a language code such as en or es")
+    return lang
+
+
+# -------------------------------------------------------------------------
+# Finding.
+
+def languages(project: Project) -> list[str]:
+    """The language folders under content/ that hold at least one article."""
+    return sorted(p.name for p in project.content.iterdir()
+                  if p.is_dir() and LANG_RE.match(p.name) and files(project, p.name))
+
+
+def files(project: Project, lang: str) -> dict[str, Path]:
+    """``{slug: path}`` for every ``.yaml`` (or ``.yml``) file of a language;
+    where both exist, ``.yaml`` wins (see ``stray_files``)."""
+    folder = project.content / lang
+    if not folder.is_dir():
+        return {}
+    found: dict[str, Path] = {}
+    for p in sorted(folder.iterdir(), key=lambda p: (p.suffix != ARTICLE_SUFFIXES[0], p.name)):
+        if p.suffix in ARTICLE_SUFFIXES and not p.name.startswith("."):
+            found.setdefault(p.stem, p)
+    return dict(sorted(found.items()))
+
+
+def stray_files(project: Project, lang: str) -> list[Problem]:
+    """Warnings for files in a language folder that are not built."""
+    folder = project.content / lang
+    if not folder.is_dir():
+        return []
+    used = set(files(project, lang).values())
+    out = []
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith(".") or p in used:
+            continue
+        if p.suffix in ARTICLE_SUFFIXES:
+            why = f"not built: {p.stem}.yaml has the same name; keep one of them"
+        elif p.is_dir():
+            why = "not built: a folder inside a language folder is ignored"
+        else:
+            why = "not built: only .yaml (or .yml) files are handouts"
+        out.append(Problem(p, None, None, why))
+    return out
+
+
+def discover(project: Project, lang: str, slugs: Iterable[str] = ()) -> dict[str, Path]:
+    """The files of ``slugs`` in ``lang`` (all of the language's without
+    slugs); a ContentError naming each one that is not there."""
+    check_lang(lang)
+    have = files(project, lang)
+    slugs = list(slugs)
+    if not slugs:
+        return have
+    missing = [s for s in slugs if s not in have]
+    if missing:
+        raise ContentError([Problem(project.content / lang, None, None, no_such_handout(s, have))
+                            for s in missing])
+    return {s: have[s] for s in dict.fromkeys(slugs)}
+
+
+def path(project: Project, item: Item) -> Path:
+    """The file of one handout, or a ContentError (with a suggestion)."""
+    return discover(project, item.lang, [item.slug])[item.slug]
+
+
+def no_such_handout(slug: str, have) -> str:
+    """``no handout named leg-cramp; did you mean leg-cramps?``"""
+    close = difflib.get_close_matches(slug, list(have), n=3, cutoff=0.6)
+    if close:
+        return f"no handout named {quoted(slug)}; did you mean {' or '.join(close)}?"
+    return f"no handout named {quoted(slug)} (have: {', '.join(have) or 'none'})"
+
+
+def is_name(item) -> bool:
+    """Whether ``item`` could name a handout at all (a language code and a
+    slug), before looking for its file."""
+    return (len(item) == 2 and isinstance(item[0], str) and isinstance(item[1], str)
+            and bool(LANG_RE.match(item[0])) and bool(SLUG_RE.match(item[1])))
+
+
+# -------------------------------------------------------------------------
+# Reading, once per content.
+
+@dataclass(frozen=True)
+class Entry:
+    """One article file as read: its data with line marks and its validated
+    article, or the problems that stopped it."""
+
+    path: Path
+    digest: bytes
+    loaded: Loaded | None
+    article: Article | None
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.article is not None
+
+    def get(self) -> Article:
+        """The article, or a ContentError with every problem of the file."""
+        if self.article is None:
+            raise ContentError(list(self.problems))
+        return self.article
+
+
+_entries: OrderedDict[tuple[str, bytes], Entry] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _digest(path: Path) -> bytes:
+    """What the cache is keyed on: the file's bytes (read with the loader's
+    limits; a file that cannot be read raises ContentError)."""
+    return hashlib.sha256(read_bytes(path)).digest()
+
+
+def _read(path: Path) -> Loaded:
+    """The one place an article file is read and parsed."""
+    return load_yaml(path)
+
+
+def load(path: Path) -> Entry:
+    """The article in ``path``, parsed and validated once per content."""
+    path = Path(path)
+    try:
+        digest = _digest(path)
+    except HandoutError as exc:
+        return Entry(path, b"", None, None, tuple(exc.problems))
+    key = (str(path), digest)
+    with _lock:
+        entry = _entries.get(key)
+        if entry is not None:
+            _entries.move_to_end(key)
+            return entry
+    try:
+        loaded = _read(path)
+    except HandoutError as exc:
+        entry = Entry(path, digest, None, None, tuple(exc.problems))
+    else:
+        try:
+            entry = Entry(path, digest, loaded, validate(Article, loaded))
+        except HandoutError as exc:
+            entry = Entry(path, digest, loaded, None, tuple(exc.problems))
+    try:
+        unchanged = _digest(path) == digest
+    except HandoutError:
+        unchanged = False
+    if unchanged:  # not edited while it was read
+        with _lock:
+            _entries[key] = entry
+            while len(_entries) > MAX_ENTRIES:
+                _entries.popitem(last=False)
+    return entry
+
+
+def article(project: Project, item: Item) -> Article:
+    """One handout's article, or a ContentError (no such handout, or its problems)."""
+    return load(path(project, item)).get()
+
+
+def cache_clear() -> None:
+    with _lock:
+        _entries.clear()

@@ -1,0 +1,115 @@
+"""The article library: one Item type and parser, .yaml and .yml alike, each
+article read once per content, and problems that carry a kind."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from handouts import checks, library
+from handouts.build import run
+from handouts.errors import ContentError, Kind
+from handouts.library import Item
+from handouts.project import Project
+
+
+@pytest.fixture(autouse=True)
+def fresh_library():
+    library.cache_clear()
+    yield
+    library.cache_clear()
+
+
+def test_item_parse():
+    assert Item.parse("es:leg-cramps", "en") == Item("es", "leg-cramps")
+    assert Item.parse("leg-cramps", "fr") == Item("fr", "leg-cramps")
+    assert str(Item("es", "leg-cramps")) == "es:leg-cramps"
+    with pytest.raises(ContentError, match="not a language code"):
+        Item.parse("../x:leg-cramps", "en")
+
+
+def test_yml_is_found_and_yaml_wins(project: Path):
+    en = project / "content/en"
+    (en / "risk-factors.yaml").rename(en / "risk-factors.yml")
+    proj = Project.find(project)
+    assert library.files(proj, "en")["risk-factors"] == en / "risk-factors.yml"
+    assert library.article(proj, Item("en", "risk-factors")).title == "Risk factors for vein problems"
+    (en / "leg-cramps.yml").write_bytes((en / "leg-cramps.yaml").read_bytes())
+    assert library.files(proj, "en")["leg-cramps"] == en / "leg-cramps.yaml"
+    [stray] = library.stray_files(proj, "en")
+    assert stray.path == en / "leg-cramps.yml" and "same name" in stray.message
+
+
+def count_reads(monkeypatch) -> list[Path]:
+    """Every article file the library parses (the real parser still runs)."""
+    reads: list[Path] = []
+    real = library._read
+
+    def counted(path):
+        reads.append(Path(path))
+        return real(path)
+
+    monkeypatch.setattr(library, "_read", counted)
+    return reads
+
+
+def test_check_parses_each_article_once(project: Path, monkeypatch):
+    reads = count_reads(monkeypatch)
+    results = checks.check(Project.find(project))
+    articles = sorted((project / "content").glob("*/*.yaml"))
+    assert len(articles) == 6 and len([r for r in results if r.lang != "*"]) == 6
+    assert sorted(reads) == articles  # once each: the build and the translation survey share them
+
+
+def test_an_edit_is_read_again_even_with_the_same_size_and_time(project: Path, monkeypatch):
+    reads = count_reads(monkeypatch)
+    proj = Project.find(project)
+    path = project / "content/en/leg-cramps.yaml"
+    assert library.article(proj, Item("en", "leg-cramps")).title == "Leg cramps"
+    assert library.article(proj, Item("en", "leg-cramps")).title == "Leg cramps"
+    assert len(reads) == 1
+    st = path.stat()
+    path.write_text(path.read_text(encoding="utf-8").replace("Leg cramps", "Leg crampz", 1),
+                    encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert library.article(proj, Item("en", "leg-cramps")).title == "Leg crampz"
+    assert len(reads) == 2
+
+
+def test_problems_carry_their_kind(project: Path):
+    """check's glyph and fit columns come from the problems' kinds, not their words."""
+    en = project / "content/en"
+    text = (en / "leg-cramps.yaml").read_text(encoding="utf-8")
+    (en / "leg-cramps.yaml").write_text(text.replace("Leg cramps", "Leg cramps \u0f00", 1),
+                                        encoding="utf-8")
+    long = "\n".join(f"  - heading: Part {i}\n    body: {'Walk a little every day. ' * 60}"
+                     for i in range(6))
+    (en / "risk-factors.yaml").write_text(
+        "title: Too long\nsummary: Far too long to fit.\nreviewed: 2026-11-01\nsections:\n"
+        + long + "\n", encoding="utf-8")
+    report = run(Project.find(project), lang="en", write=False)
+    kinds = {o.slug: {p.kind for p in o.problems} for o in report.outcomes}
+    assert kinds["leg-cramps"] == {Kind.GLYPH}, report.all_problems() 
+    assert kinds["risk-factors"] == {Kind.FIT}, report.all_problems()
+    rows = {c.slug: c for c in checks.check(Project.find(project), ["en"])}
+    assert rows["leg-cramps"].glyphs_ok is False and rows["risk-factors"].fits is False
+    assert rows["cvi-symptoms"].glyphs_ok is True and rows["cvi-symptoms"].fits is True
+
+
+def test_init_does_not_import_reportlab():
+    """`handouts init` writes files through handouts.output, not the renderer."""
+    code = ("import sys, handouts.scaffold, handouts.output; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('reportlab', 'pikepdf')))")
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=60)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
+    heavy = subprocess.run([sys.executable, "-c", code.replace("handouts.scaffold", "handouts.build")],
+                           capture_output=True, text=True, env=env, timeout=60)
+    assert "reportlab" in heavy.stdout  # the check itself can fail
