@@ -12,6 +12,7 @@ import pytest
 from handouts import build, review
 from handouts.errors import HandoutError
 from handouts.inputs import cached_brand
+from handouts.library import Item
 from handouts.project import Project
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,7 +32,7 @@ def clinic(tmp_path: Path) -> Path:
 def words_of(root: Path, slug: str = "leg-cramps", lang: str = "en") -> str:
     project = Project(root)
     brand, _ = cached_brand(project)
-    handout = build.load_handout(slug, lang, project.content / lang / f"{slug}.yaml", brand)
+    handout = build.load_handout(Item(lang, slug), project.content / lang / f"{slug}.yaml", brand)
     return review.words(build.handout_markup(handout, brand, project, build.words(project, lang)).root)
 
 
