@@ -1,25 +1,14 @@
-"""Shared fixtures: a throwaway copy of the demo project, and helpers to build
-it in-process or through the real CLI."""
+"""Shared fixtures: a throwaway copy of the demo project, the demo PDFs built
+once a session, a second brand, one browser. (Helpers are in helpers.py.)"""
 
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SLUGS = ["cvi-symptoms", "leg-cramps", "risk-factors"]
-
-
-def require_tool(name: str) -> str:
-    """A test that needs an external tool fails loudly when it is missing."""
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"{name} is not installed; .ci/run installs it (apt-get install poppler-utils qpdf)")
-    return path
+from helpers import HANDOUTS, LANGS, PACKET_PDFS, PAPERS, REPO, run_cli
 
 
 @pytest.fixture
@@ -29,14 +18,6 @@ def project(tmp_path: Path) -> Path:
     shutil.copytree(REPO / "content", root / "content")
     shutil.copytree(REPO / "templates", root / "templates")
     return root
-
-
-def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    """Run ``python -m handouts ARGS`` as a user would; never raises."""
-    return subprocess.run(
-        [sys.executable, "-m", "handouts", *args], cwd=cwd, capture_output=True, text=True,
-        timeout=120,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -108,17 +89,7 @@ def browser():
         b.close()
 
 
-# Every handout in every language in content/, on both papers, in normal and
-# large print, and packets: built once per test session (``all_pdfs``).
-CONTENT = REPO / "content"
-LANGS = sorted(d.name for d in CONTENT.iterdir() if d.is_dir() and any(d.glob("*.yaml")))
-HANDOUTS = {lang: sorted(p.stem for p in (CONTENT / lang).glob("*.yaml")) for lang in LANGS}
-PAPERS = ("letter", "a4")
-SINGLE_PDFS = [f"{lang}/{slug}/{paper}{'/large' if large else ''}" for lang in LANGS
-               for slug in HANDOUTS[lang] for paper in PAPERS for large in (False, True)]
-PACKET_PDFS = [f"{lang}/packet/{paper}{'/large' if large else ''}"
-               for lang in LANGS for paper, large in (("letter", False), ("a4", True))]
-ALL_PDFS = SINGLE_PDFS + PACKET_PDFS
+# Every handout in every language in content/ (helpers.ALL_PDFS), built once.
 
 
 @pytest.fixture(scope="session")

@@ -7,16 +7,12 @@ from pathlib import Path
 
 import pdfplumber
 
-from conftest import require_tool
+from helpers import require_tool
 
 
 def stream_text(page) -> str:
     """All characters in the order they were drawn (our reading order)."""
     return "".join(c["text"] for c in page.chars)
-
-
-def squash(text: str) -> str:
-    return " ".join(text.split())
 
 
 def footer_top(page) -> float:

@@ -13,7 +13,7 @@ import pikepdf
 import pytest
 import yaml
 
-from conftest import REPO, SLUGS, require_tool, run_cli
+from helpers import REPO, SLUGS, require_tool, run_cli, unspaced
 from pdfutil import structure_blocks
 
 
@@ -156,20 +156,19 @@ def test_structure_tree_follows_the_reading_order(variants, name):
 def test_every_leaf_has_its_text(variants, slug):
     data = article(slug)
     leaves = leaf_texts(variants[f"{slug}/letter"])
-    squash = lambda t: "".join(t.split())  # noqa: E731
-    texts = [(kind, squash(text)) for kind, text in leaves]
-    assert ("H1", squash(data["title"])) in texts
-    assert ("P", squash(data["summary"])) in texts
+    texts = [(kind, unspaced(text)) for kind, text in leaves]
+    assert ("H1", unspaced(data["title"])) in texts
+    assert ("P", unspaced(data["summary"])) in texts
     for section in data["sections"]:
-        assert ("H2", squash(section["heading"])) in texts
+        assert ("H2", unspaced(section["heading"])) in texts
         for bullet in section.get("bullets", []):
-            assert ("LBody", squash(bullet)) in texts
+            assert ("LBody", unspaced(bullet)) in texts
     labels = {text for kind, text in texts if kind == "Lbl"}
     assert labels <= {"\u2022", "\u2610"} and labels
     # The contact footer and the disclaimer are real text, not artifacts.
     clinic = yaml.safe_load((REPO / "content" / "clinic.yaml").read_text("utf-8"))
     footer = "".join(text for kind, text in texts if kind == "P")
-    assert squash(clinic["phone"]) in footer and squash(clinic["disclaimer"]["en"]) in footer
+    assert unspaced(clinic["phone"]) in footer and unspaced(clinic["disclaimer"]["en"]) in footer
     # Every element with content has some text, except figures.
     assert all(text for kind, text in texts if kind not in ("Figure",))
 

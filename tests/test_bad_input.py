@@ -9,7 +9,8 @@ gives one clear line per problem on stderr,
 (no PDF, no stray ``.<slug>.pdf.*.tmp``) for the bad handout, an earlier good
 PDF left byte-identical, and the other handouts still built.
 
-Most tests run the real CLI in a subprocess on a temp copy of the demo clinic.
+Most tests run the real CLI (in process, tests/helpers.py) on a temp copy of
+the demo clinic.
 The bugs these tests first found (a control character or deep nesting crashing
 the run, lines pointing past the end of a file, problems hiding one another,
 errors naming the wrong template line) are fixed; the tests keep them fixed.
@@ -20,7 +21,6 @@ from __future__ import annotations
 import random
 import re
 import struct
-import subprocess
 import time
 import zlib
 from pathlib import Path
@@ -29,169 +29,17 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from conftest import REPO, SLUGS, run_cli
-
-BAD = "leg-cramps"
-OTHERS = [s for s in SLUGS if s != BAD]
-
-#: A small article that fits on one page; the bad cases are edits of it, so
-#: their line numbers are known here and not tied to the demo's wording.
-GOOD = """\
-title: Leg cramps
-summary: Most leg cramps are not serious.
-reviewed: 2026-11-01
-sections:
-  - heading: What is a leg cramp?
-    body: |
-      A leg cramp is when a muscle in your leg gets tight all of a sudden.
-  - heading: What you can do
-    bullets:
-      - Stretch and rub your calf.
-      - Drink plenty of water each day.
-"""
+from helpers import (
+    BAD, GOOD, OTHERS, SLUGS, article_path, assert_bad_article, assert_clean_failure,
+    assert_nothing_half_written, assert_others_built, build, cli, clinic_path, error_lines,
+    expect_error, insert_in_section, line_of, pdfs, set_line, shown, template_path, write_article,
+)
 
 SENTENCE = "Cramps can come back at night and wake you up from a deep sleep. "
 
 
 # ---------------------------------------------------------------------------
 # Helpers
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    """``python -m handouts ARGS``, run from the repository so it imports."""
-    return run_cli(*args, cwd=REPO)
-
-
-def build(project: Path, *args: str, out: Path | None = None) -> tuple[subprocess.CompletedProcess, Path]:
-    """Build the project's English handouts (these tests break English files;
-    the Spanish ones are tested in test_languages.py)."""
-    out = out or project / "out"
-    if "--lang" not in args and "--packet" not in args:
-        args = ("--lang", "en", *args)
-    return cli("build", "--project", str(project), "--out", str(out), *args), out
-
-
-def article_path(project: Path, slug: str = BAD) -> Path:
-    return (project / "content" / "en" / f"{slug}.yaml").resolve()
-
-
-def write_article(project: Path, text: str | bytes, slug: str = BAD) -> Path:
-    path = article_path(project, slug)
-    if isinstance(text, bytes):
-        path.write_bytes(text)
-    else:
-        path.write_text(text, "utf-8")
-    return path
-
-
-def template_path(project: Path) -> Path:
-    return (project / "templates" / "handout.xml.j2").resolve()
-
-
-def clinic_path(project: Path) -> Path:
-    return (project / "content" / "clinic.yaml").resolve()
-
-
-def line_of(text: str, needle: str) -> int:
-    """1-based number of the first line of ``text`` containing ``needle``."""
-    for number, line in enumerate(text.splitlines(), 1):
-        if needle in line:
-            return number
-    raise AssertionError(f"{needle!r} not in text")
-
-
-def set_line(path: Path, pattern: str, replacement: str) -> int:
-    """Replace the one line matching regex ``pattern``; return its number."""
-    lines = path.read_text("utf-8").splitlines(keepends=True)
-    hits = [i for i, line in enumerate(lines) if re.match(pattern, line)]
-    assert len(hits) == 1, f"{pattern!r} matched lines {hits} of {path}"
-    lines[hits[0]] = replacement.rstrip("\n") + "\n"
-    path.write_text("".join(lines), "utf-8")
-    return hits[0] + 1
-
-
-def insert_in_section(project: Path, markup: str) -> int:
-    """Put a line of template into each <section>, just after its heading;
-    return its line number in the template."""
-    path = template_path(project)
-    lines = path.read_text("utf-8").splitlines(keepends=True)
-    hits = [i for i, line in enumerate(lines) if "<heading>{{ section.heading }}</heading>" in line]
-    assert len(hits) == 1, "the template's section heading line moved; update this helper"
-    lines.insert(hits[0] + 1, f"    {markup}\n")
-    path.write_text("".join(lines), "utf-8")
-    return hits[0] + 2
-
-
-def shown(path: Path | str) -> str:
-    """A path as messages show it: relative to the project folder (the
-    nearest parent with content/) when it is inside one."""
-    path = Path(path)
-    for folder in path.parents:
-        if (folder / "content").is_dir():
-            return str(path.relative_to(folder))
-    return str(path)
-
-
-def error_lines(result: subprocess.CompletedProcess) -> list[str]:
-    return [line for line in result.stderr.splitlines() if line.startswith("error: ")]
-
-
-def assert_clean_failure(result: subprocess.CompletedProcess) -> None:
-    """Exit 1 with at least one ``error:`` line and no traceback anywhere."""
-    both = result.stdout + result.stderr
-    assert "Traceback" not in both, both
-    assert "error: unexpected" not in result.stderr, result.stderr
-    assert result.returncode == 1, f"exit {result.returncode}\n{both}"
-    assert error_lines(result), both
-
-
-def expect_error(result: subprocess.CompletedProcess, path: Path | str, line: int | None = None,
-                 field: str | None = None, *words: str) -> str:
-    """The clean failure's error line for ``path`` (at ``line``, naming
-    ``field``, containing every one of ``words``); fails if there is none.
-    ``line=None`` accepts any line or none; ``field=None`` does not check it."""
-    assert_clean_failure(result)
-    pattern = re.escape(f"error: {shown(path)}")
-    pattern += f":{line}: " if line is not None else r"(?::\d+)?: "
-    if field is not None:
-        pattern += re.escape(f"{field}: ")
-    found = [e for e in error_lines(result)
-             if re.match(pattern, e) and all(w in e for w in words)]
-    assert found, (f"no error line matching {pattern!r} with {words!r}; stderr was:\n"
-                   + result.stderr)
-    return found[0]
-
-
-def pdfs(out: Path, lang: str | None = "en") -> list[str]:
-    """The PDFs written for one language (None: for any language)."""
-    where = out / lang if lang else out
-    return sorted(p.name for p in where.rglob("*.pdf") if p.is_file())
-
-
-def assert_nothing_half_written(out: Path, bad: str | None = BAD) -> None:
-    """No temp files anywhere in ``out``; no PDF for the bad handout."""
-    if out.exists():
-        leftovers = [p.name for p in out.rglob("*") if p.suffix == ".tmp" or p.name.startswith(".")]
-        assert not leftovers, leftovers
-    if bad:
-        assert f"{bad}.pdf" not in pdfs(out)
-
-
-def assert_others_built(result: subprocess.CompletedProcess, out: Path) -> None:
-    """The bad handout failed alone: the other two PDFs are there."""
-    assert pdfs(out) == [f"{s}.pdf" for s in OTHERS], result.stderr
-    assert_nothing_half_written(out)
-
-
-def assert_bad_article(project: Path, text: str | bytes, line: int | None, field: str | None,
-                       *words: str) -> str:
-    """Write ``text`` as leg-cramps.yaml, build everything, and check the whole
-    promise: a clean error at path:line: field, the others still build."""
-    path = write_article(project, text)
-    result, out = build(project)
-    found = expect_error(result, path, line, field, *words)
-    assert_others_built(result, out)
-    return found
 
 
 def tiny_png(width: int, height: int) -> bytes:

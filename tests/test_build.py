@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import subprocess
 import sys
@@ -12,8 +13,8 @@ import pikepdf
 import pytest
 import yaml
 
-from conftest import REPO, SLUGS, run_cli
-from pdfutil import footer_top, header_bottom, open_pdf, pdffonts, squash, stream_text
+from helpers import REPO, SLUGS, run_cli, run_process, squash
+from pdfutil import footer_top, header_bottom, open_pdf, pdffonts, stream_text
 
 BASE14 = re.compile(r"Helvetica|Times|Courier|Symbol|ZapfDingbats", re.I)
 
@@ -172,8 +173,8 @@ def test_same_input_gives_byte_identical_output(tmp_path, built):
 def test_two_builds_into_one_folder_at_once_both_succeed(tmp_path):
     out = tmp_path / "shared-out"
     cmd = [sys.executable, "-m", "handouts", "build", "--project", str(REPO), "--out", str(out)]
-    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-             for _ in range(2)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(REPO)}) for _ in range(2)]
     for p in procs:
         _, err = p.communicate(timeout=120)
         assert p.returncode == 0, err
@@ -261,4 +262,4 @@ def test_python_dash_m_and_the_console_script_agree(tmp_path):
     assert exe, "the handouts console script is not installed (pip install -e .)"
     result = subprocess.run([exe, "--version"], capture_output=True, text=True)
     assert result.returncode == 0 and "0.1.0" in result.stdout
-    assert "0.1.0" in run_cli("--version").stdout
+    assert "0.1.0" in run_process("--version").stdout

@@ -27,8 +27,8 @@ from handouts import mail
 from handouts.mail import address
 from handouts.errors import HandoutError
 from handouts.project import Project
-from conftest import run_cli
-from smtpserver import PASSWORD, USER, free_port, server_tls_context, silent_server, smtp_server
+from helpers import free_port, plain_smtp, run_cli, use_smtp
+from smtpserver import PASSWORD, USER, server_tls_context, silent_server, smtp_server
 
 PATIENT = "María Núñez <maria@example.org>"
 
@@ -47,19 +47,6 @@ sections:
 """
 
 
-def use_smtp(root: Path, block: str | None) -> None:
-    """Replace clinic.yaml's smtp: block (or remove it, with None)."""
-    clinic = root / "content" / "clinic.yaml"
-    text = clinic.read_text(encoding="utf-8").split("\nsmtp:\n")[0].rstrip("\n") + "\n"
-    if block:
-        text += "smtp:\n" + "".join(f"  {line}\n" for line in block.strip().splitlines())
-    clinic.write_text(text, encoding="utf-8")
-
-
-def plain(port: int, timeout: float = 5) -> str:
-    return f"host: 127.0.0.1\nport: {port}\nsecurity: none\ntimeout: {timeout}"
-
-
 @pytest.fixture
 def clinic(project: Path) -> Path:
     """The demo project with a Spanish handout and an smtp block pointing nowhere yet."""
@@ -67,7 +54,7 @@ def clinic(project: Path) -> Path:
     if not (es / "leg-cramps.yaml").exists():
         es.mkdir(exist_ok=True)
         (es / "leg-cramps.yaml").write_text(SPANISH, encoding="utf-8")
-    use_smtp(project, plain(free_port()))
+    use_smtp(project, plain_smtp(free_port()))
     return project
 
 
@@ -89,7 +76,7 @@ def attachments(msg) -> list[tuple[str, bytes]]:
 
 def test_delivers_one_pdf_per_handout_identical_to_build(clinic: Path, tmp_path: Path):
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port))
+        use_smtp(clinic, plain_smtp(port))
         result = mail.send_handouts(clinic, ["leg-cramps", "cvi-symptoms"], PATIENT, staff="desk-1")
     assert result.status == "sent", result.reason
     assert len(inbox.received) == 1
@@ -137,7 +124,7 @@ def test_email_a_handout_kept_as_yml(clinic: Path, tmp_path: Path):
 
 def test_headers_and_alternatives(clinic: Path):
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port) + "\nreply_to: Front desk <frontdesk@riverbend.example.org>")
+        use_smtp(clinic, plain_smtp(port) + "\nreply_to: Front desk <frontdesk@riverbend.example.org>")
         mail.send_handouts(clinic, ["leg-cramps"], PATIENT, large_print=True)
     raw = inbox.received[0].data
     head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii")      # headers are pure ASCII
@@ -175,7 +162,7 @@ def _show(received) -> str:
 def test_message_in_english_and_spanish_printed(clinic: Path):
     """Prints what a patient gets (run with -s to see it)."""
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port))
+        use_smtp(clinic, plain_smtp(port))
         mail.send_handouts(clinic, ["leg-cramps"], PATIENT, lang="en")
         mail.send_handouts(clinic, ["leg-cramps"], PATIENT, lang="es")
     print("\n===== English =====\n" + _show(inbox.received[0]) +
@@ -196,7 +183,7 @@ def test_message_in_english_and_spanish_printed(clinic: Path):
 
 def test_mixed_languages_in_one_message(clinic: Path):
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port))
+        use_smtp(clinic, plain_smtp(port))
         result = mail.send_handouts(clinic, ["es:leg-cramps", ("en", "leg-cramps")], PATIENT, lang="es")
     assert result.status == "sent"
     names = [name for name, _ in attachments(inbox.received[0].message)]
@@ -257,7 +244,7 @@ def test_username_without_password_env(clinic: Path, monkeypatch):
 
 def test_server_down_then_outbox_send_delivers(clinic: Path):
     port = free_port()
-    use_smtp(clinic, plain(port))
+    use_smtp(clinic, plain_smtp(port))
     sent = run_cli("email", "leg-cramps", "--to", PATIENT, "--lang", "es", "--project", str(clinic))
     assert sent.returncode == 1
     assert ("not sent yet: the mail server did not answer" in sent.stderr
@@ -291,14 +278,14 @@ def test_cancel_a_waiting_message(clinic: Path):
     assert row["status"] == "cancelled" and row["recipient"] is None and row["raw"] is None
     assert mail.outbox_list(clinic) == [] and mail.outbox_cancel(clinic, result.message_id) is False
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port))
+        use_smtp(clinic, plain_smtp(port))
         assert mail.outbox_send(clinic) == []
     assert inbox.attempts == 0
 
 
 def test_timeout_goes_to_outbox(clinic: Path):
     with silent_server() as port:
-        use_smtp(clinic, plain(port, timeout=1))
+        use_smtp(clinic, plain_smtp(port, timeout=1))
         result = mail.send_handouts(clinic, ["leg-cramps"], PATIENT)
     assert result.status == "queued" and "did not answer in time" in result.reason
     assert [e.to for e in mail.outbox_list(clinic)] == ["maria@example.org"]
@@ -306,7 +293,7 @@ def test_timeout_goes_to_outbox(clinic: Path):
 
 def test_temporary_refusal_waits_then_goes(clinic: Path):
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port))
+        use_smtp(clinic, plain_smtp(port))
         inbox.rcpt_reply = "450 4.2.1 Mailbox busy, try again later"
         result = mail.send_handouts(clinic, ["leg-cramps"], PATIENT)
         assert result.status == "queued" and "450 4.2.1 Mailbox busy" in result.reason
@@ -319,7 +306,7 @@ def test_temporary_refusal_waits_then_goes(clinic: Path):
 
 def test_permanent_refusal_reports_server_words_and_never_retries(clinic: Path):
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port))
+        use_smtp(clinic, plain_smtp(port))
         inbox.rcpt_reply = "550 5.1.1 No such user here"
         cli = run_cli("email", "leg-cramps", "--to", PATIENT, "--project", str(clinic))
         assert cli.returncode == 1
@@ -350,7 +337,7 @@ def test_permanent_refusal_reports_server_words_and_never_retries(clinic: Path):
 ])
 def test_bad_addresses_refused_nothing_sent(clinic: Path, to: str):
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port))
+        use_smtp(clinic, plain_smtp(port))
         with pytest.raises(mail.AddressError) as info:
             mail.send_handouts(clinic, ["leg-cramps"], to)
     assert "\n" not in str(info.value) and ": to: " in str(info.value)
@@ -359,7 +346,7 @@ def test_bad_addresses_refused_nothing_sent(clinic: Path, to: str):
 
 def test_header_injection_through_the_cli(clinic: Path):
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port))
+        use_smtp(clinic, plain_smtp(port))
         cli = run_cli("email", "leg-cramps", "--to", "maria@example.org\nBcc: x@evil.example.com",
                       "--project", str(clinic))
     assert cli.returncode == 1 and "line break" in cli.stderr and "Traceback" not in cli.stderr
@@ -446,7 +433,7 @@ def test_smtp_block_errors_point_at_the_line(clinic: Path, block, field, words):
 
 def test_two_concurrent_senders(clinic: Path):
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port))
+        use_smtp(clinic, plain_smtp(port))
         procs = [subprocess.Popen([sys.executable, "-m", "handouts", "email", slug, "--to", to,
                                    "--project", str(clinic)], stdout=subprocess.PIPE,
                                   stderr=subprocess.PIPE, text=True)
@@ -462,7 +449,7 @@ def test_two_concurrent_senders(clinic: Path):
 
 def test_two_outbox_senders_never_send_twice(clinic: Path):
     port = free_port()
-    use_smtp(clinic, plain(port))
+    use_smtp(clinic, plain_smtp(port))
     for n in range(4):
         assert mail.send_handouts(clinic, ["leg-cramps"], f"patient{n}@example.org").status == "queued"
     with smtp_server(port) as (inbox, _):
@@ -484,7 +471,7 @@ def test_two_outbox_senders_never_send_twice(clinic: Path):
 
 def test_log_json_since_and_weekly_counts(clinic: Path):
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port))
+        use_smtp(clinic, plain_smtp(port))
         mail.send_handouts(clinic, ["leg-cramps", "cvi-symptoms"], PATIENT, large_print=False)
         inbox.rcpt_reply = "451 4.3.0 Try later"
         mail.send_handouts(clinic, ["risk-factors"], "jose@example.org")

@@ -10,8 +10,7 @@ import pdfplumber
 import pytest
 import yaml
 
-from conftest import REPO, run_cli
-from test_bad_input import GOOD, build, error_lines, line_of, write_article
+from helpers import GOOD, REPO, build, error_lines, line_of, run_cli, write_article
 
 SLUG = "night-leg-cramps"
 

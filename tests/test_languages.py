@@ -5,7 +5,6 @@ mixed-language packets, and a third language added with files alone."""
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,8 +13,8 @@ import pikepdf
 import pytest
 import yaml
 
-from conftest import REPO, SLUGS, run_cli
-from pdfutil import open_pdf, pdffonts, squash, stream_text
+from helpers import REPO, SLUGS, run_cli, squash
+from pdfutil import open_pdf, pdffonts, stream_text
 
 EN = yaml.safe_load((REPO / "templates" / "labels" / "en.yaml").read_text("utf-8"))
 ES = yaml.safe_load((REPO / "templates" / "labels" / "es.yaml").read_text("utf-8"))

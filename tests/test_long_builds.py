@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import REPO, SLUGS, run_cli
-from test_bad_input import GOOD, build, clinic_path, line_of
+from helpers import GOOD, REPO, SLUGS, build, clinic_path, line_of
 
 
 def many(project: Path, count: int) -> list[str]:

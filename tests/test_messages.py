@@ -4,15 +4,9 @@ suggestions for slugs."""
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-
-from conftest import REPO, SLUGS, run_cli
-from test_bad_input import (
-    BAD, GOOD, assert_clean_failure, assert_others_built, build, clinic_path, error_lines,
-    line_of, pdfs, set_line, write_article,
+from helpers import (
+    BAD, GOOD, REPO, SLUGS, assert_clean_failure, assert_others_built, build, clinic_path,
+    error_lines, line_of, pdfs, run_cli, set_line, write_article,
 )
 
 NOTICE = "using the built-in demo clinic; run `handouts init DIR` to start your own"

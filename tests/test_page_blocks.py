@@ -11,7 +11,7 @@ import subprocess
 import pikepdf
 import pytest
 
-from conftest import ALL_PDFS, require_tool, run_cli
+from helpers import ALL_PDFS, require_tool, run_cli
 from pdfutil import chars_by_mark, structure_elements
 
 LARGE = [k for k in ALL_PDFS if k.endswith("/large")]

@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from conftest import REPO, SLUGS, require_tool, run_cli
+from helpers import REPO, SLUGS, require_tool, run_cli
 from pdfutil import footer_top, open_pdf
 
 INCH = 72

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import REPO, SLUGS
+from helpers import REPO, SLUGS
 from handouts.model import load_article
 from handouts.readability import grade, prose
 
@@ -54,7 +54,8 @@ print(round(grade(article), 2))
 def test_reading_grade_works_with_the_network_off(tmp_path):
     """textstat must not fetch anything (0.7.10+ downloads NLTK data)."""
     code = OFFLINE.replace("{path}", str(REPO / "content" / "en" / "leg-cramps.yaml"))
-    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "NLTK_DATA": str(tmp_path / "none")}
+    env = {"HOME": str(tmp_path), "PATH": "/usr/bin:/bin", "NLTK_DATA": str(tmp_path / "none"),
+           "PYTHONPATH": str(REPO)}
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
                             timeout=120)
     assert result.returncode == 0, result.stderr

@@ -12,7 +12,7 @@ import pikepdf
 import pytest
 import yaml
 
-from conftest import ALL_PDFS as ALL, CONTENT, HANDOUTS
+from helpers import ALL_PDFS as ALL, CONTENT, HANDOUTS, unspaced
 from pdfutil import (footer_top, glued_words, header_bottom, pdftotext, poppler_structure_text,
                      structure_blocks, structure_elements)
 
@@ -47,10 +47,6 @@ def article_words(lang: str, slug: str) -> list[str]:
 
 def clinic() -> dict:
     return yaml.safe_load((CONTENT / "clinic.yaml").read_text("utf-8"))
-
-
-def squash(text: str) -> str:
-    return "".join(text.split())
 
 
 def clinic_words() -> list[str]:
@@ -108,14 +104,14 @@ def test_numbers_are_spoken_digit_by_digit(all_pdfs, key):
     """The clinic's phone (header and footer) and every 911 in the text are a
     Span whose ActualText a speech engine reads digit by digit, while the
     printed glyphs stay as written."""
-    spans = [(squash(e["text"]), e["actual"]) for e in structure_elements(all_pdfs[key])
+    spans = [(unspaced(e["text"]), e["actual"]) for e in structure_elements(all_pdfs[key])
              if e["type"] == "Span" and e["actual"] is not None]
     phone = clinic()["phone"]
     lang, slugs = slugs_in(key)
-    assert spans.count((squash(phone), spoken(phone))) == 2 * len(slugs)
+    assert spans.count((unspaced(phone), spoken(phone))) == 2 * len(slugs)
     nines = sum(len(re.findall(r"\b911\b", " ".join(article_words(lang, s)))) for s in slugs)
     assert spans.count(("911", "9 1 1")) == nines
-    assert set(spans) <= {(squash(phone), spoken(phone)), ("911", "9 1 1")}
+    assert set(spans) <= {(unspaced(phone), spoken(phone)), ("911", "9 1 1")}
 
 
 @pytest.mark.parametrize("key", ALL)
@@ -150,7 +146,7 @@ def test_phone_email_and_website_are_tagged_links(all_pdfs, key):
             inside = "".join(c["text"] for c in page.chars
                              if x0 <= (c["x0"] + c["x1"]) / 2 <= x1
                              and y0 <= page.height - (c["top"] + c["bottom"]) / 2 <= y1)
-            assert squash(inside) == squash(link["text"]) != ""
+            assert unspaced(inside) == unspaced(link["text"]) != ""
         # One phone link in the header and one in the footer of each handout.
         for page_i, rect in uris[tel]:
             page = plumbed.pages[page_i]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from conftest import REPO, SLUGS, run_cli
+from helpers import REPO, SLUGS, run_cli
 from handouts import render as api
 from handouts.errors import HandoutError
 from handouts.library import Item

@@ -5,17 +5,18 @@ is measured by bench/bench.py, never here.)"""
 
 from __future__ import annotations
 
+import os
+import select
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
 from pypdf import PdfReader
 
-from conftest import REPO, SLUGS
+from helpers import REPO, SLUGS, run_process
 from handouts import batch
 from handouts.build import run
 from handouts.project import Project
@@ -38,8 +39,8 @@ def cycled(project: Path, n: int) -> list[str]:
 def fresh_pdf(project: Path, slug: str, tmp: Path) -> bytes:
     """The PDF a new process makes of one handout: no cache has seen anything."""
     out = tmp / f"fresh-{slug}"
-    subprocess.run([sys.executable, "-m", "handouts", "build", "--project", str(project),
-                    "--out", str(out), slug], check=True, capture_output=True)
+    result = run_process("build", "--project", str(project), "--out", str(out), slug)
+    assert result.returncode == 0, result.stderr
     return (out / "en" / f"{slug}.pdf").read_bytes()
 
 
@@ -91,33 +92,81 @@ def test_written_pdfs_are_not_kept_in_memory(project, tmp_path):
     assert all(o.pdf and o.size == len(o.pdf) for o in checked.outcomes)
 
 
+#: The real CLI, with one gate: after it has written its third PDF, the build
+#: says so on fd READY and waits (on fd GATE, which nobody writes) for Ctrl-C.
+#: The workers meanwhile go on rendering, so the signal comes while the pool
+#: is busy and the rest of the batch is still to write, however loaded the
+#: machine; no sleep decides when.
+GATED_BUILD = """
+import os, sys
+ready, gate = (int(fd) for fd in sys.argv[1:3])
+real_replace, written = os.replace, []
+def replace(src, dst, *args, **kwargs):
+    real_replace(src, dst, *args, **kwargs)
+    if str(dst).endswith(".pdf"):
+        written.append(dst)
+        if len(written) == 3:
+            os.write(ready, b"3 written\\n")
+            os.read(gate, 1)
+os.replace = replace
+sys.argv = ["handouts", *sys.argv[3:]]
+from handouts.cli import entry
+entry()
+"""
+
+
 def test_ctrl_c_stops_a_pooled_build_cleanly(project, tmp_path):
-    cycled(project, 60)
+    cycled(project, 20)
     out = tmp_path / "out"
-    proc = subprocess.Popen([sys.executable, "-m", "handouts", "build", "--project", str(project),
-                             "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.monotonic() + 120
-    while not list(out.rglob("*.pdf")):
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            pytest.fail(f"the build ended or stalled before writing anything: {proc.communicate()}")
-        time.sleep(0.05)
-    proc.send_signal(signal.SIGINT)
+    ready_r, ready_w = os.pipe()
+    gate_r, gate_w = os.pipe()
+    proc = subprocess.Popen(
+        [sys.executable, "-c", GATED_BUILD, str(ready_w), str(gate_r),
+         "build", "--project", str(project), "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, pass_fds=(ready_w, gate_r),
+        env={**os.environ, "PYTHONPATH": str(REPO)}, start_new_session=True)
+    os.close(ready_w)
+    os.close(gate_r)
     try:
-        _, err = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        pytest.fail("Ctrl-C did not stop the build")
+        if not select.select([ready_r], [], [], 300)[0] or not os.read(ready_r, 64):
+            pytest.fail(f"the build ended or stalled before writing three PDFs: {proc.communicate()}")
+        workers = children(proc.pid)
+        assert workers, "the 20 handouts are not built by a pool of workers"
+        proc.send_signal(signal.SIGINT)
+        try:
+            _, err = proc.communicate(timeout=120)
+        except subprocess.TimeoutExpired:
+            pytest.fail("Ctrl-C did not stop the build")
+    finally:
+        os.close(ready_r)
+        os.close(gate_w)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
     written = sorted(out.rglob("*.pdf"))
-    assert proc.returncode != 0 and len(written) < 60, "the build was not stopped"
-    assert "Traceback" not in err, err
+    assert len(written) == 3, "the build went on after Ctrl-C"
+    assert proc.returncode not in (0, 2), (proc.returncode, err)  # stopped, and not a bug
+    assert "Traceback" not in err and "error: unexpected" not in err, err
     assert not [p for p in out.rglob("*") if p.name.endswith(".tmp")], "a half-written file was left"
     for pdf in written:  # every file written is whole
         assert len(PdfReader(pdf).pages) == 1
-    # No worker is left behind.
-    time.sleep(0.5)
-    ps = subprocess.run(["ps", "-o", "pid=", "--ppid", str(proc.pid)], capture_output=True, text=True)
-    assert not ps.stdout.strip()
+    # No worker is left behind: each has ended (the build waited for them).
+    assert not [pid for pid in workers if alive(pid)], "a worker outlived the build"
+
+
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid``."""
+    ps = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True)
+    return [int(p) for p in ps.stdout.split()]
+
+
+def alive(pid: int) -> bool:
+    """Running, sleeping or stopped; not gone and not a zombie waiting for init."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return state not in ("Z", "X")
 
 
 def modules_after(*args: str) -> set[str]:

@@ -6,20 +6,18 @@ each is now one clean line, exit status 1, and the other handouts still build.
 from __future__ import annotations
 
 import os
-import subprocess
 import time
 from pathlib import Path
 
 import pytest
 
-from conftest import SLUGS
-from test_bad_input import (
-    BAD, GOOD, OTHERS, assert_clean_failure, assert_others_built, build, clinic_path,
+from helpers import (
+    BAD, GOOD, SLUGS, assert_clean_failure, assert_others_built, build, clinic_path,
     error_lines, insert_in_section, pdfs, set_line, write_article,
 )
 
 
-def one_line_errors(result: subprocess.CompletedProcess) -> list[str]:
+def one_line_errors(result) -> list[str]:
     """Every stderr line is an ``error:`` line or the summary: no stray
     continuation line from a name with a line break in it."""
     lines = result.stderr.splitlines()
@@ -234,9 +232,9 @@ def test_a_few_nested_tags_still_work(project):
         "replace", "concat-doubling", "plus-doubling", "huge-output", "recursion"])
 def test_runaway_template_is_stopped_with_its_line(project, expr, words):
     line = insert_in_section(project, expr)
-    start = time.monotonic()
-    result, out = build(project)
-    assert time.monotonic() - start < 60
+    start = time.process_time()  # CPU, not wall time: a busy machine cannot fail this
+    result, out = build(project, BAD)  # one handout is enough: they share the template
+    assert time.process_time() - start < 30
     assert_clean_failure(result)
     found = [e for e in error_lines(result) if f"handout.xml.j2:{line}: " in e]
     assert found and words in found[0] and "sandbox" in found[0], result.stderr

@@ -8,12 +8,11 @@ import io
 import os
 import re
 import time
-from pathlib import Path
 
 import pypdf
 import pytest
 
-from conftest import REPO
+from helpers import REPO
 from webutil import LiveServer, browser_page, copy_project
 
 DOCS = REPO / "docs"

@@ -9,19 +9,12 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
-from conftest import REPO
-from smtpserver import free_port, smtp_server
+from helpers import REPO, free_port, plain_smtp, use_smtp
+from smtpserver import smtp_server
 from test_web_browser import axe_violations
 from webutil import LiveServer, browser_page, copy_project
 
 PATIENT = "maria.nunez@example.org"
-
-
-def use_smtp(root, port: int) -> None:
-    clinic = root / "content" / "clinic.yaml"
-    text = clinic.read_text("utf-8").split("\nsmtp:\n")[0].rstrip("\n") + "\n"
-    text += f"smtp:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n  timeout: 5\n"
-    clinic.write_text(text, "utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +43,7 @@ def send_from_page(page, path: str, to: str, lang: str | None = None) -> str:
 
 def test_email_arrives_with_the_pdf(page, mail_site):
     with smtp_server() as (inbox, port):
-        use_smtp(mail_site.root, port)
+        use_smtp(mail_site.root, plain_smtp(port))
         shown = send_from_page(page, "/h/en/leg-cramps", PATIENT, lang="es")
         assert "Sent to m••••@example.org" in shown
         assert PATIENT not in page.content()
@@ -72,7 +65,7 @@ def test_email_arrives_with_the_pdf(page, mail_site):
 
 def test_a_packet_by_email(page, mail_site):
     with smtp_server() as (inbox, port):
-        use_smtp(mail_site.root, port)
+        use_smtp(mail_site.root, plain_smtp(port))
         shown = send_from_page(page, "/packet?item=en/leg-cramps&item=es/leg-cramps", PATIENT)
         assert "Sent to" in shown
     pdfs = [p for p in inbox.received[0].message.iter_attachments()
@@ -82,7 +75,7 @@ def test_a_packet_by_email(page, mail_site):
 
 def test_server_down_leaves_it_waiting_in_the_outbox_and_says_why(page, mail_site):
     port = free_port()
-    use_smtp(mail_site.root, port)                    # nothing listens there yet
+    use_smtp(mail_site.root, plain_smtp(port))                    # nothing listens there yet
     shown = send_from_page(page, "/h/en/risk-factors", PATIENT)
     assert "Not sent yet: waiting in the outbox for m••••@example.org" in shown
     assert re.search(r"Why: the mail server did not answer", shown)
@@ -102,7 +95,7 @@ def test_server_down_leaves_it_waiting_in_the_outbox_and_says_why(page, mail_sit
 
 def test_no_consent_no_email(page, mail_site):
     with smtp_server() as (inbox, port):
-        use_smtp(mail_site.root, port)
+        use_smtp(mail_site.root, plain_smtp(port))
         page.goto("/h/en/leg-cramps")
         page.fill("#to", PATIENT)
         page.get_by_role("button", name="Send email").click()     # the browser asks for the tick

@@ -13,8 +13,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from conftest import REPO
-from webutil import LiveServer, copy_project, free_port
+from helpers import REPO, free_port
+from webutil import LiveServer, copy_project
 
 COOKIE = "handouts_session"
 
