@@ -110,7 +110,7 @@ def test_email_a_handout_kept_as_yml(clinic: Path, tmp_path: Path):
     """`handouts email` finds a handout stored as .yml, as build does."""
     (clinic / "content/en/risk-factors.yaml").rename(clinic / "content/en/risk-factors.yml")
     with smtp_server() as (inbox, port):
-        use_smtp(clinic, plain(port))
+        use_smtp(clinic, plain_smtp(port))
         sent = run_cli("email", "risk-factors", "--to", PATIENT, "--project", str(clinic))
     assert sent.returncode == 0, sent.stderr
     assert "sent 1 handout(s) to m••••@example.org" in sent.stdout

@@ -115,7 +115,7 @@ def test_the_email_reads_items_and_options_as_the_page_does(page, mail_site):
     csrf = page.get_attribute('input[name="csrf"]', "value")
     fields = parse_qsl(query) + [("to", PATIENT), ("consent", "yes"), ("csrf", csrf)]
     with smtp_server() as (inbox, port):
-        use_smtp(mail_site.root, port)
+        use_smtp(mail_site.root, plain_smtp(port))
         resp = page.request.post("/email", data=urlencode(fields), headers={
             "content-type": "application/x-www-form-urlencoded"})
         assert resp.status == 200 and "Sent to" in resp.text()
