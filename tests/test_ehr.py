@@ -202,6 +202,17 @@ def test_the_page_search_finds_a_handout_by_its_code(site):
     assert slugs("I87.3") == [] and slugs("G47.63") == []                   # never a "typo" match
 
 
+def test_a_handout_file_with_a_problem_is_left_out_and_the_rest_still_answer(tmp_path):
+    root = copy_project(REPO, tmp_path)
+    (root / "content" / "es" / "leg-cramps.yaml").write_text("title: [unclosed\n", "utf-8")
+    with LiveServer(root) as server:
+        entries = atom_entries(infobutton(server, c="G47.62", lang="es")[2])
+        assert [slug_of(e["links"]["text/html"]) for e in entries] == [("en", "leg-cramps")]
+        assert entries[0]["summary"].startswith("Aún no está en español")
+        assert {slug_of(e["links"]["text/html"]) for e in
+                atom_entries(infobutton(server, c="I87.2", lang="es")[2])} == {("es", s) for s in VENOUS}
+
+
 # -------------------------------------------------------------- CDS Hooks
 
 def condition(code: str, system="http://hl7.org/fhir/sid/icd-10-cm", status="active", n=1) -> dict:

@@ -1,9 +1,9 @@
 """What both EHR endpoints share: the handouts a code asks for, the language
 to hand each one out in, the links, and the words.
 
-The library is anything with ``cards()`` and ``search(text)`` whose cards have
-a ``slug`` and ``entries`` (language -> entry with ``ok`` and ``article``), as
-the article library gives them; nothing here reads a file itself.
+Handouts are read through the article library (``handouts.library``), which
+parses a file again only when its content changed; a file with a problem is
+left out (the page shows it as unavailable).
 """
 
 from __future__ import annotations
@@ -14,10 +14,12 @@ from urllib.parse import quote
 
 from babel import Locale
 
-from handouts import catalog
+from handouts import catalog, library
 from handouts.ehr import codes
 from handouts.errors import HandoutError
-from handouts.project import Project, bundled_root
+from handouts.model import Article
+from handouts.paths import bundled_root
+from handouts.project import SLUG_RE, Project
 
 #: The language handed out when the patient's is missing.
 FALLBACK = "en"
@@ -40,13 +42,41 @@ class Asked:
 
 
 @dataclass(frozen=True)
+class Handout:
+    """One handout: its good articles by language (English first)."""
+
+    slug: str
+    articles: dict[str, Article]
+
+    def codes(self) -> dict[str, set[str]]:
+        """Its codes: those of all its language files together."""
+        return {s: {c for a in self.articles.values() for c in getattr(a.codes, s)} for s in codes.SYSTEMS}
+
+    def covers(self, wanted: "Asked") -> bool:
+        return any(codes.covers(wanted.system, mine, wanted.code) for mine in self.codes()[wanted.system])
+
+
+def handouts(project: Project) -> list[Handout]:
+    """Every handout with at least one good language file, by title."""
+    found: dict[str, dict[str, Article]] = {}
+    langs = sorted(library.languages(project), key=lambda lg: (lg != FALLBACK, lg))
+    for lang in langs:
+        for slug, path in library.files(project, lang).items():
+            entry = library.load(path) if SLUG_RE.match(slug) else None
+            if entry is not None and entry.ok:
+                found.setdefault(slug, {})[lang] = entry.article
+    out = [Handout(slug, articles) for slug, articles in found.items()]
+    return sorted(out, key=lambda h: (next(iter(h.articles.values())).title.casefold(), h.slug))
+
+
+@dataclass(frozen=True)
 class Chosen:
     """A handout to hand out: in ``lang``; ``fallback`` when that is not the
     language asked for."""
 
     slug: str
     lang: str
-    article: object
+    article: Article
     asked_lang: str
     fallback: bool
 
@@ -67,26 +97,11 @@ def asked(system: str | None, code: str | None, name: str = "") -> list[Asked]:
     return out
 
 
-def handout_codes(card) -> dict[str, set[str]]:
-    """A handout's codes: those of all its language files together."""
-    found: dict[str, set[str]] = {s: set() for s in codes.SYSTEMS}
-    for entry in card.entries.values():
-        if entry.ok:
-            for s in codes.SYSTEMS:
-                found[s].update(getattr(entry.article.codes, s))
-    return found
-
-
-def matching(library, wanted: list[Asked]) -> list:
-    """The cards any of ``wanted`` asks for, in the library's order."""
+def matching(project: Project, wanted: list[Asked]) -> list[Handout]:
+    """The handouts any of ``wanted`` asks for, by title."""
     if not wanted:
         return []
-    out = []
-    for card in library.cards():
-        have = handout_codes(card)
-        if any(codes.covers(a.system, mine, a.code) for a in wanted for mine in have[a.system]):
-            out.append(card)
-    return out
+    return [h for h in handouts(project) if any(h.covers(a) for a in wanted)]
 
 
 def language(value: str | None) -> str:
@@ -103,22 +118,18 @@ def language(value: str | None) -> str:
     return "-".join([primary, *rest])
 
 
-def choose(card, lang: str) -> Chosen | None:
-    """The entry to hand out: the language asked for (``es-MX`` finds ``es``),
-    else English, else the first good one."""
-    good = {lg: e for lg, e in card.entries.items() if e.ok}
-    if not good:
-        return None
-    primary = lang.split("-")[0]
-    for candidate in (lang, primary):
-        for lg, entry in good.items():
-            if lg.lower() == candidate.lower():
-                return Chosen(card.slug, lg, entry.article, lang, False)
-    for lg, entry in good.items():
-        if lg.split("-")[0] == primary:
-            return Chosen(card.slug, lg, entry.article, lang, False)
+def choose(handout: Handout, lang: str) -> Chosen:
+    """The language to hand out: the one asked for (``es-MX`` finds ``es``,
+    ``es`` finds ``es-MX``), else English, else the first there is."""
+    good = handout.articles
+    primary = lang.split("-")[0].lower()
+    for match in (lambda lg: lg.lower() == lang.lower(), lambda lg: lg.lower() == primary,
+                  lambda lg: lg.split("-")[0].lower() == primary):
+        for lg, article in good.items():
+            if match(lg):
+                return Chosen(handout.slug, lg, article, lang, False)
     lg = FALLBACK if FALLBACK in good else next(iter(good))
-    return Chosen(card.slug, lg, good[lg].article, lang, True)
+    return Chosen(handout.slug, lg, good[lg], lang, True)
 
 
 def page_url(base: str, chosen: Chosen) -> str:

@@ -140,7 +140,7 @@ def patient_language(patient: dict | None) -> str:
     return answers.FALLBACK
 
 
-def cards(project: Project, library, request: dict, base: str, ui_lang: str) -> dict:
+def cards(project: Project, request: dict, base: str, ui_lang: str) -> dict:
     """The cards for a checked request: one per handout that covers one of
     the patient's active conditions, linking to it in the patient's language."""
     prefetch = request.get("prefetch") or {}
@@ -151,13 +151,11 @@ def cards(project: Project, library, request: dict, base: str, ui_lang: str) -> 
     words = answers.Words(project, ui_lang)
     clinic = answers.clinic_name(project)
     out = []
-    for card in library.cards():
-        have = answers.handout_codes(card)
-        why = [a for a, _ in found if any(codes.covers(a.system, mine, a.code) for mine in have[a.system])]
-        chosen = answers.choose(card, lang) if why else None
-        if chosen is None:
-            continue
-        out.append(_card(chosen, why, words, clinic, base, request["hookInstance"]))
+    for handout in answers.handouts(project):
+        why = [a for a, _ in found if handout.covers(a)]
+        if why:
+            out.append(_card(answers.choose(handout, lang), why, words, clinic, base,
+                             request["hookInstance"]))
     return {"cards": out}
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Mapping
+from typing import Callable, Mapping
 from urllib.parse import urlencode, urlsplit
 from xml.etree import ElementTree as ET
 
@@ -87,20 +87,23 @@ def parse(params: Mapping[str, str]) -> Query:
                  response_type=JSON if kind.startswith(JSON) else HTML if kind.startswith(HTML) else XML)
 
 
-def answer(project: Project, library, query: Query, base: str, feed_id: str, ui_lang: str = "en") -> Feed:
+def answer(project: Project, query: Query, base: str, feed_id: str, ui_lang: str = "en",
+           search: Callable[[str], list[str]] | None = None) -> Feed:
     """The feed for one request, in the patient's language. No code and no
-    name: InfobuttonError, in the page's language (``ui_lang``)."""
+    name: InfobuttonError, in the page's language (``ui_lang``). ``search``
+    gives the slugs that match a name, best first (the page's search)."""
     if not query.code and not query.name:
         raise InfobuttonError(answers.Words(project, ui_lang)("error_no_code"))
     words = answers.Words(project, query.lang)
     system = codes.system_named(query.system_param) if query.system_param else None
     wanted = [] if (query.system_param and system is None) else answers.asked(system, query.code, query.name)
-    cards = answers.matching(library, wanted)
-    if wanted and cards:
+    found = answers.matching(project, wanted)
+    if wanted and found:
         first = wanted[0]
         subtitle = words("feed_subtitle_code", system=codes.NAMES[first.system], code=first.code)
-    elif query.name:
-        cards = library.search(query.name)[:NAME_MATCHES]
+    elif query.name and search is not None:
+        by_slug = {h.slug: h for h in answers.handouts(project)}
+        found = [by_slug[s] for s in search(query.name) if s in by_slug][:NAME_MATCHES]
         subtitle = words("feed_subtitle_name", name=query.name)
     else:
         subtitle = words("feed_subtitle_code", system=codes.NAMES.get(system, query.system_param or "code"),
@@ -111,11 +114,8 @@ def answer(project: Project, library, query: Query, base: str, feed_id: str, ui_
                 updated=dt.datetime.now(dt.timezone.utc).replace(microsecond=0),
                 categories=[(CODE, query.code), (SYSTEM, query.system_param), (NAME, query.name),
                             (LANGUAGE, query.lang)])
-    for card in cards:
-        chosen = answers.choose(card, query.lang)
-        if chosen is None:
-            continue
-        feed.entries.append(entry(chosen, words, base))
+    for handout in found:
+        feed.entries.append(entry(answers.choose(handout, query.lang), words, base))
     if feed.entries:
         feed.updated = max(e.updated for e in feed.entries)
     return feed

@@ -73,8 +73,9 @@ async def infobutton_feed(request: Request) -> Response:
     web = web_of(request)
     query = infobutton.parse(request.query_params)
     try:
-        feed = await run_in_threadpool(infobutton.answer, web.project, web.library, query,
-                                       _base(request), str(request.url), web.settings.ui_lang)
+        feed = await run_in_threadpool(infobutton.answer, web.project, query, _base(request),
+                                       str(request.url), web.settings.ui_lang, lambda text: [
+                                           card.slug for card in web.library.search(text)])
     except infobutton.InfobuttonError as exc:
         return _plain(str(exc), 400)
     if query.response_type == infobutton.JSON:
@@ -120,6 +121,6 @@ async def service(request: Request) -> Response:
         hook = cdshooks.read_request(body, words)
     except cdshooks.HookError as exc:
         return _plain(str(exc), 400)
-    answer = await run_in_threadpool(cdshooks.cards, web.project, web.library, hook, _base(request),
+    answer = await run_in_threadpool(cdshooks.cards, web.project, hook, _base(request),
                                      web.settings.ui_lang)
     return JSONResponse(answer)
