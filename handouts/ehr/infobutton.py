@@ -106,8 +106,7 @@ def answer(project: Project, query: Query, base: str, feed_id: str, ui_lang: str
         found = [by_slug[s] for s in search(query.name) if s in by_slug][:NAME_MATCHES]
         subtitle = words("feed_subtitle_name", name=query.name)
     else:
-        subtitle = words("feed_subtitle_code", system=codes.NAMES.get(system, query.system_param or "code"),
-                         code=query.code)
+        subtitle = words("feed_subtitle_other", code=f"{query.system_param} {query.code}".strip())
     clinic = answers.clinic_name(project)
     feed = Feed(title=words("feed_title", clinic=clinic), subtitle=subtitle, lang=words.lang,
                 author=clinic, base=base, id=feed_id,
