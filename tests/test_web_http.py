@@ -62,7 +62,8 @@ def test_strict_headers_on_every_response(site, path):
     if not headers["content-type"].startswith("application/pdf"):
         assert "script-src 'self'" in csp and "default-src 'none'" in csp
     assert headers["x-content-type-options"] == "nosniff"
-    assert headers["referrer-policy"] == "no-referrer"
+    # same-origin: no-referrer would make browsers send "Origin: null" on our own posts
+    assert headers["referrer-policy"] == "same-origin"
     assert "server" not in headers
 
 

@@ -33,8 +33,9 @@ class LiveServer:
         self.web = self.app.state.web
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # as `handouts serve` runs it: proxy headers are the app's business (web/security.py)
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning",
-                                access_log=False, server_header=False)
+                                access_log=False, server_header=False, proxy_headers=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
@@ -55,7 +56,8 @@ class LiveServer:
         """One request with the path exactly as given (no client normalisation)."""
         conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
         try:
-            conn.putrequest(method, path, skip_accept_encoding=True)
+            own_host = any(k.lower() == "host" for k in (headers or {}))
+            conn.putrequest(method, path, skip_accept_encoding=True, skip_host=own_host)
             for k, v in (headers or {}).items():
                 conn.putheader(k, v)
             if body is not None:

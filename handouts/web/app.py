@@ -16,7 +16,7 @@ from starlette.routing import Route
 from handouts.project import Project
 from handouts.web import mailer
 from handouts.web.pages import Settings, Web, error
-from handouts.web.security import SecurityHeaders
+from handouts.web.security import Gate, SecurityHeaders, Trust
 from handouts.web.views import activity, auth, ehr, email, index, selection, static
 
 log = logging.getLogger("handouts.web")
@@ -81,7 +81,9 @@ def create_app(project: Project | None = None, settings: Settings | None = None)
                     await task
 
     app = Starlette(
-        debug=False, routes=ROUTES, middleware=[Middleware(SecurityHeaders)],
+        debug=False, routes=ROUTES,
+        middleware=[Middleware(SecurityHeaders),   # outermost: its headers go on the gate's refusals too
+                    Middleware(Gate, trust=Trust(web.settings.hosts, web.settings.proxies))],
         exception_handlers={HTTPException: _http_error, Exception: _crash}, lifespan=lifespan,
     )
     app.state.web = web

@@ -42,6 +42,8 @@ class Settings:
     outbox_retry_seconds: float = 120     # try waiting emails again this often (0: never)
     ehr_token: str | None = None          # HANDOUTS_EHR_TOKEN: a bearer token for EHR servers
     ehr_requests_per_minute: int = 300    # per client address, for /infobutton and /cds-services
+    hosts: tuple[str, ...] = ()           # names served besides this computer's (docs/security.md)
+    proxies: tuple[str, ...] = ()         # reverse proxies whose X-Forwarded-* are believed
 
 
 @dataclass

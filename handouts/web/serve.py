@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 
 from handouts.errors import HandoutError
 from handouts.project import Project
@@ -26,7 +27,36 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def settings_for(host: str, environ=os.environ, ui_lang: str = "en"):
+def _names(host: str, public: tuple[str, ...], proxies: tuple[str, ...]) -> tuple[str, ...]:
+    """The host names to serve besides this computer's: ``--public-host``
+    names, and the address listened on when it is one address."""
+    from handouts.web.security import normal_host
+
+    names = []
+    for name in public:
+        if not re.fullmatch(r"\[?[A-Za-z0-9.:_-]+\]?", name.strip()) or not normal_host(name):
+            raise ServeError.at(None, None, "--public-host",
+                                f"{name!r} is not a host name; write the name staff type in the "
+                                f"browser, such as handouts.clinic.example (no http://, no path)")
+        names.append(normal_host(name))
+    for address in proxies:
+        try:
+            ipaddress.ip_network(address.strip().strip("[]"), strict=False)
+        except ValueError:
+            raise ServeError.at(None, None, "--proxy",
+                                f"{address!r} is not an IP address; give the address your reverse "
+                                f"proxy connects from, such as 127.0.0.1") from None
+    if proxies and not public:
+        raise ServeError.at(None, None, "--proxy",
+                            "behind a proxy the page needs its public name too: add --public-host "
+                            "with the name staff type in the browser")
+    if host not in ("0.0.0.0", "::"):
+        names.append(normal_host(host))
+    return tuple(dict.fromkeys(names))
+
+
+def settings_for(host: str, environ=os.environ, ui_lang: str = "en",
+                 public: tuple[str, ...] = (), proxies: tuple[str, ...] = ()):
     """The app's settings for this bind address, or a ServeError saying why
     it must not start."""
     from handouts.web.pages import Settings
@@ -49,7 +79,8 @@ def settings_for(host: str, environ=os.environ, ui_lang: str = "en"):
                             f"the EHR token must be at least {EHR_TOKEN_MIN} characters, without spaces "
                             f"(for example the output of: python -c \"import secrets; print(secrets.token_urlsafe(32))\")")
     return Settings(password=password, ui_lang=ui_lang, emails_per_minute=max(1, per_minute),
-                    ehr_token=token)
+                    ehr_token=token, hosts=_names(host, tuple(public), tuple(proxies)),
+                    proxies=tuple(proxies))
 
 
 def url_for(host: str, port: int) -> str:
@@ -61,23 +92,29 @@ def url_for(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(project: Project, host: str, port: int, ui_lang: str = "en", echo=print) -> None:
-    """Serve until Ctrl-C (uvicorn stops cleanly on SIGINT and SIGTERM)."""
+def serve(project: Project, host: str, port: int, ui_lang: str = "en", echo=print,
+          public: tuple[str, ...] = (), proxies: tuple[str, ...] = ()) -> None:
+    """Serve until Ctrl-C (uvicorn stops cleanly on SIGINT and SIGTERM).
+    ``public``: more host names to answer to; ``proxies``: reverse proxies
+    whose X-Forwarded-For and X-Forwarded-Proto are believed."""
     import uvicorn
 
     from handouts import catalog
     from handouts.project import bundled_root
     from handouts.web.app import create_app
 
-    settings = settings_for(host, ui_lang=ui_lang)
+    settings = settings_for(host, ui_lang=ui_lang, public=public, proxies=proxies)
     catalog.load(project.templates, bundled_root() / "templates", ui_lang)   # fail early on bad words
     app = create_app(project, settings)
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
                             server_header=False, date_header=True, proxy_headers=False)
     server = uvicorn.Server(config)
-    where = "" if is_loopback(host) else " (staff sign-in required)"
+    where = " (staff sign-in required)" if settings.password else ""
     try:
         echo(f"Serving the front-desk page for {project.root} at {url_for(host, port)}{where}")
+        if settings.hosts:
+            echo("It answers to this computer's own names and to: " + ", ".join(settings.hosts)
+                 + (f"; behind the proxy at {', '.join(proxies)}" if proxies else ""))
         echo("Press Ctrl-C to stop.")
         server.run()
     except KeyboardInterrupt:   # uvicorn re-raises Ctrl-C after a clean shutdown

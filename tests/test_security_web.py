@@ -1,0 +1,204 @@
+"""The front-desk page against an attacker (issue 17), over real HTTP on
+loopback: DNS rebinding (foreign Host), posts from other sites (Origin and
+Referer), proxy headers believed only from the configured proxy (real client
+address, HTTPS and the Secure cookie), and bodies refused before they are read."""
+
+from __future__ import annotations
+
+import re
+import socket
+import time
+from urllib.parse import urlencode
+
+import pytest
+
+from conftest import REPO, run_cli
+from smtpserver import smtp_server
+from webutil import LiveServer, copy_project
+
+COOKIE = "handouts_session"
+PASSWORD = "correct horse battery"
+PUBLIC = "handouts.clinic.example"
+
+
+def use_smtp(root, port: int) -> None:
+    clinic = root / "content" / "clinic.yaml"
+    text = clinic.read_text("utf-8").split("\nsmtp:\n")[0].rstrip("\n") + "\n"
+    text += f"smtp:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n  timeout: 5\n"
+    clinic.write_text(text, "utf-8")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = copy_project(REPO, tmp_path_factory.mktemp("rebind"))
+    with LiveServer(root, outbox_retry_seconds=0) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def proxied(tmp_path_factory):
+    """Behind a reverse proxy on this computer that speaks HTTPS to staff."""
+    root = copy_project(REPO, tmp_path_factory.mktemp("proxied"))
+    with LiveServer(root, password=PASSWORD, hosts=(PUBLIC,), proxies=("127.0.0.1",),
+                    outbox_retry_seconds=0) as server:
+        yield server
+
+
+def session_of(site, headers=None) -> tuple[str, str]:
+    status, got, body = site.raw("GET", "/h/en/leg-cramps", headers=headers)
+    assert status == 200, body[:300]
+    cookie = re.search(rf"{COOKIE}=([^;]+)", got["set-cookie"]).group(1)
+    token = re.search(rb'name="csrf" value="([^"]+)"', body).group(1).decode()
+    return cookie, token
+
+
+def post(site, path, fields, cookie, **headers):
+    headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"{COOKIE}={cookie}",
+               **{k.replace("_", "-"): v for k, v in headers.items()}}
+    return site.raw("POST", path, urlencode(fields, doseq=True).encode(), headers)
+
+
+# ------------------------------------------------------------ DNS rebinding
+
+@pytest.mark.parametrize("host", ["rebind.attacker.example", "rebind.attacker.example:{port}",
+                                  "127.0.0.1.attacker.example:{port}", "localhost.evil:{port}",
+                                  "", "[::1", "10.0.0.5:{port}"])
+def test_a_foreign_host_gets_nothing(site, host):
+    for path in ("/", "/h/en/leg-cramps", "/activity", "/h/en/leg-cramps/handout.pdf"):
+        status, headers, body = site.raw("GET", path, headers={"Host": host.format(port=site.port)})
+        assert status == 400, (host, path)
+        assert b"csrf" not in body and b"%PDF" not in body and "set-cookie" not in headers
+        assert b"attacker" not in body and b"evil" not in body          # the Host is not echoed
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1:{port}", "localhost:{port}", "LOCALHOST.:{port}",
+                                  "127.0.0.2:{port}", "[::1]:{port}"])
+def test_this_computers_own_names_are_served(site, host):
+    status, _, body = site.raw("GET", "/", headers={"Host": host.format(port=site.port)})
+    assert status == 200 and b"<main" in body
+
+
+def test_a_rebound_page_cannot_send_email(site):
+    """The attack end to end: a foreign name that resolves to 127.0.0.1 takes a
+    token, then posts. Both steps are refused, and nothing reaches the server."""
+    evil = {"Host": f"rebind.attacker.example:{site.port}"}
+    with smtp_server() as (inbox, port):
+        use_smtp(site.root, port)
+        assert site.raw("GET", "/h/en/leg-cramps", headers=evil)[0] == 400
+        cookie, token = session_of(site)             # even with a real token from our own page
+        form = {"csrf": token, "item": "en/leg-cramps", "lang": "en", "to": "maria@example.org",
+                "consent": "yes"}
+        status, _, _ = post(site, "/email", form, cookie, **evil,
+                            Origin=f"http://rebind.attacker.example:{site.port}")
+        assert status == 400
+    assert inbox.attempts == 0
+
+
+# ---------------------------------------------------------- foreign origins
+
+@pytest.mark.parametrize("claim", [{"Origin": "http://evil.example"}, {"Origin": "null"},
+                                   {"Origin": "http://127.0.0.1"},          # another port
+                                   {"Origin": "https://127.0.0.1:{port}"},  # another scheme
+                                   {"Referer": "http://evil.example/page"},
+                                   {"Origin": "http://evil.example", "Referer": "http://127.0.0.1:{port}/"}])
+def test_a_post_from_another_site_is_refused_before_anything_happens(site, claim):
+    cookie, token = session_of(site)
+    claim = {k: v.format(port=site.port) for k, v in claim.items()}
+    with smtp_server() as (inbox, port):
+        use_smtp(site.root, port)
+        form = {"csrf": token, "item": "en/leg-cramps", "lang": "en", "to": "maria@example.org",
+                "consent": "yes"}
+        status, _, body = post(site, "/email", form, cookie, **claim)
+    assert status == 403 and b"another site" in body
+    assert inbox.attempts == 0
+
+
+@pytest.mark.parametrize("claim", [{"Origin": "http://127.0.0.1:{port}"},
+                                   {"Referer": "http://127.0.0.1:{port}/h/en/leg-cramps"}, {}])
+def test_a_post_from_the_page_itself_goes_through(site, claim):
+    cookie, token = session_of(site)
+    claim = {k: v.format(port=site.port) for k, v in claim.items()}
+    with smtp_server() as (inbox, port):
+        use_smtp(site.root, port)
+        form = {"csrf": token, "item": "en/leg-cramps", "lang": "en", "to": "maria@example.org",
+                "consent": "yes"}
+        status, _, body = post(site, "/email", form, cookie, **claim)
+    assert status == 200, body[:500]
+    assert len(inbox.received) == 1
+
+
+# ------------------------------------------------------------------- proxy
+
+def test_behind_the_proxy_https_is_known_and_the_cookie_is_secure(proxied):
+    behind = {"Host": PUBLIC, "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
+    status, headers, body = proxied.raw("GET", "/signin", headers=behind)
+    assert status == 200
+    cookie = re.search(rf"{COOKIE}=([^;]+)", headers["set-cookie"]).group(1)
+    assert "secure" in headers["set-cookie"].lower()
+    token = re.search(rb'name="csrf" value="([^"]+)"', body).group(1).decode()
+    status, headers, _ = post(proxied, "/signin", {"csrf": token, "name": "Maria G.", "password": PASSWORD,
+                                                   "next": "/"}, cookie, **behind, Origin=f"https://{PUBLIC}")
+    assert status == 303
+    assert "secure" in headers["set-cookie"].lower() and "httponly" in headers["set-cookie"].lower()
+    assert PUBLIC not in headers.get("location", "") and headers["location"].startswith("/")
+    # Plain http from the proxy (X-Forwarded-Proto: http): an https Origin is another origin.
+    plain = {**behind, "X-Forwarded-Proto": "http"}
+    assert post(proxied, "/signin", {"csrf": token}, cookie, **plain, Origin=f"https://{PUBLIC}")[0] == 403
+
+
+def test_behind_the_proxy_other_names_are_refused(proxied):
+    for host in ("rebind.attacker.example", f"{PUBLIC}.attacker.example"):
+        assert proxied.raw("GET", "/signin", headers={"Host": host, "X-Forwarded-Proto": "https"})[0] == 400
+
+
+def test_proxy_headers_from_anyone_else_are_ignored(tmp_path):
+    """A server told its proxy is 10.9.9.9 believes nothing a loopback client
+    claims: no https (no Secure cookie)."""
+    root = copy_project(REPO, tmp_path / "clinic")
+    with LiveServer(root, hosts=(PUBLIC,), proxies=("10.9.9.9",), outbox_retry_seconds=0) as server:
+        status, headers, _ = server.raw("GET", "/", headers={
+            "Host": PUBLIC, "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"})
+        assert status == 200 and "secure" not in headers["set-cookie"].lower()
+        # and an https Origin is not ours, since the request really is plain http
+        cookie, token = session_of(server)
+        status, _, _ = post(server, "/signout", {"csrf": token}, cookie, Host=PUBLIC,
+                            Origin=f"https://{PUBLIC}", X_Forwarded_Proto="https")
+        assert status == 403
+
+
+# --------------------------------------------------------------- the body
+
+def _raw_socket_post(port: int, head: str, body: bytes = b"", wait: float = 10) -> bytes:
+    with socket.create_connection(("127.0.0.1", port), timeout=wait) as s:
+        s.sendall(head.encode() + body)
+        data = b""
+        try:
+            while chunk := s.recv(65536):
+                data += chunk
+        except socket.timeout:
+            pass
+        return data
+
+
+def test_a_huge_body_is_refused_before_it_is_read(site):
+    """97 MB announced: refused at once, without sending (or reading) a byte of it."""
+    start = time.monotonic()
+    head = (f"POST /email HTTP/1.1\r\nHost: 127.0.0.1:{site.port}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 101711872\r\n\r\n")
+    reply = _raw_socket_post(site.port, head)
+    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    assert time.monotonic() - start < 5
+    chunked = (f"POST /email HTTP/1.1\r\nHost: 127.0.0.1:{site.port}\r\n"
+               "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n")
+    assert _raw_socket_post(site.port, chunked).startswith(b"HTTP/1.1 411")
+
+
+# --------------------------------------------------------- handouts serve
+
+def test_serve_checks_its_proxy_and_host_options(tmp_path):
+    out = run_cli("serve", "--project", str(REPO), "--proxy", "127.0.0.1", "--port", "1")
+    assert out.returncode == 1 and "--public-host" in out.stderr and "Traceback" not in out.stderr
+    out = run_cli("serve", "--project", str(REPO), "--proxy", "proxy.local", "--public-host", PUBLIC)
+    assert out.returncode == 1 and "--proxy" in out.stderr and "IP address" in out.stderr
+    out = run_cli("serve", "--project", str(REPO), "--public-host", "https://x.example/path")
+    assert out.returncode == 1 and "--public-host" in out.stderr
