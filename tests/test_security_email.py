@@ -24,7 +24,8 @@ from handouts.errors import HandoutError
 from handouts.mail import address, compose, settings as mail_settings, transport
 from handouts.project import Project
 from handouts.render import render
-from smtpserver import free_port, smtp_server
+from helpers import plain_smtp, use_smtp
+from smtpserver import smtp_server
 from webutil import LiveServer, copy_project
 
 #: The headers we write, in order; nothing else may arrive.
@@ -35,13 +36,6 @@ BREAKS = ["\r\n", "\n", "\r", "\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x00"
 INJECTED = ["X-Injected: yes", "Bcc: evil@attacker.example", "Reply-To: evil@attacker.example",
             "\r\n\r\nURGENT: pay at http://evil.example", "Content-Type: text/html", "Pat", " ",
             "Leg", "é", "_", "?"]
-
-
-def use_smtp(root: Path, port: int) -> None:
-    clinic = root / "content" / "clinic.yaml"
-    text = clinic.read_text("utf-8").split("\nsmtp:\n")[0].rstrip("\n") + "\n"
-    text += f"smtp:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n  timeout: 5\n"
-    clinic.write_text(text, "utf-8")
 
 
 def encoded_word(text: str, charset: str, enc: str) -> str:
@@ -68,7 +62,7 @@ def mailroom(tmp_path_factory):
     """The demo project sending to a real aiosmtpd, and a real PDF to attach."""
     root = copy_project(REPO, tmp_path_factory.mktemp("injection"))
     with smtp_server() as (inbox, port):
-        use_smtp(root, port)
+        use_smtp(root, plain_smtp(port))
         project = Project.find(root)
         conf = mail_settings.load(project)
         pdf = render(project, "leg-cramps", "en")
@@ -168,7 +162,7 @@ EVIL_NAME = encoded_word("Pat\r\nX-Injected: yes\r\n\r\nURGENT: pay at http://ev
 
 def test_email_command_refuses_an_encoded_name(project: Path):
     with smtp_server() as (inbox, port):
-        use_smtp(project, port)
+        use_smtp(project, plain_smtp(port))
         out = run_cli("email", "leg-cramps", "--to", f"{EVIL_NAME} <victim@example.org>",
                       "--project", str(project))
     assert out.returncode == 1, out.stderr
@@ -205,7 +199,7 @@ def test_a_title_that_could_break_a_header_is_refused_at_its_line(project: Path,
 def test_email_with_a_line_broken_title_is_an_error_not_a_crash(project: Path):
     _title(project, '"Leg\\r\\nBcc: evil@attacker.example"')
     with smtp_server() as (inbox, port):
-        use_smtp(project, port)
+        use_smtp(project, plain_smtp(port))
         out = run_cli("email", "leg-cramps", "--to", "maria@example.org", "--project", str(project))
     assert out.returncode == 1, out.stderr
     assert "leg-cramps.yaml:1: title:" in out.stderr and "Traceback" not in out.stderr
@@ -216,7 +210,7 @@ def test_the_page_refuses_an_encoded_name_and_a_broken_title_plainly(tmp_path: P
     root = copy_project(REPO, tmp_path / "clinic")
     _title(root, '"Leg\\nBcc: evil@attacker.example"')
     with smtp_server() as (inbox, port):
-        use_smtp(root, port)
+        use_smtp(root, plain_smtp(port))
         with LiveServer(root) as site:
             status, headers, body = site.raw("GET", "/h/en/cvi-symptoms")
             cookie = re.search(r"handouts_session=([^;]+)", headers["set-cookie"]).group(1)

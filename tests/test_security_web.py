@@ -6,26 +6,19 @@ address, HTTPS and the Secure cookie), and bodies refused before they are read."
 from __future__ import annotations
 
 import re
-import socket
 import time
 from urllib.parse import urlencode
 
 import pytest
 
 from conftest import REPO, run_cli
+from helpers import plain_smtp, use_smtp
 from smtpserver import smtp_server
-from webutil import LiveServer, copy_project
+from webutil import LiveServer, announce, copy_project
 
 COOKIE = "handouts_session"
 PASSWORD = "correct horse battery"
 PUBLIC = "handouts.clinic.example"
-
-
-def use_smtp(root, port: int) -> None:
-    clinic = root / "content" / "clinic.yaml"
-    text = clinic.read_text("utf-8").split("\nsmtp:\n")[0].rstrip("\n") + "\n"
-    text += f"smtp:\n  host: 127.0.0.1\n  port: {port}\n  security: none\n  timeout: 5\n"
-    clinic.write_text(text, "utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -83,7 +76,7 @@ def test_a_rebound_page_cannot_send_email(site):
     token, then posts. Both steps are refused, and nothing reaches the server."""
     evil = {"Host": f"rebind.attacker.example:{site.port}"}
     with smtp_server() as (inbox, port):
-        use_smtp(site.root, port)
+        use_smtp(site.root, plain_smtp(port))
         assert site.raw("GET", "/h/en/leg-cramps", headers=evil)[0] == 400
         cookie, token = session_of(site)             # even with a real token from our own page
         form = {"csrf": token, "item": "en/leg-cramps", "lang": "en", "to": "maria@example.org",
@@ -96,19 +89,25 @@ def test_a_rebound_page_cannot_send_email(site):
 
 # ---------------------------------------------------------- foreign origins
 
+def _email_from(site, claim: dict):
+    """Post the email form with a real session and token, claiming ``claim``."""
+    cookie, token = session_of(site)
+    claim = {k: v.format(port=site.port) for k, v in claim.items()}
+    with smtp_server() as (inbox, port):
+        use_smtp(site.root, plain_smtp(port))
+        form = {"csrf": token, "item": "en/leg-cramps", "lang": "en", "to": "maria@example.org",
+                "consent": "yes"}
+        status, _, body = post(site, "/email", form, cookie, **claim)
+    return status, body, inbox
+
+
 @pytest.mark.parametrize("claim", [{"Origin": "http://evil.example"}, {"Origin": "null"},
                                    {"Origin": "http://127.0.0.1"},          # another port
                                    {"Origin": "https://127.0.0.1:{port}"},  # another scheme
                                    {"Referer": "http://evil.example/page"},
                                    {"Origin": "http://evil.example", "Referer": "http://127.0.0.1:{port}/"}])
 def test_a_post_from_another_site_is_refused_before_anything_happens(site, claim):
-    cookie, token = session_of(site)
-    claim = {k: v.format(port=site.port) for k, v in claim.items()}
-    with smtp_server() as (inbox, port):
-        use_smtp(site.root, port)
-        form = {"csrf": token, "item": "en/leg-cramps", "lang": "en", "to": "maria@example.org",
-                "consent": "yes"}
-        status, _, body = post(site, "/email", form, cookie, **claim)
+    status, body, inbox = _email_from(site, claim)
     assert status == 403 and b"another site" in body
     assert inbox.attempts == 0
 
@@ -116,13 +115,7 @@ def test_a_post_from_another_site_is_refused_before_anything_happens(site, claim
 @pytest.mark.parametrize("claim", [{"Origin": "http://127.0.0.1:{port}"},
                                    {"Referer": "http://127.0.0.1:{port}/h/en/leg-cramps"}, {}])
 def test_a_post_from_the_page_itself_goes_through(site, claim):
-    cookie, token = session_of(site)
-    claim = {k: v.format(port=site.port) for k, v in claim.items()}
-    with smtp_server() as (inbox, port):
-        use_smtp(site.root, port)
-        form = {"csrf": token, "item": "en/leg-cramps", "lang": "en", "to": "maria@example.org",
-                "consent": "yes"}
-        status, _, body = post(site, "/email", form, cookie, **claim)
+    status, body, inbox = _email_from(site, claim)
     assert status == 200, body[:500]
     assert len(inbox.received) == 1
 
@@ -168,29 +161,14 @@ def test_proxy_headers_from_anyone_else_are_ignored(tmp_path):
 
 # --------------------------------------------------------------- the body
 
-def _raw_socket_post(port: int, head: str, body: bytes = b"", wait: float = 10) -> bytes:
-    with socket.create_connection(("127.0.0.1", port), timeout=wait) as s:
-        s.sendall(head.encode() + body)
-        data = b""
-        try:
-            while chunk := s.recv(65536):
-                data += chunk
-        except socket.timeout:
-            pass
-        return data
-
-
 def test_a_huge_body_is_refused_before_it_is_read(site):
     """97 MB announced: refused at once, without sending (or reading) a byte of it."""
     start = time.monotonic()
-    head = (f"POST /email HTTP/1.1\r\nHost: 127.0.0.1:{site.port}\r\n"
-            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 101711872\r\n\r\n")
-    reply = _raw_socket_post(site.port, head)
-    assert reply.startswith(b"HTTP/1.1 413"), reply[:200]
+    form = "application/x-www-form-urlencoded"
+    assert announce(site, "/email", 101711872, form).startswith(b"HTTP/1.1 413")
     assert time.monotonic() - start < 5
-    chunked = (f"POST /email HTTP/1.1\r\nHost: 127.0.0.1:{site.port}\r\n"
-               "Content-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\n\r\n")
-    assert _raw_socket_post(site.port, chunked).startswith(b"HTTP/1.1 411")
+    chunked = announce(site, "/email", 0, form, "Transfer-Encoding: chunked\r\n")
+    assert chunked.startswith(b"HTTP/1.1 411")
 
 
 # --------------------------------------------------------- handouts serve

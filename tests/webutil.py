@@ -69,6 +69,25 @@ class LiveServer:
             conn.close()
 
 
+def announce(server: LiveServer, path: str, length: int, content_type: str,
+             extra: str = "") -> bytes:
+    """POST headers that announce a ``length``-byte body, send none of it, and
+    return the answer: a body refused unread is answered at once."""
+    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
+            f"Content-Type: {content_type}\r\nContent-Length: {length}\r\n{extra}\r\n")
+    if "Transfer-Encoding" in extra:
+        head = head.replace(f"Content-Length: {length}\r\n", "")
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as s:
+        s.sendall(head.encode())
+        data = b""
+        try:
+            while chunk := s.recv(65536):
+                data += chunk
+        except socket.timeout:
+            pass
+        return data
+
+
 @contextmanager
 def browser_page(browser, server: LiveServer, **options):
     """A page in a fresh browser context (its own cookies) on ``server``."""

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
+from handouts.ehr import cdshooks
 from handouts.project import Project
 from handouts.web import mailer
 from handouts.web.pages import Settings, Web, error
@@ -83,7 +84,8 @@ def create_app(project: Project | None = None, settings: Settings | None = None)
     app = Starlette(
         debug=False, routes=ROUTES,
         middleware=[Middleware(SecurityHeaders),   # outermost: its headers go on the gate's refusals too
-                    Middleware(Gate, trust=Trust(web.settings.hosts, web.settings.proxies))],
+                    Middleware(Gate, trust=Trust(web.settings.hosts, web.settings.proxies,
+                                                 larger=(("/cds-services/", cdshooks.MAX_BODY),)))],
         exception_handlers={HTTPException: _http_error, Exception: _crash}, lifespan=lifespan,
     )
     app.state.web = web

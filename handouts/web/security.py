@@ -175,11 +175,14 @@ class Trust:
     """``hosts``: the names the page answers to besides this computer's
     (``localhost``, 127.0.0.0/8, ``::1``), such as the public name behind a
     proxy; ``proxies``: the addresses (or networks) of reverse proxies whose
-    X-Forwarded-For and X-Forwarded-Proto are believed."""
+    X-Forwarded-For and X-Forwarded-Proto are believed; ``max_body``: the
+    largest request body, and ``larger``: (path prefix, limit) pairs for the
+    views that take more (an EHR's JSON) and bound their own reading."""
 
     hosts: tuple[str, ...] = ()
     proxies: tuple[str, ...] = ()
     max_body: int = MAX_BODY
+    larger: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self):
         object.__setattr__(self, "hosts", tuple(normal_host(h) for h in self.hosts))
@@ -192,6 +195,9 @@ class Trust:
             return True
         ip = _ip(name)
         return ip is not None and ip.is_loopback
+
+    def body_limit(self, path: str) -> int:
+        return next((limit for prefix, limit in self.larger if path.startswith(prefix)), self.max_body)
 
     def is_proxy(self, address: str | None) -> bool:
         ip = _ip(address or "")
@@ -305,6 +311,6 @@ class Gate:
                 return 411, "Refused: the request must say its length."
         elif not length.strip().isdigit():
             return 400, "Refused: the request's length is not a number."
-        elif int(length) > self.trust.max_body:
+        elif int(length) > self.trust.body_limit(scope.get("path", "")):
             return 413, "Refused: the request is too large."
         return None
