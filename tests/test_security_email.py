@@ -23,6 +23,7 @@ from handouts import headertext
 from handouts.errors import HandoutError
 from handouts.mail import address, compose, settings as mail_settings, transport
 from handouts.project import Project
+from handouts.library import Item
 from handouts.render import render
 from helpers import plain_smtp, use_smtp
 from smtpserver import smtp_server
@@ -65,7 +66,7 @@ def mailroom(tmp_path_factory):
         use_smtp(root, plain_smtp(port))
         project = Project.find(root)
         conf = mail_settings.load(project)
-        pdf = render(project, "leg-cramps", "en")
+        pdf = render(project, Item("en", "leg-cramps")).pdf
         yield inbox, conf, pdf, compose.words(project, "en")
 
 

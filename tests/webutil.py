@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import socket
 import shutil
 import threading
 import time
