@@ -14,7 +14,7 @@ from handouts import library, readability, translations
 from handouts.build import run
 from handouts.errors import HandoutError, Kind
 from handouts.loader import field_name
-from handouts.model import LOCALIZED, load_article
+from handouts.model import LOCALIZED
 from handouts.project import Project, load_brand
 from handouts.review import add_months
 from handouts.selection import check_langs

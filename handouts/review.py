@@ -35,11 +35,12 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Mapping, NamedTuple
+from typing import Callable, Iterable, Mapping
 
 import yaml
 
 from handouts.errors import ContentError, HandoutError, Problem
+from handouts.library import Item
 from handouts.loader import load_yaml
 
 #: Where approval records live, under content/.
@@ -57,14 +58,6 @@ _SPACE = re.compile(r"\s+")
 #: Line prefixes that keep the structure readable in a diff.
 _PREFIX = {"title": "# ", "heading": "## ", "item": "- "}
 _INLINE = {"b", "strong", "i", "em", "br"}
-
-
-class Item(NamedTuple):
-    lang: str
-    slug: str
-
-    def __str__(self) -> str:
-        return f"{self.lang}:{self.slug}"
 
 
 # -------------------------------------------------------------------------
@@ -342,10 +335,7 @@ def write(content: Path, item: Item, by: str, text: str, day: dt.date | None = N
                               f"here; delete it so there is one record ({path.name})")
     data = render_record(item, by, day, text, note)
     if write_file is None:
-        try:
-            from handouts.output import write_atomic as write_file
-        except ImportError:  # until issue 16's output module lands
-            from handouts.build import write_atomic as write_file
+        from handouts.output import write_atomic as write_file
     write_file(path, data)
     return Record(item, path, by, day, digest(text), text, note)
 
