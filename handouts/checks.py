@@ -13,9 +13,10 @@ from dataclasses import asdict, dataclass, field
 from handouts import library, readability, translations
 from handouts.build import run
 from handouts.errors import HandoutError, Kind
+from handouts.inputs import cached_brand
 from handouts.loader import field_name
 from handouts.model import LOCALIZED
-from handouts.project import Project, load_brand
+from handouts.project import Project
 from handouts.review import add_months
 from handouts.selection import check_langs
 
@@ -66,13 +67,13 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
     langs = check_langs(project, langs) if langs else library.languages(project)
     if review_months is None:
         try:
-            review_months = load_brand(project).clinic.review_every_months
+            review_months = cached_brand(project)[0].clinic.review_every_months
         except HandoutError:
             review_months = DEFAULT_REVIEW_MONTHS
     results: list[HandoutCheck] = []
     clinic = None
     try:
-        brand = load_brand(project)
+        brand = cached_brand(project)[0]
         clinic = brand.clinic
         results.extend(_clinic_checks(brand, library.languages(project)))
     except HandoutError:
