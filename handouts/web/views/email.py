@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handouts.errors import HandoutError
+from handouts.library import Item
 from handouts.web import mailer
 from handouts.web.pages import error, problem_lines, render, view, web_of
 from handouts.web.views.selection import choose
@@ -34,12 +35,11 @@ async def send(request: Request) -> Response:
         problems.append("email_bad_address")
     if form.get("consent") != "yes":
         problems.append("email_no_consent")
-    if len(items) == 1 and lang != items[0][0]:
+    if len(items) == 1 and lang != items[0].lang:
         # One handout: the language chosen in the form is the one sent.
-        slug = items[0][1]
-        card = web.library.card(slug)
+        card = web.library.card(items[0].slug)
         if card and lang in card.good:
-            items = [(lang, slug)]
+            items = [Item(lang, items[0].slug)]
     if problems:
         return render(request, "result.html", status=400, outcome="refused", problems=problems,
                       masked=_mask(address) if address else "", reason="", back=back)

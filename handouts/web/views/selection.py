@@ -19,7 +19,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handouts.errors import HandoutError
-from handouts.project import LANG_RE, SLUG_RE
+from handouts.library import Item, is_name
+from handouts.project import LANG_RE
 from handouts.web.pages import Web, error, problem_lines, render, view, web_of
 
 MAX_ITEMS = 12
@@ -33,7 +34,7 @@ PACKET_WIDTH = 700      # a packet's pages, side by side
 class Selection:
     """What a page, a PDF, a picture or an email is about."""
 
-    items: tuple[tuple[str, str], ...]   # (lang, slug), in order, no repeats
+    items: tuple[Item, ...]    # in order, no repeats
     paper: str
     large: bool
     lang: str                  # the language asked for (the email's); the first item's if none
@@ -44,8 +45,7 @@ class Selection:
         """The page's own path; its PDF and pictures hang off it."""
         if self.packet:
             return "/packet"
-        lang, slug = self.items[0]
-        return f"/h/{lang}/{slug}"
+        return f"/h/{self.items[0].lang}/{self.items[0].slug}"
 
     @property
     def pdf_path(self) -> str:
@@ -65,8 +65,8 @@ class Selection:
     def filename(self) -> str:
         if self.packet:
             return "handouts-packet.pdf"
-        lang, slug = self.items[0]
-        return f"{slug}-{lang}{'-large-print' if self.large else ''}.pdf"
+        first = self.items[0]
+        return f"{first.slug}-{first.lang}{'-large-print' if self.large else ''}.pdf"
 
 
 def choose(web: Web, params, named: tuple[str, str] | None = None) -> Selection | None:
@@ -77,20 +77,20 @@ def choose(web: Web, params, named: tuple[str, str] | None = None) -> Selection 
     first item's language."""
     cards = {c.slug: c for c in web.library.cards()}
     wanted = [named] if named else [v.partition("/")[::2] for v in params.getlist("item")[:MAX_ITEMS]]
-    items: list[tuple[str, str]] = []
+    items: list[Item] = []
     for lang, slug in wanted:
-        if not (LANG_RE.match(lang) and len(lang) <= 12 and SLUG_RE.match(slug)) \
-                or slug not in cards or lang not in cards[slug].entries:
+        item = Item(lang, slug)
+        if not (is_name(item) and len(lang) <= 12) or slug not in cards or lang not in cards[slug].entries:
             return None
-        if (lang, slug) not in items:
-            items.append((lang, slug))
+        if item not in items:
+            items.append(item)
     paper = params.get("paper")
     if paper not in PAPERS:
         paper = web.renderer.default_paper()
     large = params.get("large") in ("1", "on", "true")
     lang = params.get("lang") or ""
     if not (LANG_RE.match(lang) and len(lang) <= 12):
-        lang = items[0][0] if items else ""
+        lang = items[0].lang if items else ""
     return Selection(tuple(items), paper, large, lang, packet=named is None)
 
 
@@ -125,7 +125,7 @@ async def page(request: Request) -> Response:
     if sel.packet:
         langs = list(dict.fromkeys(lang for lang, _ in sel.items))
         return render(request, "packet.html", langs=langs, **context)
-    card, entry = cards[sel.items[0][1]], entries[0]
+    card, entry = cards[sel.items[0].slug], entries[0]
     return render(request, "handout.html", card=card, entry=entry, langs=list(card.good), **context)
 
 
