@@ -54,6 +54,18 @@ def mask(addr: str) -> str:
     return f"{local[:1]}••••@{domain}"
 
 
+#: Anything in free text (a mail server's reply) that looks like an address.
+_ANY_ADDRESS = re.compile(r"""[^\s<>()\[\]"',;:@]+@[^\s<>()\[\]"',;:@]+""")
+
+
+def mask_all(text: str | None) -> str | None:
+    """Every address in ``text`` masked: ``550 5.1.1 <maria@example.org>:
+    Recipient address rejected`` -> ``550 5.1.1 <m••••@example.org>: ...``."""
+    if not text or "@" not in text:
+        return text
+    return _ANY_ADDRESS.sub(lambda m: mask(m.group()), text)
+
+
 def parse(text: str) -> Recipient:
     """``María Núñez <maria@example.org>`` or ``maria@example.org`` -> a
     Recipient; ValueError with a plain sentence otherwise."""

@@ -26,7 +26,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Iterator
 
+from handouts import private
 from handouts.errors import OutputError
+from handouts.mail.address import mask_all
 from handouts.project import Project
 
 STATE_DIR = ".handouts"
@@ -74,11 +76,11 @@ def now_iso() -> str:
 def connect(project: Project) -> Iterator[sqlite3.Connection]:
     folder = state_dir(project)
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private.folder(folder)                  # owner-only: 0700, the database 0600
         ignore = folder / ".gitignore"
         if not ignore.exists():
             ignore.write_text("# handouts' outbox and log: patient data, never commit it\n*\n")
-        db = sqlite3.connect(folder / DB_NAME, timeout=30, isolation_level=None)
+        db = sqlite3.connect(private.database(folder / DB_NAME), timeout=30, isolation_level=None)
     except (OSError, sqlite3.Error) as exc:
         raise OutputError.at(folder, None, None, f"cannot open the outbox database: {exc}") from None
     with closing(db):
@@ -87,7 +89,21 @@ def connect(project: Project) -> Iterator[sqlite3.Connection]:
         db.execute("PRAGMA synchronous=FULL")
         db.execute("PRAGMA secure_delete=ON")  # erased addresses are overwritten, not left in free pages
         db.executescript(_SCHEMA)
+        _mask_old_reasons(db)
         yield db
+
+
+def _mask_old_reasons(db: sqlite3.Connection) -> None:
+    """Reasons stored before servers' replies were masked may hold a full
+    address: mask them in place, once (secure_delete overwrites the old text;
+    ``user_version`` 1 marks a database whose reasons are all masked)."""
+    if db.execute("PRAGMA user_version").fetchone()[0] >= 1:
+        return
+    db.create_function("mask_all", 1, mask_all, deterministic=True)
+    with _write(db):
+        db.execute("UPDATE messages SET reason = mask_all(reason) WHERE reason LIKE '%@%'")
+        db.execute("PRAGMA user_version = 1")
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")   # and no old copy left in the WAL file
 
 
 @contextmanager

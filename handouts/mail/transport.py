@@ -10,6 +10,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 
+from handouts.mail.address import mask_all
 from handouts.mail.settings import Settings
 
 
@@ -21,6 +22,11 @@ class Failure(Exception):
     reason: str
     #: the server could not be reached at all: later messages will not fare better now
     unreachable: bool = False
+
+    def __post_init__(self):
+        # Servers often repeat the patient's address in a refusal, and the
+        # reason is kept in the log and shown: every address in it is masked.
+        self.reason = mask_all(self.reason)
 
     def __str__(self) -> str:
         return self.reason

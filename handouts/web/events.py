@@ -14,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from handouts import private
 from handouts.project import Project
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS web_events (
@@ -52,11 +53,11 @@ class EventLog:
         self.path = state_dir(project) / "handouts.db"
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        private.folder(self.path.parent)        # owner-only, as the outbox's
         gitignore = self.path.parent / ".gitignore"
         if not gitignore.exists():
             gitignore.write_text("*\n", "utf-8")
-        conn = sqlite3.connect(self.path, timeout=10)
+        conn = sqlite3.connect(private.database(self.path), timeout=10)
         conn.execute(SCHEMA)
         return conn
 
