@@ -22,9 +22,10 @@ from handouts.fonts import describe_char
 from handouts.inputs import cached_brand, tree_digest
 from handouts.library import Item
 from handouts.loader import Loaded, field_name
-from handouts.model import Article, validate
 from handouts.output import write_atomic
 from handouts.project import SLUG_RE, Brand, Project, bundled_root
+from handouts.schema.article import Article
+from handouts.schema.validate import validate
 from handouts.selection import plan
 from handouts.styles import face_for
 

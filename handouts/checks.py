@@ -15,9 +15,9 @@ from handouts.build import run
 from handouts.errors import HandoutError, Kind
 from handouts.inputs import cached_brand
 from handouts.loader import field_name
-from handouts.model import LOCALIZED
 from handouts.project import Project
 from handouts.review import add_months
+from handouts.schema.clinic import LOCALIZED
 from handouts.selection import check_langs
 
 DEFAULT_GRADE = 6.0

@@ -31,8 +31,10 @@ from typing import Iterable, NamedTuple
 
 from handouts.errors import ContentError, HandoutError, Problem, quoted
 from handouts.loader import Loaded, load_yaml, read_bytes
-from handouts.model import LANG_RE, Article, validate
 from handouts.project import SLUG_RE, Project
+from handouts.schema.article import Article
+from handouts.schema.fields import LANG_RE
+from handouts.schema.validate import validate
 
 #: The endings of article files, the first preferred.
 ARTICLE_SUFFIXES = (".yaml", ".yml")

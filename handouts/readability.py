@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from handouts.model import Article
+from handouts.schema.article import Article
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from handouts import library
 from handouts.catalog import REFERENCE
-from handouts.model import Article
 from handouts.project import Project
+from handouts.schema.article import Article
 
 
 def language_name(lang: str) -> str:

@@ -200,7 +200,7 @@ def test_three_problems_give_three_lines(project):
 def test_load_article_lists_every_problem(tmp_path):
     """The same through the library: one Problem per mistake, each placed."""
     from handouts.errors import ContentError
-    from handouts.model import load_article
+    from handouts.schema.article import load_article
 
     text = GOOD.replace("title: Leg cramps", "title: 123").replace("    bullets:", "    bulets:")
     text = text.replace("summary: Most leg cramps are not serious.\n", "")

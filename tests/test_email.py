@@ -24,7 +24,7 @@ from hypothesis import example, given, settings as hsettings, strategies as st
 from pypdf import PdfReader
 
 from handouts import mail
-from handouts.mail import address
+from handouts import address
 from handouts.errors import HandoutError
 from handouts.project import Project
 from helpers import free_port, plain_smtp, run_cli, use_smtp

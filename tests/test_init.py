@@ -39,7 +39,7 @@ def test_init_then_build_then_check_strict_pass(fresh):
 
 
 def test_init_writes_every_clinic_key_with_comments(fresh):
-    from handouts.model import Clinic, Fonts
+    from handouts.schema.clinic import Clinic, Fonts
 
     text = (fresh / "content" / "clinic.yaml").read_text("utf-8")
     for key in [*Clinic.model_fields, *Fonts.model_fields]:

@@ -156,7 +156,7 @@ socket.socket.connect = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
 from pathlib import Path
-from handouts.model import load_article
+from handouts.schema.article import load_article
 from handouts.readability import reading_ease
 for slug in {slugs!r}:
     article, _ = load_article(Path(r"{root}") / f"{{slug}}.yaml")
@@ -178,7 +178,7 @@ def test_spanish_reading_ease_is_75_or_more_with_the_network_off(tmp_path):
 
 
 def test_hard_spanish_scores_below_75(tmp_path):
-    from handouts.model import load_article
+    from handouts.schema.article import load_article
     from handouts.readability import reading_ease
 
     hard = ("La insuficiencia venosa crónica constituye una condición fisiopatológica caracterizada "

@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from helpers import REPO, SLUGS
-from handouts.model import load_article
+from handouts.schema.article import load_article
 from handouts.readability import grade, prose
 
 
@@ -44,7 +44,7 @@ socket.socket.connect = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
 from pathlib import Path
-from handouts.model import load_article
+from handouts.schema.article import load_article
 from handouts.readability import grade
 article, _ = load_article(Path(r"{path}"))
 print(round(grade(article), 2))

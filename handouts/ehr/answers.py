@@ -17,9 +17,9 @@ from babel import Locale
 from handouts import catalog, library
 from handouts.ehr import codes
 from handouts.errors import HandoutError
-from handouts.model import Article
 from handouts.paths import bundled_root
 from handouts.project import SLUG_RE, Project
+from handouts.schema.article import Article
 
 #: The language handed out when the patient's is missing.
 FALLBACK = "en"

@@ -36,28 +36,21 @@ Privacy rule: the patient's full address and the message are kept only while
 the message waits in the outbox; once sent or refused the log keeps a masked
 address (m••••@example.org). See docs/email.md.
 
-Modules, one concern each: ``address`` (checking addresses), ``settings``
-(the smtp block and the password from HANDOUTS_SMTP_PASSWORD), ``compose``
-(the PDFs and the message), ``transport`` (SMTP, TLS, what a failure means),
-``store`` (the SQLite outbox and log), ``send`` (the functions above).
+Modules, one concern each: ``settings`` (the smtp block and the password from
+HANDOUTS_SMTP_PASSWORD), ``compose`` (the PDFs and the message), ``transport``
+(SMTP, TLS, what a failure means), ``store`` (the SQLite outbox and log),
+``send`` (the functions above). Checking an address is ``handouts.address``,
+below the schema, which uses it for ``from`` and ``reply_to``.
 """
 
 from __future__ import annotations
 
-_EXPORTS = {
-    "send_handouts": "send", "outbox_send": "send", "outbox_cancel": "send", "outbox_list": "send",
-    "log_entries": "send", "weekly_counts": "send", "SendResult": "send", "Entry": "send",
-    "Handout": "send", "WeekCount": "send", "AddressError": "send",
-    "MailSetupError": "settings", "MAX_HANDOUTS": "compose",
-}
-__all__ = list(_EXPORTS)
+from handouts.mail.compose import MAX_HANDOUTS
+from handouts.mail.send import (AddressError, Entry, Handout, SendResult, WeekCount, log_entries,
+                                outbox_cancel, outbox_list, outbox_send, send_handouts,
+                                weekly_counts)
+from handouts.mail.settings import MailSetupError
 
-
-def __getattr__(name: str):
-    # Loaded on first use: the brand schema imports handouts.mail.address, and
-    # importing the senders here would import the brand schema back.
-    if name in _EXPORTS:
-        import importlib
-
-        return getattr(importlib.import_module(f"handouts.mail.{_EXPORTS[name]}"), name)
-    raise AttributeError(name)
+__all__ = ["send_handouts", "outbox_send", "outbox_cancel", "outbox_list", "log_entries",
+           "weekly_counts", "SendResult", "Entry", "Handout", "WeekCount", "AddressError",
+           "MailSetupError", "MAX_HANDOUTS"]

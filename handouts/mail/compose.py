@@ -23,8 +23,8 @@ from email.message import EmailMessage
 from email.utils import format_datetime
 from handouts import catalog, headertext
 from handouts.errors import ContentError, HandoutError
+from handouts.address import Recipient
 from handouts.library import Item
-from handouts.mail.address import Recipient
 from handouts.mail.settings import Settings
 from handouts.project import Project, bundled_root
 

@@ -9,9 +9,10 @@ from datetime import date, datetime, time as dtime, timedelta, timezone
 from email import policy
 from typing import Iterable
 
+from handouts import address
 from handouts.errors import ContentError
 from handouts.library import Item
-from handouts.mail import address, compose, settings as mail_settings, store, transport
+from handouts.mail import compose, settings as mail_settings, store, transport
 from handouts.project import Project
 
 WAIT_HINT = "it is waiting in the outbox, run `handouts outbox send`"

@@ -10,11 +10,11 @@ import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
+from handouts import address
 from handouts.errors import ContentError
-from handouts.mail import address
-from handouts.model import PASSWORD_ENV, Smtp
 from handouts.inputs import cached_brand
 from handouts.project import Brand, Project, inside
+from handouts.schema.settings import PASSWORD_ENV, Smtp
 
 SMTP_EXAMPLE = """smtp:
   host: mail.example.org

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from handouts import library
-from handouts.model import Article
 from handouts.project import SLUG_RE, Project
+from handouts.schema.article import Article
 from handouts.web import search
 
 

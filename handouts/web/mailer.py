@@ -40,7 +40,7 @@ def _mail():
 
 def mask(address: str) -> str:
     """The address as the log shows it (``m••••@example.org``)."""
-    from handouts.mail.address import mask as mail_mask, parse
+    from handouts.address import mask as mail_mask, parse
 
     try:
         return parse(address).masked

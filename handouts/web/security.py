@@ -23,6 +23,8 @@ from urllib.parse import urlsplit
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from handouts.address import is_loopback
+
 COOKIE = "handouts_session"
 SESSION_SECONDS = 8 * 3600          # one working day
 FAILED_SIGNINS = 5                  # per client address ...
@@ -191,10 +193,7 @@ class Trust:
     def host_ok(self, name: str | None) -> bool:
         if not name:
             return False
-        if name == "localhost" or name in self.hosts:
-            return True
-        ip = _ip(name)
-        return ip is not None and ip.is_loopback
+        return name in self.hosts or is_loopback(name)   # the one loopback rule
 
     def body_limit(self, path: str) -> int:
         return next((limit for prefix, limit in self.larger if path.startswith(prefix)), self.max_body)

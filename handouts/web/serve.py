@@ -6,6 +6,7 @@ import ipaddress
 import os
 import re
 
+from handouts.address import is_loopback
 from handouts.errors import HandoutError
 from handouts.project import Project
 
@@ -16,15 +17,6 @@ EHR_TOKEN_MIN = 20
 
 class ServeError(HandoutError):
     """The server cannot start as asked."""
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def _names(host: str, public: tuple[str, ...], proxies: tuple[str, ...]) -> tuple[str, ...]:

@@ -1,6 +1,10 @@
-"""Email addresses typed by a person: one address, checked, never a header
-injection. Used for the patient's address and for ``from``/``reply_to`` in
-clinic.yaml.
+"""Addresses typed by a person. An email address: one, checked, never a
+header injection (the patient's address, and ``from``/``reply_to`` in
+clinic.yaml). A host: whether it is this computer (the one loopback rule, for
+``security: none`` in the smtp block and for ``handouts serve`` without a
+password).
+
+Below the schema: imports nothing of handouts but headertext.
 
 The address itself is checked with email-validator (syntax only: no DNS look-up,
 nothing reaches the network). A line break or other control character anywhere,
@@ -14,7 +18,6 @@ import unicodedata
 from dataclasses import dataclass
 from email.headerregistry import Address
 
-from email_validator import EmailNotValidError, validate_email
 
 from handouts import headertext
 
@@ -93,6 +96,8 @@ def parse(text: str) -> Recipient:
         raise ValueError("write the address as Name <name@example.org> or just name@example.org")
     else:
         name, addr = "", text
+    from email_validator import EmailNotValidError, validate_email  # on first use: a build needs none
+
     try:
         checked = validate_email(addr, check_deliverability=False, allow_smtputf8=False)
     except EmailNotValidError as exc:
@@ -123,14 +128,17 @@ def _survives(to: Recipient) -> bool:
 
 
 def is_loopback(host: str) -> bool:
-    """localhost, 127.0.0.0/8 or ::1: this computer, where clear text never
-    crosses a network."""
+    """localhost (and ``*.localhost``), 127.0.0.0/8 or ::1 (also as
+    ``[::1]`` or ``::ffff:127.0.0.1``): this computer, where nothing crosses a
+    network. Anything else, 0.0.0.0 and :: included, is not."""
     import ipaddress
 
     host = host.strip().strip("[]").lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
-        return ipaddress.ip_address(host).is_loopback
+        ip = ipaddress.ip_address(host)
     except ValueError:
         return False
+    mapped = getattr(ip, "ipv4_mapped", None)
+    return (mapped or ip).is_loopback

@@ -1,0 +1,146 @@
+"""The brand: ``content/clinic.yaml``. Colours readable on white, the clinic's
+own words given once or per language, fonts, reading targets, mail settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Iterator
+
+from pydantic import AfterValidator, BeforeValidator, Field
+
+from handouts import converters, headertext
+from handouts.loader import Loaded, Loc, load_yaml
+from handouts.schema.fields import LANG_RE, Line, Paper, Strict, parse_color
+from handouts.schema.settings import Smtp
+from handouts.schema.validate import validate
+
+_EXAMPLE = "{en: ..., es: ...}"
+
+
+def _localized(value: Any) -> str | dict[str, str]:
+    """Clinic words given once (``tagline: Healthy legs``) or per language
+    (``tagline: {en: Healthy legs, es: Piernas sanas}``)."""
+    def text(v, where=""):
+        if not isinstance(v, str):
+            raise ValueError(f"{where}should be text (put it in quotes if it looks like a number or yes/no)")
+        v = v.strip()
+        if not v:
+            raise ValueError(f"{where}is empty")
+        if len(v) > 300:
+            raise ValueError(f"{where}is too long: {len(v)} characters, the limit is 300")
+        return v
+    if isinstance(value, dict):
+        if not value:
+            raise ValueError(f"give the text, or one text per language such as {_EXAMPLE}")
+        out = {}
+        for lang, v in value.items():
+            if not isinstance(lang, str) or not LANG_RE.match(lang):
+                raise ValueError(f"{lang!r} is not a language code such as en or es; "
+                                 f"write one text per language, such as {_EXAMPLE}")
+            out[lang] = text(v, f"the {lang} text ")
+        return out
+    if isinstance(value, str):
+        return text(value)
+    raise ValueError(f"should be text, or one text per language such as {_EXAMPLE}")
+
+
+Localized = Annotated[Any, BeforeValidator(_localized)]
+
+
+def _readable(value: str) -> str:
+    # Both colours print as text on white paper (headings, callout title) and
+    # white text prints on them, so each must reach the WCAG ratio against
+    # white. That also keeps the sheet legible when a printer turns it grey.
+    ratio = converters.contrast_ratio(value, "#FFFFFF")
+    if ratio < converters.MIN_CONTRAST:
+        raise ValueError(f"{value} has contrast {ratio:.2f}:1 against white; text needs at least "
+                         f"{converters.MIN_CONTRAST}:1 (WCAG), so pick a darker colour")
+    return value
+
+
+BrandColor = Annotated[str, AfterValidator(parse_color), AfterValidator(_readable)]
+
+
+class Colors(Strict):
+    primary: BrandColor
+    accent: BrandColor
+
+
+class Fonts(Strict):
+    """A clinic's own TrueType family, paths relative to content/."""
+
+    regular: Line
+    bold: Line
+    italic: Line | None = None
+    bold_italic: Line | None = None
+
+
+class ReadingTarget(Strict):
+    """How ``check`` measures one language: a formula and its target."""
+
+    formula: Annotated[str, Field(min_length=1, max_length=40)]
+    target: Annotated[float, Field(ge=0, le=200)]
+
+
+#: The clinic's own words that may be given per language.
+LOCALIZED = ("tagline", "disclaimer", "logo_alt", "qr_alt", "qr_caption")
+
+
+class Clinic(Strict):
+    """The brand: ``content/clinic.yaml``. Names, addresses, phone and URLs are
+    the same in every language; the words in LOCALIZED may be given once or
+    per language (``{en: ..., es: ...}``)."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120), AfterValidator(headertext.check)]
+    tagline: Localized | None = None
+    phone: Line
+    address: Line
+    website: Line
+    email: Line
+    qr: Line | None = None
+    qr_alt: Localized | None = None        # default: the catalog's "QR code that opens ..."
+    qr_caption: Localized | None = None    # default: the catalog's "Scan the code or visit:"
+    logo: Line
+    logo_alt: Localized
+    colors: Colors
+    paper: Paper = "letter"
+    disclaimer: Localized | None = None    # default: the catalog's disclaimer
+    fonts: Fonts | None = None
+    reading_grade: Annotated[float, Field(ge=1, le=16)] = 6.0
+    smtp: Smtp | None = None
+    #: `handouts check` warns when a handout was reviewed longer ago than this.
+    review_every_months: Annotated[int, Field(ge=1, le=120)] = 24
+    #: Per language: the reading-level formula and its target (see readability.py).
+    reading: dict[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")], ReadingTarget] = {}
+
+    def words(self, key: str, lang: str, fallback: str | None = None) -> str | None:
+        """A LOCALIZED field in ``lang``: the text given for it, else ``fallback``
+        (the catalog's words, when there are some), else the text given for
+        another language (English first)."""
+        value = getattr(self, key)
+        if value is None or isinstance(value, str):
+            return value if value is not None else fallback
+        if lang in value:
+            return value[lang]
+        if fallback is not None:
+            return fallback
+        return value.get("en", next(iter(value.values())))
+
+    def languages_of(self, key: str) -> list[str] | None:
+        """The languages a LOCALIZED field is given in (None: one text for all)."""
+        value = getattr(self, key)
+        return sorted(value) if isinstance(value, dict) else None
+
+    def text_fields(self) -> Iterator[tuple[Loc, str]]:
+        for key in ("name", "phone", "address", "website", "email", *LOCALIZED):
+            value = getattr(self, key)
+            if isinstance(value, dict):
+                for lang, text in value.items():
+                    yield (key, lang), text
+            elif value:
+                yield (key,), value
+
+
+def load_clinic(path: Path) -> tuple[Clinic, Loaded]:
+    loaded = load_yaml(path)
+    return validate(Clinic, loaded), loaded

@@ -1,0 +1,39 @@
+"""Field types every schema module shares: text limits, colours, paper, the
+language code, and the strict base model."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from handouts import converters, headertext
+
+# Limits: generous for a one-page handout, small enough to refuse runaway text
+# with a message that points at the field instead of a layout failure.
+Title = Annotated[str, Field(min_length=1, max_length=90)]
+Line = Annotated[str, Field(min_length=1, max_length=300)]
+Body = Annotated[str, Field(min_length=1, max_length=2500)]
+Bullet = Annotated[str, Field(min_length=1, max_length=300)]
+#: Words that also go into an email's headers (a title is the Subject, the
+#: clinic's name the From): one line, no encoded words (see headertext).
+HeaderTitle = Annotated[Title, AfterValidator(headertext.check)]
+
+
+def parse_color(value: Any) -> str:
+    return converters.parse_color(value)
+
+
+def _paper(value: Any) -> str:
+    return converters.parse_paper(value)
+
+
+#: A language code: ``en``, ``es``, ``pt-BR``.
+LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
+
+Paper = Annotated[str, AfterValidator(_paper)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)

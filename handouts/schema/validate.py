@@ -1,0 +1,119 @@
+"""Pydantic's validation errors turned into problems a clinic admin can act on:
+``path:line: field: message``, every problem in a file at once, with the
+closest key suggested for a typo."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ValidationError
+
+from handouts.errors import ContentError, Problem
+from handouts.loader import Loaded, Loc, field_name
+
+
+def _friendly(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
+    kind = err["type"]
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "required"
+    if kind == "extra_forbidden":
+        hint = _close_keys(err, model)
+        if hint:
+            return f"unknown key; did you mean {hint[0]!r}?"
+        return "unknown key; allowed here: " + ", ".join(_allowed_keys(model, loc[:-1]))
+    if kind == "string_type":
+        if err.get("input") is None:
+            return "is empty"
+        if isinstance(err.get("input"), dict) and len(err["input"]) == 1:
+            return ("put text that contains ': ' in quotes (YAML read it as a key and a value), "
+                    "like - \"Call us: 555-0142\"")
+        return "should be text (put it in quotes if it looks like a number or yes/no)"
+    if kind == "string_too_short":
+        return "is empty"
+    if kind == "string_too_long":
+        return f"is too long: {len(err['input'])} characters, the limit is {ctx.get('max_length')}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"has too many items; the limit is {ctx.get('max_length')}"
+    if kind in ("list_type",):
+        return "should be a list (one '- item' per line)"
+    if kind in ("model_type", "dict_type", "model_attributes_type"):
+        return "should be a group of keys (key: value lines, indented)"
+    if kind in ("bool_type", "bool_parsing"):
+        return "should be true or false"
+    if kind.startswith("date"):
+        return "should be a date written as YYYY-MM-DD"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return err["msg"]
+
+
+def _close_keys(err: dict[str, Any], model: type[BaseModel]) -> list[str]:
+    loc = tuple(err["loc"])
+    return difflib.get_close_matches(str(loc[-1]), _allowed_keys(model, loc[:-1]), n=1)
+
+
+def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
+    current: Any = model
+    for part in loc:
+        if isinstance(part, int):
+            continue
+        if not (isinstance(current, type) and issubclass(current, BaseModel)):
+            return []
+        ann = current.model_fields[part].annotation
+        current = _unwrap(ann)
+    if isinstance(current, type) and issubclass(current, BaseModel):
+        return [f.alias or name for name, f in current.model_fields.items() if not f.exclude]
+    return []
+
+
+def _unwrap(ann: Any) -> Any:
+    while True:
+        args = typing.get_args(ann)
+        if typing.get_origin(ann) is Annotated:
+            ann = args[0]
+        elif args:
+            models = [a for a in args if isinstance(a, type) and issubclass(a, BaseModel)]
+            if models:
+                return models[0]
+            ann = args[0]
+        else:
+            return ann
+
+
+def validate(model: type[BaseModel], loaded: Loaded, extra: list[Problem] = ()):
+    """Validate loaded YAML against ``model``; raise ContentError with every
+    problem: those found while reading, the schema's, and ``extra`` ones."""
+    problems = list(loaded.problems)
+    seen = {p.field for p in problems}
+    result = None
+    try:
+        result = model.model_validate(loaded.data)
+    except ValidationError as exc:
+        errors = exc.errors()
+        # A misspelled required key is one mistake: "sumary: unknown key; did
+        # you mean 'summary'?" says it all, so "summary: required" is dropped.
+        meant = {(tuple(e["loc"][:-1]), hint) for e in errors if e["type"] == "extra_forbidden"
+                 for hint in _close_keys(e, model)}
+        for err in errors:
+            loc = tuple(err["loc"])
+            name = field_name(loc) or None
+            if name in seen:  # already reported, more precisely, by the reader
+                continue
+            if err["type"] == "missing" and (loc[:-1], loc[-1]) in meant:
+                continue
+            if loc in loaded.comments:
+                message = ("is empty: `#` starts a comment in YAML: write colours in quotes, "
+                           'like "#1F5A7A"')
+            else:
+                message = _friendly(err, model, loc)
+            problems.append(Problem(loaded.path, loaded.line_for(loc), name, message))
+    problems.extend(extra)
+    if problems:
+        problems.sort(key=lambda p: (p.line or 0))
+        raise ContentError(problems)
+    return result
