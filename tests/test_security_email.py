@@ -19,9 +19,9 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings as hsettings, strategies as st
 
 from conftest import REPO, run_cli
-from handouts import headertext
+from handouts import address, headertext
 from handouts.errors import HandoutError
-from handouts.mail import address, compose, settings as mail_settings, transport
+from handouts.mail import compose, settings as mail_settings, transport
 from handouts.project import Project
 from handouts.library import Item
 from handouts.render import render
