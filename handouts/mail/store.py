@@ -27,8 +27,8 @@ from pathlib import Path
 from typing import Iterator
 
 from handouts import private
+from handouts.address import mask_all
 from handouts.errors import OutputError
-from handouts.mail.address import mask_all
 from handouts.project import Project
 
 STATE_DIR = ".handouts"

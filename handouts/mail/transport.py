@@ -10,7 +10,7 @@ import socket
 import ssl
 from dataclasses import dataclass
 
-from handouts.mail.address import mask_all
+from handouts.address import mask_all
 from handouts.mail.settings import Settings
 
 
