@@ -21,12 +21,13 @@ def project(tmp_path: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory) -> Path:
-    """The demo handouts built once through the CLI into a temp output folder."""
-    out = tmp_path_factory.mktemp("out")
-    result = run_cli("build", "--project", str(REPO), "--out", str(out))
-    assert result.returncode == 0, result.stderr
-    return out
+def built(all_pdfs) -> Path:
+    """The output folder of the demo handouts on the clinic's paper (letter),
+    normal print: OUT/<lang>/<slug>.pdf (the same files as ``all_pdfs``)."""
+    import yaml
+
+    assert yaml.safe_load((REPO / "content" / "clinic.yaml").read_text("utf-8"))["paper"] == "letter"
+    return all_pdfs["en/leg-cramps/letter"].parent.parent
 
 
 SECOND_BRAND = """\

@@ -42,18 +42,35 @@ def open_pdf(path: Path):
     return pdfplumber.open(path)
 
 
+_GLYPHS: dict[tuple, tuple[list[list[dict]], list[tuple[float, float]]]] = {}
+
+
+def glyphs_of(path: Path) -> tuple[list[list[dict]], list[tuple[float, float]]]:
+    """Each page's glyphs (pdfplumber's ``page.chars``) and each page's
+    (width, height). Read once per version of a file: several tests check the
+    same session-built PDFs, and reading glyphs is most of their time. The
+    readers below copy what they return, so no test changes what another sees."""
+    stat = Path(path).stat()
+    key = (str(Path(path).resolve()), stat.st_mtime_ns, stat.st_size)
+    if key not in _GLYPHS:
+        with pdfplumber.open(path) as pdf:
+            _GLYPHS[key] = ([page.chars for page in pdf.pages],
+                            [(page.width, page.height) for page in pdf.pages])
+    return _GLYPHS[key]
+
+
 def structure_blocks(path: Path) -> list[tuple[str, str]]:
     """What a screen reader that follows the structure tree gets: (type, text)
     for each element that holds marked content of its own, in tree order. An
     element's text is every glyph of it and of its inline children (a Span or
     Link inside a P), in drawing order; nothing is added between lines, so a
     line break that is not a real space glues two words."""
+    glyphs: dict[tuple[int, int], list[str]] = {}
+    for i, chars in enumerate(glyphs_of(path)[0]):
+        for c in chars:
+            if c.get("mcid") is not None:
+                glyphs.setdefault((i, c["mcid"]), []).append(c["text"])
     with pdfplumber.open(path) as pdf:
-        glyphs: dict[tuple[int, int], list[str]] = {}
-        for i, page in enumerate(pdf.pages):
-            for c in page.chars:
-                if c.get("mcid") is not None:
-                    glyphs.setdefault((i, c["mcid"]), []).append(c["text"])
         blocks = []
 
         def marks(node, page):
@@ -104,12 +121,11 @@ def structure_elements(path: Path) -> list[dict]:
     its /K: type, ActualText, Alt, its text (the glyphs of its marked content
     and of its kids'), the (page, MCID) of that marked content ("marks"), its
     link annotations' indices as (page, index), its first page and its depth."""
-    with pdfplumber.open(path) as plumbed:
-        glyphs: dict[tuple[int, int], str] = {}
-        for i, page in enumerate(plumbed.pages):
-            for c in page.chars:
-                if c.get("mcid") is not None:
-                    glyphs[(i, c["mcid"])] = glyphs.get((i, c["mcid"]), "") + c["text"]
+    glyphs: dict[tuple[int, int], str] = {}
+    for i, chars in enumerate(glyphs_of(path)[0]):
+        for c in chars:
+            if c.get("mcid") is not None:
+                glyphs[(i, c["mcid"])] = glyphs.get((i, c["mcid"]), "") + c["text"]
     import pikepdf
 
     out: list[dict] = []
@@ -151,11 +167,11 @@ def chars_by_mark(path: Path) -> tuple[dict[tuple[int, int], list[dict]], list[d
     its page index in "page"), read with pdfplumber."""
     marks: dict[tuple[int, int], list[dict]] = {}
     every = []
-    with pdfplumber.open(path) as pdf:
-        for i, page in enumerate(pdf.pages):
-            for c in page.chars:
-                c = {**c, "page": i, "page_width": page.width, "page_height": page.height}
-                every.append(c)
-                if c.get("mcid") is not None:
-                    marks.setdefault((i, c["mcid"]), []).append(c)
+    pages, sizes = glyphs_of(path)
+    for i, (chars, (width, height)) in enumerate(zip(pages, sizes)):
+        for c in chars:
+            c = {**c, "page": i, "page_width": width, "page_height": height}
+            every.append(c)
+            if c.get("mcid") is not None:
+                marks.setdefault((i, c["mcid"]), []).append(c)
     return marks, every

@@ -13,28 +13,17 @@ import pikepdf
 import pytest
 import yaml
 
-from helpers import REPO, SLUGS, require_tool, run_cli, unspaced
+from helpers import REPO, SLUGS, require_tool, unspaced
 from pdfutil import structure_blocks
 
 
 @pytest.fixture(scope="module")
-def variants(tmp_path_factory) -> dict[str, Path]:
-    """Every kind of PDF we make, built once: {name: path}."""
-    out = tmp_path_factory.mktemp("a11y")
-    files = {}
-    for paper in ("letter", "a4"):
-        for large in (False, True):
-            folder = out / f"{paper}{'-large' if large else ''}"
-            args = ["build", "--project", str(REPO), "--out", str(folder), "--paper", paper]
-            result = run_cli(*args, *(["--large-print"] if large else []))
-            assert result.returncode == 0, result.stderr
-            for slug in SLUGS:
-                name = f"{slug}{'-large-print' if large else ''}.pdf"
-                files[f"{slug}/{paper}{'/large' if large else ''}"] = folder / "en" / name
-    packet = out / "packet.pdf"
-    result = run_cli("build", "--project", str(REPO), "--packet", str(packet), *SLUGS)
-    assert result.returncode == 0, result.stderr
-    files["packet"] = packet
+def variants(all_pdfs) -> dict[str, Path]:
+    """Every kind of English PDF we make (from the session's ``all_pdfs``):
+    {"leg-cramps/a4/large": path, ..., "packet": the letter packet}."""
+    files = {key.split("/", 1)[1]: path for key, path in all_pdfs.items()
+             if key.startswith("en/") and "/packet/" not in key}
+    files["packet"] = all_pdfs["en/packet/letter"]
     return files
 
 

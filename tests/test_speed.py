@@ -16,7 +16,7 @@ import pytest
 import yaml
 from pypdf import PdfReader
 
-from helpers import REPO, SLUGS, run_process
+from helpers import REPO, SLUGS, processes_at_once
 from handouts import batch
 from handouts.build import run
 from handouts.project import Project
@@ -36,12 +36,14 @@ def cycled(project: Path, n: int) -> list[str]:
     return slugs
 
 
-def fresh_pdf(project: Path, slug: str, tmp: Path) -> bytes:
-    """The PDF a new process makes of one handout: no cache has seen anything."""
-    out = tmp / f"fresh-{slug}"
-    result = run_process("build", "--project", str(project), "--out", str(out), slug)
-    assert result.returncode == 0, result.stderr
-    return (out / "en" / f"{slug}.pdf").read_bytes()
+def fresh_pdfs(project: Path, slugs: list[str], tmp: Path) -> dict[str, bytes]:
+    """The PDF a new process makes of each handout (one process each, all at
+    once): no cache has seen anything."""
+    results = processes_at_once(*(["handouts", "build", "--project", str(project), "--lang", "en",
+                                   "--out", str(tmp / f"fresh-{slug}"), slug] for slug in slugs))
+    for result in results:
+        assert result.returncode == 0, result.stderr
+    return {slug: (tmp / f"fresh-{slug}" / "en" / f"{slug}.pdf").read_bytes() for slug in slugs}
 
 
 def test_a_batch_in_two_processes_matches_one_process(project, tmp_path):
@@ -76,8 +78,9 @@ def test_warm_caches_give_the_bytes_of_a_fresh_process(second_brand, tmp_path):
     proj = Project.find(second_brand)
     report = run(proj, out=tmp_path / "warm", jobs=1)
     assert report.ok, report.all_problems()
+    fresh = fresh_pdfs(second_brand, SLUGS, tmp_path)
     for slug in SLUGS:
-        assert (tmp_path / "warm/en" / f"{slug}.pdf").read_bytes() == fresh_pdf(second_brand, slug, tmp_path)
+        assert (tmp_path / "warm/en" / f"{slug}.pdf").read_bytes() == fresh[slug], slug
     # The demo brand again, after the second brand: still the demo's bytes.
     again = run(Project.find(REPO), write=False, jobs=1)
     assert [o.pdf for o in again.outcomes] == [o.pdf for o in demo.outcomes]
@@ -169,26 +172,30 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def modules_after(*args: str) -> set[str]:
-    """The modules a new process has imported after running the CLI."""
-    code = ("import sys\nfrom handouts.cli import main\n"
-            f"try:\n    main({list(args)!r})\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
-            "print('\\n'.join(sys.modules))\n")
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO)
-    assert proc.returncode == 0, proc.stderr
-    return set(proc.stdout.split())
+def modules_after(*commands: list[str]) -> list[set[str]]:
+    """The modules a new process has imported after running the CLI, for
+    each command (the processes run at once)."""
+    def code(args):
+        return ("import sys\nfrom handouts.cli import main\n"
+                f"try:\n    main({list(args)!r})\nexcept SystemExit as exc:\n    assert not exc.code, exc.code\n"
+                "print('\\n'.join(sys.modules))\n")
+    results = processes_at_once(*([sys.executable, "-c", code(args)] for args in commands), cwd=REPO)
+    for result in results:
+        assert result.returncode == 0, result.stderr
+    return [set(result.stdout.split()) for result in results]
 
 
 def test_each_command_imports_only_what_it_needs(tmp_path):
-    build = modules_after("build", "--project", str(REPO), "--out", str(tmp_path), "leg-cramps")
+    build, *quick, log = modules_after(
+        ["build", "--project", str(REPO), "--out", str(tmp_path), "leg-cramps"],
+        ["--help"], ["list", "--project", str(REPO)], ["log", "--help"])
     assert "handouts.build" in build
     assert not {m for m in build if m.startswith(("handouts.mail", "handouts.web", "starlette",
                                                   "reportlab.graphics", "email_validator"))}
-    for quick in (["--help"], ["list", "--project", str(REPO)]):
-        loaded = modules_after(*quick)
+    for loaded in quick:
         assert not {m for m in loaded if m.startswith(("handouts.build", "handouts.layout",
-                                                       "reportlab.platypus", "pikepdf"))}, quick
-    assert "handouts.mail.commands" in modules_after("log", "--help")
+                                                       "reportlab.platypus", "pikepdf"))}
+    assert "handouts.mail.commands" in log
 
 
 def test_every_mail_command_is_reachable_from_the_lazy_cli():
