@@ -180,3 +180,89 @@ def test_serve_checks_its_proxy_and_host_options(tmp_path):
     assert out.returncode == 1 and "--proxy" in out.stderr and "IP address" in out.stderr
     out = run_cli("serve", "--project", str(REPO), "--public-host", "https://x.example/path")
     assert out.returncode == 1 and "--public-host" in out.stderr
+
+
+# ------------------------------------------------------- sign-in throttling
+
+def _behind(client: str) -> dict:
+    return {"Host": PUBLIC, "X-Forwarded-For": client, "X-Forwarded-Proto": "https",
+            "Origin": f"https://{PUBLIC}"}
+
+
+def _signin(site, headers: dict, password: str):
+    status, got, body = site.raw("GET", "/signin", headers=headers)
+    cookie = re.search(rf"{COOKIE}=([^;]+)", got["set-cookie"]).group(1)
+    token = re.search(rb'name="csrf" value="([^"]+)"', body).group(1).decode()
+    return post(site, "/signin", {"csrf": token, "name": "Maria G.", "password": password, "next": "/"},
+                cookie, **headers)
+
+
+def test_someone_elses_guesses_never_stop_the_right_password(proxied, caplog):
+    """Behind the proxy every request comes from 127.0.0.1; the throttle is per
+    real client, so a guesser waits and the front desk signs in at once."""
+    caplog.set_level("WARNING", logger="handouts.web")
+    attacker = _behind("203.0.113.66")
+    statuses = [_signin(proxied, attacker, f"guess-{i}")[0] for i in range(12)]
+    assert statuses[:5] == [401] * 5 and set(statuses[5:]) == {429}
+    status, headers, _ = _signin(proxied, _behind("203.0.113.7"), PASSWORD)
+    assert status == 303 and "secure" in headers["set-cookie"].lower()
+    # the guesser's own right password waits: its wait is its own
+    assert _signin(proxied, attacker, PASSWORD)[0] == 429
+    lines = [r.getMessage() for r in caplog.records if "wrong staff password" in r.getMessage()]
+    assert len(lines) == 5 and all("203.0.113.66" in line and "M•••" in line for line in lines)
+    assert not any("guess-" in r.getMessage() or "Maria G." in r.getMessage() for r in caplog.records)
+    assert "waits 2 s" in lines[-1]
+    proxied.web.signin_throttle.clear()
+
+
+def test_the_wait_grows_for_that_client_alone_and_is_forgotten():
+    from handouts.web.security import Throttle
+
+    now = [1000.0]
+    t = Throttle(free=3, first=2, longest=60, forget=900, clock=lambda: now[0])
+    assert [t.failed("a")[1] for _ in range(2)] == [0, 0] and t.wait("a") == 0
+    waits = []
+    for _ in range(7):
+        waits.append(t.failed("a")[1])
+        assert t.wait("a") == waits[-1] and t.wait("b") == 0     # nobody else waits
+        now[0] += waits[-1]
+    assert waits == [2, 4, 8, 16, 32, 60, 60]
+    t.succeeded("a")
+    assert t.wait("a") == 0 and t.failed("a") == (1, 0)
+    t.failed("a"), t.failed("a")
+    now[0] += 901                                                 # quiet for 15 minutes
+    assert t.failed("a") == (1, 0)
+
+
+def test_sessions_are_capped_oldest_first():
+    from handouts.web.security import Sessions
+
+    sessions = Sessions(seconds=3600, cap=100)
+    made = [sessions.new("") for _ in range(1000)]
+    assert len(sessions) <= 100
+    assert sessions.get(made[-1].token) is made[-1] and sessions.get(made[0].token) is None
+    short = Sessions(seconds=0.05, cap=100)
+    old = short.new("")
+    time.sleep(0.1)
+    short.new("")
+    assert short.get(old.token) is None and len(short) == 1
+
+
+def test_the_email_limit_is_per_computer(tmp_path):
+    root = copy_project(REPO, tmp_path / "clinic")
+    with LiveServer(root, hosts=(PUBLIC,), proxies=("127.0.0.1",), emails_per_minute=2,
+                    outbox_retry_seconds=0) as site, smtp_server() as (inbox, port):
+        use_smtp(root, plain_smtp(port))
+
+        def send(client):
+            desk = {**_behind(client), "X-Forwarded-Proto": "http", "Origin": f"http://{PUBLIC}"}
+            status, got, body = site.raw("GET", "/h/en/leg-cramps", headers=desk)
+            cookie = re.search(rf"{COOKIE}=([^;]+)", got["set-cookie"]).group(1)
+            token = re.search(rb'name="csrf" value="([^"]+)"', body).group(1).decode()
+            form = {"csrf": token, "item": "en/leg-cramps", "lang": "en", "to": "maria@example.org",
+                    "consent": "yes"}
+            return post(site, "/email", form, cookie, **desk)[0]
+
+        assert [send("198.51.100.1") for _ in range(3)] == [200, 200, 429]
+        assert send("198.51.100.2") == 200
+    assert len(inbox.received) == 3

@@ -234,7 +234,7 @@ def test_failed_sign_ins_are_rate_limited(staff_site):
     status, _, body = post(staff_site, "/signin", {"csrf": token, "name": "X",
                                                    "password": "correct horse battery"}, cookie)
     assert status == 429 and b"Too many wrong passwords" in body
-    staff_site.web.signin_limiter._events.clear()
+    staff_site.web.signin_throttle.clear()
 
 
 def test_sessions_expire(tmp_path):

@@ -17,7 +17,8 @@ from handouts.ehr import cdshooks
 from handouts.project import Project
 from handouts.web import mailer
 from handouts.web.pages import Settings, Web, error
-from handouts.web.security import Gate, SecurityHeaders, Trust
+from handouts.web.gate import Gate, Trust
+from handouts.web.security import SecurityHeaders
 from handouts.web.views import activity, auth, ehr, email, index, selection, static
 
 log = logging.getLogger("handouts.web")

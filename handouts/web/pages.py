@@ -25,7 +25,7 @@ from handouts.project import Project, bundled_root
 from handouts.web.events import EventLog
 from handouts.web.library import Library
 from handouts.web.render import Renderer
-from handouts.web.security import COOKIE, Limiter, Session, Sessions, same
+from handouts.web.security import COOKIE, Limiter, Session, Sessions, Throttle, same
 
 log = logging.getLogger("handouts.web")
 HERE = Path(__file__).resolve().parent
@@ -62,8 +62,9 @@ class Web:
         self.renderer = self.renderer or Renderer(self.project)
         self.sessions = self.sessions or Sessions(self.settings.session_seconds)
         self.events = EventLog(self.project)
-        self.signin_limiter = Limiter(self.settings.failed_signins, self.settings.failed_window)
-        self.email_limiter = Limiter(self.settings.emails_per_minute, 60)
+        self.signin_throttle = Throttle(free=self.settings.failed_signins,
+                                        forget=self.settings.failed_window)
+        self.email_limiter = Limiter(self.settings.emails_per_minute, 60)   # per client
         self.ehr_limiter = Limiter(self.settings.ehr_requests_per_minute, 60)
         own = self.project.root / "templates" / "web"
         self.env = jinja2.Environment(

@@ -22,7 +22,7 @@ class ServeError(HandoutError):
 def _names(host: str, public: tuple[str, ...], proxies: tuple[str, ...]) -> tuple[str, ...]:
     """The host names to serve besides this computer's: ``--public-host``
     names, and the address listened on when it is one address."""
-    from handouts.web.security import normal_host
+    from handouts.web.gate import normal_host
 
     names = []
     for name in public:

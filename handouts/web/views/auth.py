@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -9,6 +11,7 @@ from handouts.web.pages import error, render, safe_next, set_cookie, view, web_o
 from handouts.web.security import COOKIE, same
 
 MAX_NAME = 40
+log = logging.getLogger("handouts.web")
 
 
 def _client(request: Request) -> str:
@@ -31,13 +34,19 @@ async def signin(request: Request) -> Response:
     target = safe_next(form.get("next"))
     if not web.staff_only:
         return RedirectResponse(target, status_code=303)
-    wait = web.signin_limiter.blocked(_client(request))
-    if wait:
+    client = _client(request)
+    wait = web.signin_throttle.wait(client)
+    if wait:     # this computer's own wrong guesses; nobody else's
         return error(request, 429, "signin_too_many", headers={"retry-after": str(int(wait) + 1)})
     name = " ".join((form.get("name") or "").split())[:MAX_NAME]
     if not same(form.get("password"), web.settings.password):
-        web.signin_limiter.hit(_client(request))
+        fails, delay = web.signin_throttle.failed(client)
+        # the name masked: people sometimes type the password into it
+        log.warning("wrong staff password from %s (name %s), %d in a row%s", client,
+                    (name[:1] + "•••") if name else "(none)", fails,
+                    f"; it waits {delay:.0f} s before the next try" if delay else "")
         return render(request, "signin.html", status=401, next=target, problem="signin_wrong", name=name)
+    web.signin_throttle.succeeded(client)
     if not name:
         return render(request, "signin.html", status=400, next=target, problem="signin_no_name", name="")
     web.sessions.end(request.state.session.token)

@@ -43,7 +43,8 @@ async def send(request: Request) -> Response:
     if problems:
         return render(request, "result.html", status=400, outcome="refused", problems=problems,
                       masked=_mask(address) if address else "", reason="", back=back)
-    wait = web.email_limiter.take("all")
+    # per computer (the real one behind a configured proxy): one desk's burst never stops another's
+    wait = web.email_limiter.take(request.client.host if request.client else "?")
     if wait:
         return render(request, "result.html", status=429, outcome="refused",
                       problems=["email_too_many"], masked=_mask(address), reason="",
