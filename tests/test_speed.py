@@ -135,7 +135,7 @@ def test_ctrl_c_stops_a_pooled_build_cleanly(project, tmp_path):
             pytest.fail(f"the build ended or stalled before writing three PDFs: {proc.communicate()}")
         workers = children(proc.pid)
         assert workers, "the 20 handouts are not built by a pool of workers"
-        proc.send_signal(signal.SIGINT)
+        os.killpg(proc.pid, signal.SIGINT)  # as Ctrl-C does: to the build and its workers
         try:
             _, err = proc.communicate(timeout=120)
         except subprocess.TimeoutExpired:
