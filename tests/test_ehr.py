@@ -397,3 +397,25 @@ def test_a_flood_is_answered_429_politely(tmp_path):
         assert body.decode().startswith("Too many requests. Wait ")
         assert post_hook(server, hook({}))[0] == 429           # the same budget for every EHR door
         assert server.raw("GET", "/h/en/leg-cramps")[0] == 200  # the page itself is not limited
+
+
+def test_behind_a_named_proxy_links_use_the_public_name_and_https_and_limits_the_real_caller(tmp_path):
+    root = copy_project(REPO, tmp_path)
+    with LiveServer(root, hosts=("handouts.clinic.example",), proxies=("127.0.0.1",),
+                    ehr_requests_per_minute=2) as server:
+        def ask(caller):
+            return server.raw("GET", "/infobutton?mainSearchCriteria.v.c=G47.62&knowledgeResponseType="
+                              "application/json", headers={"Host": "handouts.clinic.example",
+                                                           "X-Forwarded-Proto": "https",
+                                                           "X-Forwarded-For": caller})
+        status, _, body = ask("203.0.113.9")
+        assert status == 200
+        (entry,) = json.loads(body)["feed"]["entry"]
+        assert [link["href"] for link in entry["link"]] == [
+            "https://handouts.clinic.example/h/en/leg-cramps",
+            "https://handouts.clinic.example/h/en/leg-cramps/handout.pdf"]
+        assert ask("203.0.113.9")[0] == 200 and ask("203.0.113.9")[0] == 429
+        assert ask("198.51.100.7")[0] == 200                   # another caller has its own budget
+        status, _, _ = server.raw("GET", "/infobutton?mainSearchCriteria.v.c=G47.62",
+                                  headers={"Host": "elsewhere.example"})
+        assert status == 400                                    # not one of the page's names
