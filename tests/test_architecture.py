@@ -34,3 +34,30 @@ def test_one_loopback_rule_for_mail_and_the_page(host):
 @contextlib.contextmanager
 def _nothing():
     yield
+
+
+def test_one_policy_for_the_state_database_whoever_opens_it_first(tmp_path):
+    """The page's log and the outbox open the same file through
+    handouts.state: WAL, secure_delete, owner-only, out of git, either first."""
+    import sqlite3
+    from contextlib import closing
+
+    from handouts import mail
+    from handouts.project import Project
+    from handouts.web.events import EventLog
+
+    for first in ("page", "mail"):
+        root = tmp_path / first
+        (root / "content").mkdir(parents=True)
+        project = Project.find(root)
+        if first == "page":
+            EventLog(project).add("desk", "print", [("en", "leg-cramps")])
+        else:
+            mail.log_entries(project)
+        folder = root / ".handouts"
+        assert (folder / ".gitignore").read_text("utf-8").splitlines()[-1] == "*"
+        with closing(sqlite3.connect(folder / "handouts.db")) as db:
+            assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal", first
+        # and the other one finds it as it expects
+        assert mail.log_entries(project) == []
+        assert [e.action for e in EventLog(project).recent()] == (["print"] if first == "page" else [])

@@ -1,5 +1,6 @@
-"""The outbox and the delivery log: one SQLite database (WAL mode) at
-``PROJECT/.handouts/handouts.db``, shared safely by several senders at once.
+"""The outbox and the delivery log: the ``messages`` table of the project's
+state database (``handouts.state``: WAL mode, owner-only, at
+``PROJECT/.handouts/handouts.db``), shared safely by several senders at once.
 
 Every message gets one row, written *before* the first attempt to send it, so a
 crash or a dead server never loses it. A row is ``sending`` while one sender
@@ -21,18 +22,14 @@ import os
 import sqlite3
 import time
 import uuid
-from contextlib import closing, contextmanager
-from datetime import datetime, timezone
-from pathlib import Path
+from contextlib import contextmanager
 from typing import Iterator
 
-from handouts import private
+from handouts import state
 from handouts.address import mask_all
-from handouts.errors import OutputError
 from handouts.project import Project
+from handouts.state import now_iso, write
 
-STATE_DIR = ".handouts"
-DB_NAME = "handouts.db"
 #: A claim older than this belongs to a sender that died mid-send: take it over.
 STALE_CLAIM_SECONDS = 600
 WAITING = ("queued", "sending")
@@ -63,32 +60,10 @@ CREATE INDEX IF NOT EXISTS messages_status ON messages (status);
 """
 
 
-def state_dir(project: Project) -> Path:
-    """PROJECT/.handouts (for the bundled demo: ./.handouts), never in output/."""
-    return (Path.cwd() if project.bundled else project.root) / STATE_DIR
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
 @contextmanager
 def connect(project: Project) -> Iterator[sqlite3.Connection]:
-    folder = state_dir(project)
-    try:
-        private.folder(folder)                  # owner-only: 0700, the database 0600
-        ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# handouts' outbox and log: patient data, never commit it\n*\n")
-        db = sqlite3.connect(private.database(folder / DB_NAME), timeout=30, isolation_level=None)
-    except (OSError, sqlite3.Error) as exc:
-        raise OutputError.at(folder, None, None, f"cannot open the outbox database: {exc}") from None
-    with closing(db):
-        db.row_factory = sqlite3.Row
-        db.execute("PRAGMA journal_mode=WAL")
-        db.execute("PRAGMA synchronous=FULL")
-        db.execute("PRAGMA secure_delete=ON")  # erased addresses are overwritten, not left in free pages
-        db.executescript(_SCHEMA)
+    """The state database (``handouts.state``) with the outbox's table."""
+    with state.connect(project, _SCHEMA) as db:
         _mask_old_reasons(db)
         yield db
 
@@ -100,22 +75,10 @@ def _mask_old_reasons(db: sqlite3.Connection) -> None:
     if db.execute("PRAGMA user_version").fetchone()[0] >= 1:
         return
     db.create_function("mask_all", 1, mask_all, deterministic=True)
-    with _write(db):
+    with write(db):
         db.execute("UPDATE messages SET reason = mask_all(reason) WHERE reason LIKE '%@%'")
         db.execute("PRAGMA user_version = 1")
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")   # and no old copy left in the WAL file
-
-
-@contextmanager
-def _write(db: sqlite3.Connection):
-    """One write transaction, taking the lock at once (BEGIN IMMEDIATE)."""
-    db.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.execute("ROLLBACK")
-        raise
-    db.execute("COMMIT")
 
 
 def new_claim() -> str:
@@ -127,7 +90,7 @@ def add(db, *, message_id: str, lang: str, large_print: bool, paper: str | None,
         staff: str | None, claim: str) -> int:
     """Store a new message, already claimed by ``claim`` for its first try."""
     stamp = now_iso()
-    with _write(db):
+    with write(db):
         cur = db.execute(
             "INSERT INTO messages (message_id, created, updated, status, lang, large_print, paper,"
             " handouts, masked, sender, recipient, raw, staff, claim, claimed_at)"
@@ -144,7 +107,7 @@ def waiting_ids(db) -> list[int]:
 
 def claim(db, row_id: int, token: str) -> sqlite3.Row | None:
     """Take a waiting message for sending, unless another sender holds it."""
-    with _write(db):
+    with write(db):
         cur = db.execute(
             "UPDATE messages SET status = 'sending', claim = ?, claimed_at = ? WHERE id = ? AND"
             " (status = 'queued' OR (status = 'sending' AND claimed_at < ?))",
@@ -158,7 +121,7 @@ def finish(db, row_id: int, token: str, status: str, reason: str | None) -> None
     """Record an attempt's end. Sent or refused: erase the address and the
     message (the privacy rule); queued: keep both for the next try."""
     final = status in FINAL
-    with _write(db):
+    with write(db):
         db.execute(
             "UPDATE messages SET status = ?, reason = ?, updated = ?, attempts = attempts + 1,"
             " claim = NULL, claimed_at = NULL,"
@@ -172,7 +135,7 @@ def cancel(db, message_id: str) -> bool:
     """Take a queued message out of the outbox for good (the address and the
     message are erased); False when there is no such waiting message or a
     sender holds it right now."""
-    with _write(db):
+    with write(db):
         cur = db.execute(
             "UPDATE messages SET status = 'cancelled', reason = 'cancelled by the clinic',"
             " updated = ?, recipient = NULL, raw = NULL WHERE message_id = ? AND status = 'queued'",

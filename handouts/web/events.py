@@ -2,19 +2,16 @@
 activity view and this week's counts (emails are in the delivery log of
 ``handouts.mail``).
 
-Kept in the project's state database (``PROJECT/.handouts/handouts.db``) in a
-table of its own. No patient data.
+Kept in the project's state database (``handouts.state``, at
+``PROJECT/.handouts/handouts.db``) in a table of its own. No patient data.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-import threading
 from dataclasses import dataclass
-from pathlib import Path
 
-from handouts import private
+from handouts import state
 from handouts.project import Project
 
 SCHEMA = """CREATE TABLE IF NOT EXISTS web_events (
@@ -25,16 +22,6 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS web_events (
     items TEXT NOT NULL,       -- lang/slug, comma-separated
     detail TEXT NOT NULL DEFAULT ''
 )"""
-
-_lock = threading.Lock()
-
-
-def state_dir(project: Project) -> Path:
-    try:
-        from handouts.mail.store import state_dir as shared
-    except ImportError:
-        return (Path.cwd() if project.bundled else project.root) / ".handouts"
-    return shared(project)
 
 
 @dataclass(frozen=True)
@@ -49,39 +36,28 @@ class Event:
 
 
 class EventLog:
-    def __init__(self, project: Project):
-        self.path = state_dir(project) / "handouts.db"
+    """The ``web_events`` table of the project's state database
+    (``handouts.state``, which opens it for the outbox too)."""
 
-    def _connect(self) -> sqlite3.Connection:
-        private.folder(self.path.parent)        # owner-only, as the outbox's
-        gitignore = self.path.parent / ".gitignore"
-        if not gitignore.exists():
-            gitignore.write_text("*\n", "utf-8")
-        conn = sqlite3.connect(private.database(self.path), timeout=10)
-        conn.execute(SCHEMA)
-        return conn
+    def __init__(self, project: Project):
+        self.project = project
+        self.path = state.db_path(project)
+
+    def _rows(self, query: str, args: tuple) -> list:
+        if not self.path.exists():      # reading never creates the database
+            return []
+        with state.connect(self.project, SCHEMA) as db:
+            return db.execute(query, args).fetchall()
 
     def add(self, staff: str, action: str, items: list[tuple[str, str]], detail: str = "") -> None:
-        at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-        with _lock:
-            conn = self._connect()
-            try:
-                with conn:
-                    conn.execute("INSERT INTO web_events (at, staff, action, items, detail) VALUES (?,?,?,?,?)",
-                                 (at, staff, action, ",".join(f"{lang}/{slug}" for lang, slug in items), detail))
-            finally:
-                conn.close()
+        with state.connect(self.project, SCHEMA) as db, state.write(db):
+            db.execute("INSERT INTO web_events (at, staff, action, items, detail) VALUES (?,?,?,?,?)",
+                       (state.now_iso(), staff, action, ",".join(f"{lang}/{slug}" for lang, slug in items),
+                        detail))
 
     def recent(self, limit: int = 20) -> list[Event]:
-        if not self.path.exists():
-            return []
-        with _lock:
-            conn = self._connect()
-            try:
-                rows = conn.execute("SELECT at, staff, action, items, detail FROM web_events "
-                                    "ORDER BY id DESC LIMIT ?", (limit,)).fetchall()
-            finally:
-                conn.close()
+        rows = self._rows("SELECT at, staff, action, items, detail FROM web_events "
+                          "ORDER BY id DESC LIMIT ?", (limit,))
         return [Event(dt.datetime.fromisoformat(a), s, act, i.split(","), d) for a, s, act, i, d in rows]
 
     def week_counts(self, today: dt.date | None = None) -> dict[str, int]:
@@ -90,15 +66,7 @@ class EventLog:
         today = today or dt.date.today()
         monday = today - dt.timedelta(days=today.weekday())
         counts = {"print": 0, "download": 0, "email": 0}
-        if not self.path.exists():
-            return counts
         start = dt.datetime.combine(monday, dt.time(), dt.timezone.utc).isoformat(timespec="seconds")
-        with _lock:
-            conn = self._connect()
-            try:
-                rows = conn.execute("SELECT action, items FROM web_events WHERE at >= ?", (start,)).fetchall()
-            finally:
-                conn.close()
-        for action, items in rows:
+        for action, items in self._rows("SELECT action, items FROM web_events WHERE at >= ?", (start,)):
             counts[action] = counts.get(action, 0) + len(items.split(","))
         return counts
