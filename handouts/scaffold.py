@@ -100,6 +100,8 @@ callout:                                    # optional: the "when to get help" b
     - Call 911 if you have chest pain or trouble breathing.
     - Call us if one leg swells, hurts or turns red.
 keywords: [leg cramps, night cramps]        # optional; for the PDF's details
+codes:                                      # optional: the diagnoses it is for, so the EHR finds it
+  icd10cm: [G47.62]                         # (ICD-10-CM, and snomed: for SNOMED CT); see docs/ehr.md
 """,
     "es": """\
 # Un ejemplo de hoja. Copie este archivo para empezar otra: el nombre del
