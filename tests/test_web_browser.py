@@ -13,7 +13,7 @@ import pypdf
 import pytest
 
 from helpers import REPO
-from webutil import LiveServer, browser_page, copy_project
+from webutil import LiveServer, axe_violations, browser_page, copy_project
 
 DOCS = REPO / "docs"
 
@@ -29,17 +29,6 @@ def site(tmp_path_factory):
 def page(browser, site):
     with browser_page(browser, site) as pg:
         yield pg
-
-
-def axe_violations(pg) -> list[str]:
-    try:
-        from axe_playwright_python.sync_playwright import Axe
-    except ImportError:
-        pytest.fail("axe-playwright-python is not installed; pip install -e '.[test]'")
-    results = Axe().run(pg, options={"runOnly": {"type": "tag", "values":
-                                                 ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
-            f"{[n['target'] for n in v['nodes']][:3]})" for v in results.response["violations"]]
 
 
 def visible_slugs(pg) -> list[str]:

@@ -11,8 +11,7 @@ import pytest
 
 from helpers import REPO, free_port, plain_smtp, use_smtp
 from smtpserver import smtp_server
-from test_web_browser import axe_violations
-from webutil import LiveServer, browser_page, copy_project
+from webutil import LiveServer, axe_violations, browser_page, copy_project
 
 PATIENT = "maria.nunez@example.org"
 

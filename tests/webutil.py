@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import http.client
-import socket
 import shutil
+import socket
 import threading
 import time
 from contextlib import contextmanager
@@ -99,6 +99,18 @@ def browser_page(browser, server: LiveServer, **options):
         yield context.new_page()
     finally:
         context.close()
+
+
+def axe_violations(pg) -> list[str]:
+    """What axe-core finds against WCAG 2.1 A and AA (and best practice) on the page."""
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.fail("axe-playwright-python is not installed; pip install -e '.[test]'")
+    results = Axe().run(pg, options={"runOnly": {"type": "tag", "values":
+                                                 ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes: "
+            f"{[n['target'] for n in v['nodes']][:3]})" for v in results.response["violations"]]
 
 
 def require_chromium() -> str:
