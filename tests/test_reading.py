@@ -17,7 +17,7 @@ from pdfutil import (footer_top, glued_words, header_bottom, pdftotext, poppler_
                      structure_blocks, structure_elements)
 
 #: Article keys that are not printed as text.
-NOT_PRINTED = {"keywords", "reviewed", "next_review", "checklist"}
+NOT_PRINTED = {"keywords", "reviewed", "next_review", "checklist", "codes"}
 #: clinic.yaml keys that are printed as text.
 CLINIC_PRINTED = ("name", "tagline", "phone", "address", "website", "email", "disclaimer")
 
