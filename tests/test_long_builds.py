@@ -123,7 +123,7 @@ def test_a_heavy_logo_is_made_smaller_to_stay_under_100_kb(project):
     import pikepdf
 
     with pikepdf.open(pdf) as doc:
-        sizes = [(int(x.Width), int(x.Height)) for x in doc.pages[0].images.values()]
+        sizes = [(int(x.Width), int(x.Height)) for x in doc.pages[0].get_images().values()]
     assert (400, 160) in sizes, sizes  # 200 dpi at the header's size, down from 600 x 240
 
 
