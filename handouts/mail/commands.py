@@ -11,6 +11,7 @@ import click
 
 from handouts import mail
 from handouts.cli import LARGE, PAPER, PROJECT, _guard, _open
+from handouts.library import Item
 from handouts.project import Project
 
 
@@ -35,8 +36,8 @@ def email(slugs, to, project, lang, paper, large_print):
     """Email the handouts SLUGS to one patient, one PDF each. A slug may name
     its own language (es:leg-cramps); the email's words follow --lang."""
     proj = _proj(project)
-    result = _guard(lambda: mail.send_handouts(proj, list(slugs), to, lang=lang, paper=paper,
-                                               large_print=large_print))
+    result = _guard(lambda: mail.send_handouts(proj, [Item.parse(s, lang) for s in slugs], to,
+                                               lang=lang, paper=paper, large_print=large_print))
     if result.sent:
         click.echo(result.describe() + f"  (Message-ID {result.message_id})")
         return

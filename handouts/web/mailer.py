@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from handouts.errors import HandoutError
+from handouts.library import Item
 from handouts.project import Project
 
 
@@ -52,8 +53,8 @@ def send(project: Project, *, to: str, items: list[tuple[str, str]], lang: str, 
          large_print: bool, staff: str) -> Delivery:
     """Email ``items`` to one patient; HandoutError for bad input or no email set-up."""
     mail = _mail()
-    result = mail.send_handouts(project, items, to, lang=lang, paper=paper, large_print=large_print,
-                                staff=staff or None)
+    result = mail.send_handouts(project, [Item(*i) for i in items], to, lang=lang, paper=paper,
+                                large_print=large_print, staff=staff or None)
     return Delivery(result.status, result.masked, result.reason or "")
 
 
