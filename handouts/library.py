@@ -9,7 +9,7 @@ default_lang)`` is the one parser for the written form. Its file is
 
 ``load(path)`` reads a file with line marks (``loader.load_yaml``) and
 validates it against the schema, once per content: the result is kept on a
-digest of the file's bytes, so an edited file is read again at once and an
+digest of the file's bytes (and the day: a date in the future is refused), so an edited file is read again at once and an
 unchanged one is never parsed twice (``check`` reads each article once though
 both the build and the translation survey look at it). A file with problems
 gives an entry carrying them; nothing bad is raised from ``load``.
@@ -21,6 +21,7 @@ cover the included files too.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import hashlib
 import threading
@@ -170,7 +171,7 @@ class Entry:
         return self.article
 
 
-_entries: OrderedDict[tuple[str, bytes], Entry] = OrderedDict()
+_entries: OrderedDict[tuple[str, bytes, dt.date], Entry] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -192,7 +193,7 @@ def load(path: Path) -> Entry:
         digest = _digest(path)
     except HandoutError as exc:
         return Entry(path, b"", None, None, tuple(exc.problems))
-    key = (str(path), digest)
+    key = (str(path), digest, dt.date.today())   # a reviewed date "in the future" passes tomorrow
     with _lock:
         entry = _entries.get(key)
         if entry is not None:
