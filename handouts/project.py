@@ -18,7 +18,7 @@ from handouts import fonts as fontlib
 from handouts.errors import ContentError, Problem, quoted, shown_path
 from handouts.fonts import FontFamily
 from handouts.loader import Loaded, field_name
-from handouts.paths import PACKAGE_DIR, bundled_root  # noqa: F401 (re-exported)
+from handouts.paths import bundled_root
 from handouts.schema.clinic import Clinic, load_clinic
 from handouts.schema.fields import LANG_RE  # noqa: F401 (re-exported)
 from handouts.styles import Palette, face_for
