@@ -182,6 +182,9 @@ sections:
       - Drink plenty of water each day.
 """
 
+#: A plain sentence to make a text as long as a test needs.
+SENTENCE = "Cramps can come back at night and wake you up from a deep sleep. "
+
 
 def cli(*args: str) -> CliResult:
     """The CLI run from the repository."""
