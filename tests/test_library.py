@@ -45,6 +45,19 @@ def test_yml_is_found_and_yaml_wins(project: Path):
     assert stray.path == en / "leg-cramps.yml" and "same name" in stray.message
 
 
+
+def test_the_page_and_the_translation_survey_see_a_yml_handout(project: Path):
+    from handouts.translations import survey
+    from handouts.web.library import Library
+
+    (project / "content/es/risk-factors.yaml").rename(project / "content/es/risk-factors.yml")
+    proj = Project.find(project)
+    card = Library(proj).card("risk-factors")
+    assert card is not None and card.langs == ["en", "es"] and len(card.good) == 2
+    found = survey(proj)
+    assert found.missing("risk-factors") == [] and found.article("es", "risk-factors") is not None
+
+
 def count_reads(monkeypatch) -> list[Path]:
     """Every article file the library parses (the real parser still runs)."""
     reads: list[Path] = []
