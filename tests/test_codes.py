@@ -13,7 +13,7 @@ import simple_icd_10_cm as cms
 import yaml
 from click.testing import CliRunner
 
-from conftest import REPO
+from helpers import REPO
 from handouts.cli import main
 from handouts.ehr import codes
 from handouts.web.serve import ServeError, settings_for

@@ -19,7 +19,7 @@ from fhir.resources.bundle import Bundle
 from fhir.resources.condition import Condition
 from fhir.resources.patient import Patient
 
-from conftest import REPO
+from helpers import REPO
 from webutil import LiveServer, announce, copy_project
 
 ICD = "2.16.840.1.113883.6.90"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pdfplumber
 import reportlab
 
-from conftest import REPO
+from helpers import REPO
 from handouts import layout
 from handouts.build import brand_art, doc_info, fit_handout, load_handout, words
 from handouts.converters import PAPER_SIZES

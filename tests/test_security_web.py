@@ -11,8 +11,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from conftest import REPO, run_cli
-from helpers import plain_smtp, use_smtp
+from helpers import REPO, plain_smtp, run_cli, use_smtp
 from smtpserver import smtp_server
 from webutil import LiveServer, announce, copy_project
 
