@@ -353,8 +353,11 @@ def test_a_form_post_an_unknown_service_and_a_huge_body_are_refused(site):
 
 def test_beyond_loopback_only_the_token_or_a_signed_in_session(staff_site):
     path = "/infobutton?mainSearchCriteria.v.c=I87.2"
-    status, headers, _ = staff_site.raw("GET", path)
+    browser = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}
+    status, headers, _ = staff_site.raw("GET", path, headers=browser)
     assert status == 303 and headers["location"].startswith("/signin?next=")
+    assert staff_site.raw("GET", path)[0] == 401                  # a server is not sent to a form
+    assert staff_site.raw("GET", "/cds-services")[0] == 401
     assert staff_site.raw("GET", path, headers={"Authorization": "Bearer wrong-token"})[0] == 401
     assert staff_site.raw("GET", path, headers={"Authorization": f"Basic {TOKEN}"})[0] == 401
     status, _, body = staff_site.raw("GET", path, headers={"Authorization": f"Bearer {TOKEN}"})

@@ -44,7 +44,8 @@ def _bearer(request: Request, web: Web) -> bool | None:
 
 
 async def _guard(request: Request, browser: bool) -> Response | None:
-    """None when the caller may ask; else the answer to send instead."""
+    """None when the caller may ask; else the answer to send instead: a
+    browser (it accepts text/html) is sent to sign in, anything else gets 401."""
     web = web_of(request)
     client = request.client.host if request.client else "?"
     wait = web.ehr_limiter.take(f"ehr:{client}")
@@ -61,8 +62,9 @@ async def _guard(request: Request, browser: bool) -> Response | None:
         session = web.sessions.get(request.cookies.get(COOKIE))
         if session is not None and session.signed_in:
             return None
-        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-        return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
+        if "text/html" in request.headers.get("accept", ""):
+            target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+            return RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
     return _plain(_words(web)("error_auth"), 401, {"www-authenticate": 'Bearer realm="handouts"'})
 
 
