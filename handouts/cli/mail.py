@@ -1,5 +1,5 @@
-"""``handouts email``, ``handouts outbox [send]`` and ``handouts log``: parse
-options, call handouts.mail, print plain sentences."""
+"""``handouts email``, ``handouts outbox [send | cancel]`` and ``handouts log``:
+parse options, call handouts.mail, print plain sentences."""
 
 from __future__ import annotations
 
@@ -10,13 +10,8 @@ from datetime import date
 import click
 
 from handouts import mail
-from handouts.cli import LARGE, PAPER, PROJECT, _guard, _open
+from handouts.cli.options import LARGE, PAPER, PROJECT, guard, open_project
 from handouts.library import Item
-from handouts.project import Project
-
-
-def _proj(project) -> Project:
-    return _open(project)
 
 
 def _handouts(entry) -> str:
@@ -35,9 +30,9 @@ def _handouts(entry) -> str:
 def email(slugs, to, project, lang, paper, large_print):
     """Email the handouts SLUGS to one patient, one PDF each. A slug may name
     its own language (es:leg-cramps); the email's words follow --lang."""
-    proj = _proj(project)
-    result = _guard(lambda: mail.send_handouts(proj, [Item.parse(s, lang) for s in slugs], to,
-                                               lang=lang, paper=paper, large_print=large_print))
+    proj = open_project(project)
+    result = guard(lambda: mail.send_handouts(proj, [Item.parse(s, lang) for s in slugs], to,
+                                              lang=lang, paper=paper, large_print=large_print))
     if result.sent:
         click.echo(result.describe() + f"  (Message-ID {result.message_id})")
         return
@@ -53,7 +48,7 @@ def outbox(ctx, project):
     ctx.obj = dict(ctx.obj or {}, project=project)
     if ctx.invoked_subcommand is not None:
         return
-    entries = _guard(lambda: mail.outbox_list(_proj(project)))
+    entries = guard(lambda: mail.outbox_list(open_project(project)))
     if not entries:
         click.echo("the outbox is empty: every message has been sent")
         return
@@ -70,8 +65,8 @@ def outbox(ctx, project):
 @click.pass_context
 def outbox_send(ctx, project):
     """Try every waiting message again, oldest first."""
-    proj = _proj(project or (ctx.obj or {}).get("project"))
-    results = _guard(lambda: mail.outbox_send(proj))
+    proj = open_project(project or (ctx.obj or {}).get("project"))
+    results = guard(lambda: mail.outbox_send(proj))
     if not results:
         click.echo("the outbox is empty: nothing to send")
         return
@@ -79,7 +74,7 @@ def outbox_send(ctx, project):
         line = r.describe()
         click.echo(("error: " if not r.sent else "") + line, err=not r.sent)
     if not all(r.sent for r in results):
-        left = len(_guard(lambda: mail.outbox_list(proj)))
+        left = len(guard(lambda: mail.outbox_list(proj)))
         click.echo(f"{left} still waiting in the outbox", err=True)
         sys.exit(1)
 
@@ -91,10 +86,10 @@ def outbox_send(ctx, project):
 def outbox_cancel(ctx, message_id, project):
     """Remove one waiting message without sending it (for example, a mistyped
     address). MESSAGE_ID as `handouts outbox` shows it."""
-    proj = _proj(project or (ctx.obj or {}).get("project"))
+    proj = open_project(project or (ctx.obj or {}).get("project"))
     if not message_id.startswith("<"):
         message_id = f"<{message_id.strip('<>')}>"
-    if _guard(lambda: mail.outbox_cancel(proj, message_id)):
+    if guard(lambda: mail.outbox_cancel(proj, message_id)):
         click.echo(f"cancelled {message_id}: it will not be sent, and its address is erased")
         return
     click.echo(f"error: no waiting message {message_id} (see `handouts outbox`)", err=True)
@@ -115,7 +110,7 @@ def log_(project, since, fmt):
         except ValueError:
             click.echo(f"error: --since: {since!r} is not a date written as YYYY-MM-DD", err=True)
             sys.exit(1)
-    entries = _guard(lambda: mail.log_entries(_proj(project), since=since))
+    entries = guard(lambda: mail.log_entries(open_project(project), since=since))
     if fmt == "json":
         click.echo(json.dumps([e.as_dict() for e in entries], indent=2, ensure_ascii=False))
         return

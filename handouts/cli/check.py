@@ -1,0 +1,43 @@
+"""``handouts check``: the health-literacy checks, as a table or JSON."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from handouts.cli.options import LANGS, PAPER, PROJECT, guard, open_project
+
+@click.command()
+@click.argument("slugs", nargs=-1)
+@PROJECT
+@LANGS
+@PAPER
+@click.option("--grade", "grade", type=float, default=None,
+              help="Target reading grade for grade formulas (English). "
+                   "Default: reading_grade in clinic.yaml, else 6.")
+@click.option("--strict", is_flag=True, help="Fail on warnings too.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table",
+              show_default=True)
+def check(slugs, project, langs, paper, grade, strict, fmt):
+    """Check handouts without writing: reading level (per language), long
+    sentences, summary and call to action, review dates, translations, fit and
+    glyphs."""
+    import json
+
+    from handouts import checks
+
+    proj = open_project(project)
+    results = guard(lambda: checks.check(proj, list(langs) or None, slugs, paper, grade))
+    if fmt == "json":
+        click.echo(json.dumps([r.as_dict() for r in results], indent=2, ensure_ascii=False))
+    else:
+        click.echo(checks.table(results))
+        for r in results:
+            for e in r.errors:
+                click.echo(f"error: {e}", err=True)
+    errors = sum(1 for r in results if r.errors)
+    warnings = sum(1 for r in results if r.warnings)
+    if errors or (strict and warnings):
+        click.echo(f"checked {len(results)}: {errors} with errors, {warnings} with warnings", err=True)
+        sys.exit(1)

@@ -1,0 +1,27 @@
+"""``handouts serve``: the front-desk page."""
+
+from __future__ import annotations
+
+import click
+
+from handouts.cli.options import PROJECT, guard, open_project
+
+@click.command()
+@PROJECT
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on. Anything but this computer needs HANDOUTS_STAFF_PASSWORD.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--ui-lang", default="en", show_default=True, help="Language of the page's own words.")
+@click.option("--public-host", "public", multiple=True, metavar="NAME",
+              help="A name staff type in the browser besides this computer's own (repeatable); "
+                   "any other Host is refused. See docs/security.md.")
+@click.option("--proxy", "proxies", multiple=True, metavar="ADDRESS",
+              help="The address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto "
+                   "are believed (repeatable); needs --public-host.")
+def serve(project, host, port, ui_lang, public, proxies):
+    """Serve the front-desk page: find, preview, print and email handouts."""
+    from handouts.web.serve import serve as run_server
+
+    proj = open_project(project)
+    guard(lambda: run_server(proj, host, port, ui_lang, echo=click.echo, public=public,
+                              proxies=proxies))
