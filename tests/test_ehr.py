@@ -303,6 +303,13 @@ def test_patient_view_reads_snomed_and_the_patients_language(site):
     assert all("Not yet in French" in c["detail"] for c in cards)
 
 
+def test_the_ehrs_condition_names_are_text_in_the_cards_markdown(site):
+    named = condition("G47.62")
+    named["code"]["text"] = "Cramps [see](http://x.example) *now*"
+    (card,) = json.loads(post_hook(site, hook({"conditions": bundle(named)}))[2])["cards"]
+    assert r"G47.62 Cramps \[see\]\(http://x.example\) \*now\*" in card["detail"]
+
+
 def test_inactive_or_refuted_conditions_give_no_cards(site):
     resolved = condition("I87.2", status="resolved")
     refuted = condition("G47.62", n=2)

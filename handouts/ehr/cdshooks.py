@@ -159,11 +159,16 @@ def cards(project: Project, request: dict, base: str, ui_lang: str) -> dict:
     return {"cards": out}
 
 
+def _plain_markdown(text: str) -> str:
+    """The EHR's own condition names as text in a card's Markdown ``detail``."""
+    return "".join("\\" + ch if ch in "\\`*_[]()<>#|!~" else ch for ch in text)
+
+
 def _card(chosen: answers.Chosen, why: list[answers.Asked], words: answers.Words, clinic: str,
           base: str, instance: str) -> dict:
     title = chosen.article.title
     language = words.language_name(chosen.lang)
-    conditions_text = ", ".join(dict.fromkeys(a.shown for a in why))
+    conditions_text = _plain_markdown(", ".join(dict.fromkeys(a.shown for a in why)))
     if chosen.fallback:
         detail = words("card_detail_fallback", conditions=conditions_text,
                        language=words.language_name(chosen.asked_lang), fallback=language)
