@@ -224,9 +224,12 @@ class _CappedLoader(jinja2.FileSystemLoader):
         return super().get_source(environment, template)
 
 
-def environment(templates_dir: Path) -> ImmutableSandboxedEnvironment:
-    env = HandoutSandbox(
-        loader=_CappedLoader(str(templates_dir)),
+def environment(templates_dir: Path, *more: Path,
+                sandbox: type[HandoutSandbox] = HandoutSandbox) -> ImmutableSandboxedEnvironment:
+    """The sandbox for templates in ``templates_dir`` (then ``more`` folders,
+    in order); errors point into ``templates_dir``."""
+    env = sandbox(
+        loader=_CappedLoader([str(templates_dir), *map(str, more)]),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         keep_trailing_newline=True,

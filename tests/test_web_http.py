@@ -87,11 +87,13 @@ def post_routes(app):
 
 def test_every_post_without_a_valid_token_is_403_and_does_nothing(site):
     routes = post_routes(site.app)
-    assert routes == ["/email", "/signin", "/signout"]
+    # the PDFs take a POST from the page's Print and Download buttons (the count)
+    assert routes == ["/email", "/h/{lang}/{slug}/handout.pdf", "/packet.pdf", "/signin", "/signout"]
+    routes = [r.replace("{lang}/{slug}", "en/leg-cramps") for r in routes]
     cookie, token = session_of(site)
     events_before = site.web.events.recent(1000)
     fields = {"item": "en/leg-cramps", "to": "pat@example.org", "consent": "yes", "lang": "en",
-              "name": "AB", "password": "x"}
+              "name": "AB", "password": "x", "action": "print"}
     for path in routes:
         for bad in ({}, {"csrf": ""}, {"csrf": token[:-2] + "xx"}):
             status, _, body = post(site, path, {**fields, **bad}, cookie)
@@ -209,8 +211,11 @@ def test_sign_in_is_required_and_its_cookie_is_strict(staff_site):
     status, _, body = staff_site.raw("GET", "/h/en/leg-cramps", headers=h)
     assert status == 200 and b"Signed in: Maria G." in body
     # The staff name goes into the log with what they handed out.
-    status, _, _ = staff_site.raw("GET", "/h/en/leg-cramps/handout.pdf?print=1", headers=h)
-    assert status == 200
+    # (counted by the page's POST: a GET changes nothing)
+    page_token = re.search(rb'name="csrf" value="([^"]+)"', body).group(1).decode()
+    status, _, _ = post(staff_site, "/h/en/leg-cramps/handout.pdf", {"csrf": page_token,
+                                                                     "action": "print"}, signed)
+    assert status == 204
     _, _, body = staff_site.raw("GET", "/activity", headers=h)
     assert b"Maria G." in body and b"Printed" in body
     # The old (pre-sign-in) cookie is dead; signing out ends the session.

@@ -73,7 +73,8 @@ class LiveServer:
 def announce(server: LiveServer, path: str, length: int, content_type: str,
              extra: str = "") -> bytes:
     """POST headers that announce a ``length``-byte body, send none of it, and
-    return the answer: a body refused unread is answered at once."""
+    return the answer's status line and headers: a body refused unread is
+    answered at once."""
     head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{server.port}\r\n"
             f"Content-Type: {content_type}\r\nContent-Length: {length}\r\n{extra}\r\n")
     if "Transfer-Encoding" in extra:
@@ -82,7 +83,7 @@ def announce(server: LiveServer, path: str, length: int, content_type: str,
         s.sendall(head.encode())
         data = b""
         try:
-            while chunk := s.recv(65536):
+            while b"\r\n\r\n" not in data and (chunk := s.recv(65536)):
                 data += chunk
         except socket.timeout:
             pass

@@ -11,6 +11,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.concurrency import run_in_threadpool
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Route
 
 from handouts.ehr import cdshooks
@@ -23,15 +24,32 @@ from handouts.web.views import activity, auth, ehr, email, index, selection, sta
 
 log = logging.getLogger("handouts.web")
 
+class PageNumber(Convertor):
+    """``page-1.png`` to ``page-9999.png``: anything else is not a page (404),
+    never a number too long to read (it was a 500)."""
+
+    regex = "[1-9][0-9]{0,3}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("page", PageNumber())
+
 ROUTES = [
     Route("/", index.index),
     Route("/search.json", index.search_json),
     Route("/h/{lang}/{slug}", selection.page),            # one handout
-    Route("/h/{lang}/{slug}/handout.pdf", selection.pdf),
-    Route("/h/{lang}/{slug}/page-{page:int}.png", selection.png),
+    Route("/h/{lang}/{slug}/handout.pdf", selection.pdf, methods=["GET", "HEAD"]),
+    Route("/h/{lang}/{slug}/handout.pdf", selection.counted, methods=["POST"]),   # a print or download
+    Route("/h/{lang}/{slug}/page-{page:page}.png", selection.png),
     Route("/packet", selection.page),                      # several: ?item=en/leg-cramps&...
-    Route("/packet.pdf", selection.pdf),
-    Route("/packet/page-{page:int}.png", selection.png),
+    Route("/packet.pdf", selection.pdf, methods=["GET", "HEAD"]),
+    Route("/packet.pdf", selection.counted, methods=["POST"]),
+    Route("/packet/page-{page:page}.png", selection.png),
     Route("/email", email.send, methods=["POST"]),
     Route("/activity", activity.page),
     Route("/signin", auth.signin_form, methods=["GET"]),
@@ -89,5 +107,6 @@ def create_app(project: Project | None = None, settings: Settings | None = None)
                                                  larger=(("/cds-services/", cdshooks.MAX_BODY),)))],
         exception_handlers={HTTPException: _http_error, Exception: _crash}, lifespan=lifespan,
     )
+    app.router.redirect_slashes = False     # its redirects are absolute, with the request's Host
     app.state.web = web
     return app

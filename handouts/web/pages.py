@@ -16,16 +16,17 @@ import logging
 import jinja2
 from babel import Locale
 from babel.dates import format_date
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from handouts import catalog
-from handouts.errors import HandoutError
+from handouts import catalog, templating
+from handouts.errors import HandoutError, TemplateError
 from handouts.project import Project, bundled_root
 from handouts.web.events import EventLog
-from handouts.web.library import Library
+from handouts.web.library import Card, Entry, Library
 from handouts.web.render import Renderer
-from handouts.web.security import COOKIE, Limiter, Session, Sessions, Throttle, same
+from handouts.web.security import COOKIE, Limiter, PageSandbox, Session, Sessions, Throttle, same
 
 log = logging.getLogger("handouts.web")
 HERE = Path(__file__).resolve().parent
@@ -67,12 +68,10 @@ class Web:
         self.email_limiter = Limiter(self.settings.emails_per_minute, 60)   # per client
         self.ehr_limiter = Limiter(self.settings.ehr_requests_per_minute, 60)
         own = self.project.root / "templates" / "web"
-        self.env = jinja2.Environment(
-            loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(str(own)),
-                                        jinja2.FileSystemLoader(str(HERE / "templates"))]),
-            autoescape=True, auto_reload=True, undefined=jinja2.StrictUndefined,
-            trim_blocks=True, lstrip_blocks=True,
-        )
+        # sandboxed like the handout template: an override cannot reach Python (docs/security.md)
+        self.env = templating.environment(own, HERE / "templates", sandbox=PageSandbox)
+        self.env.allow({Web: {"staff_only"}}, {Words, Web.lang_name, Web.date, quote},
+                       data=(Card, Entry))
 
     def words(self) -> catalog.Catalog:
         return catalog.load(self.project.templates, bundled_root() / "templates", self.settings.ui_lang)
@@ -116,9 +115,16 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
     web = web_of(request)
     session: Session | None = getattr(request.state, "session", None)
     words = Words(web.words())
-    html = web.env.get_template(template).render(
-        t=words, request=request, web=web, session=session, ui_lang=web.settings.ui_lang,
-        lang_name=web.lang_name, date=web.date, quote=quote, **context)
+    try:
+        html = templating.render(web.env, template, dict(
+            t=words, request=request, web=web, session=session, ui_lang=web.settings.ui_lang,
+            lang_name=web.lang_name, date=web.date, quote=quote, **context))
+    except TemplateError as exc:     # a project's template refused: its file and line, never a traceback
+        lines = problem_lines(exc, web)
+        log.error("page template refused: %s", "; ".join(lines))
+        if template == "error.html":
+            raise
+        return error(request, 500, detail="\n".join(lines))
     return HTMLResponse(html, status_code=status)
 
 
@@ -143,7 +149,7 @@ def problem_lines(exc: HandoutError, web: Web) -> list[str]:
 def safe_next(value: str | None) -> str:
     """Only a local path is a place to go back to after sign-in."""
     if value and re.fullmatch(r"/[A-Za-z0-9/_\-.?=&%]*", value) and not value.startswith("//"):
-        return value
+        return value          # no backslash (browsers read /\evil.example as //evil.example)
     return "/"
 
 
@@ -172,14 +178,14 @@ def view(post: bool = False, public: bool = False):
                 fresh = session = web.sessions.new(None if web.staff_only else "")
             request.state.session = session
             if post:
-                form = await request.form(max_files=0, max_fields=100)
-                request.state.form = form
-                if not same(form.get("csrf"), session.csrf):
+                # a new session cannot hold the token, and one not signed in may not post:
+                # refused before the body is read (its size is bounded by the gate)
+                if fresh is not None:
                     response = error(request, 403, "error_csrf")
                 elif not public and not session.signed_in:
                     response = error(request, 403)
                 else:
-                    response = await fn(request)
+                    response = await _posted(request, fn, session)
             elif not public and not session.signed_in:
                 target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
                 response = RedirectResponse(f"/signin?next={quote(target, safe='')}", status_code=303)
@@ -193,6 +199,25 @@ def view(post: bool = False, public: bool = False):
         return endpoint
 
     return wrap
+
+
+#: No field of ours comes near this; a bigger one is a mistake or an attack.
+MAX_FIELD = 8 * 1024
+
+
+async def _posted(request: Request, fn: View, session: Session) -> Response:
+    """Read the form (a malformed or oversized one is a 400), check its CSRF
+    token, then run the view."""
+    try:
+        form = await request.form(max_files=0, max_fields=100, max_part_size=MAX_FIELD)
+    except HTTPException:       # what Starlette makes of a malformed or oversized form
+        return error(request, 400)
+    if any(isinstance(v, str) and len(v) > MAX_FIELD for v in form.values()):
+        return error(request, 400)
+    request.state.form = form
+    if not same(form.get("csrf"), session.csrf):
+        return error(request, 403, "error_csrf")
+    return await fn(request)
 
 
 def set_cookie(request: Request, response: Response, session: Session) -> None:

@@ -10,6 +10,7 @@ See docs/security.md for the whole trust model.
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import secrets
 import threading
@@ -17,7 +18,12 @@ import time
 from collections import OrderedDict, deque
 from dataclasses import dataclass
 
+from jinja2.sandbox import SecurityError
+from starlette.datastructures import URL
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from handouts.templating import HandoutSandbox
 
 COOKIE = "handouts_session"
 SESSION_SECONDS = 8 * 3600          # one working day
@@ -177,6 +183,52 @@ class Throttle:
     def clear(self) -> None:
         with self._lock:
             self._clients.clear()
+
+
+class PageSandbox(HandoutSandbox):
+    """The page's own templates (a project's ``templates/web/*.html`` too) run
+    in the handout template's sandbox, and more: the app objects a page is
+    given show only what the templates read (``exposed``), and nothing may be
+    called but the functions a page is given (``callables``), jinja's own,
+    and the methods of plain values (``"x".upper()``, ``d.items()``). So an
+    override can neither reach Python nor read the staff password, write a
+    file or add to the log through an object it was handed."""
+
+    exposed: dict[type, frozenset[str]] = {
+        Request: frozenset({"url"}), URL: frozenset({"path", "query"}),
+        Session: frozenset({"csrf", "staff", "signed_in"}),
+    }
+    callables: frozenset = frozenset()
+    _VALUES: tuple[type, ...] = (str, int, float, list, tuple, dict, set, frozenset, dt.date)
+
+    def allow(self, exposed: dict[type, set[str]], callables: set, data: tuple[type, ...]) -> None:
+        """``exposed``: app objects and the attributes templates may read;
+        ``callables``: functions (or types) they may call; ``data``: the
+        types of the view's plain data, whose methods they may call."""
+        self.exposed = {**self.exposed, **{k: frozenset(v) for k, v in exposed.items()}}
+        self.callables = frozenset(callables)
+        self._VALUES = (*PageSandbox._VALUES, *data)
+
+    def call(__self, __context, __obj, *args, **kwargs):  # noqa: N805 - Jinja's own signature
+        if not __self.is_safe_callable(__obj):   # one short line, not the object's whole repr
+            name = getattr(__obj, "__qualname__", type(__obj).__name__)
+            raise SecurityError(f"a page template may not call {name}")
+        return super().call(__context, __obj, *args, **kwargs)
+
+    def is_safe_attribute(self, obj, attr, value) -> bool:
+        for kind, names in self.exposed.items():
+            if isinstance(obj, kind):
+                return attr in names
+        return super().is_safe_attribute(obj, attr, value)
+
+    def is_safe_callable(self, obj) -> bool:
+        if not super().is_safe_callable(obj):
+            return False
+        if isinstance(getattr(obj, "__self__", None), self._VALUES):
+            return True                      # a method of a plain value
+        func = getattr(obj, "__func__", obj)
+        return (func in self.callables or type(obj) in self.callables
+                or getattr(obj, "__module__", "").startswith("jinja2"))   # macros, loop.cycle, super()
 
 
 class SecurityHeaders:

@@ -98,8 +98,11 @@ def serve(project: Project, host: str, port: int, ui_lang: str = "en", echo=prin
     settings = settings_for(host, ui_lang=ui_lang, public=public, proxies=proxies)
     catalog.load(project.templates, bundled_root() / "templates", ui_lang)   # fail early on bad words
     app = create_app(project, settings)
+    from handouts.web.timeouts import TimedH11
+
     config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                            server_header=False, date_header=True, proxy_headers=False)
+                            server_header=False, date_header=True, proxy_headers=False,
+                            http=TimedH11, timeout_keep_alive=5)
     server = uvicorn.Server(config)
     where = " (staff sign-in required)" if settings.password else ""
     try:

@@ -12,7 +12,7 @@ from starlette.responses import Response
 from handouts.errors import HandoutError
 from handouts.library import Item
 from handouts.web import mailer
-from handouts.web.pages import error, problem_lines, render, view, web_of
+from handouts.web.pages import error, problem_lines, render, safe_next, view, web_of
 from handouts.web.views.selection import choose
 
 
@@ -29,7 +29,7 @@ async def send(request: Request) -> Response:
         return error(request, 404)
     items, lang = list(sel.items), sel.lang
     address = (form.get("to") or "").strip()
-    back = form.get("back") or "/"
+    back = safe_next(form.get("back"))      # a local path only (not /\evil.example)
     problems = []
     if not address or "@" not in address or len(address) > 254:
         problems.append("email_bad_address")

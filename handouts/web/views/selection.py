@@ -129,13 +129,20 @@ async def page(request: Request) -> Response:
     return render(request, "handout.html", card=card, entry=entry, langs=list(card.good), **context)
 
 
-async def count(request: Request, web: Web, sel: Selection) -> None:
-    """A print or a download goes into the page's activity log."""
-    download = request.query_params.get("download") == "1"
-    action = "download" if download else "print" if request.query_params.get("print") == "1" else None
-    if action:
-        await run_in_threadpool(web.events.add, request.state.session.staff or "", action,
-                                list(sel.items))
+@view(post=True)
+async def counted(request: Request) -> Response:
+    """The page's Print and Download buttons POST here (app.js) to put the
+    print or download into the activity log; a GET changes nothing, so
+    another site cannot inflate the counts."""
+    web = web_of(request)
+    sel = _selection(request)
+    action = request.state.form.get("action")
+    if not sel or not sel.items:
+        return error(request, 404)
+    if action not in ("print", "download"):
+        return error(request, 400)
+    await run_in_threadpool(web.events.add, request.state.session.staff or "", action, list(sel.items))
+    return Response(status_code=204)
 
 
 @view()
@@ -148,7 +155,6 @@ async def pdf(request: Request) -> Response:
         data = await run_in_threadpool(pdf_of, web, sel)
     except HandoutError as exc:
         return error(request, 409, "error_unavailable", "\n".join(problem_lines(exc, web)))
-    await count(request, web, sel)
     disposition = "attachment" if request.query_params.get("download") == "1" else "inline"
     return Response(data, media_type="application/pdf", headers={
         "content-disposition": f'{disposition}; filename="{sel.filename}"',
