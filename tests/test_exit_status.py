@@ -44,3 +44,25 @@ def test_exit_status_is_0_built_1_bad_input_2_bad_command_or_a_bug(project, tmp_
     assert debug.returncode == 2
     assert debug.stderr.startswith("Traceback (most recent call last):"), debug.stderr
     assert "RuntimeError: a bug in handouts" in debug.stderr
+
+
+def test_serve_on_a_busy_port_says_so_in_one_line_and_exits_1(tmp_path):
+    import socket
+
+    from helpers import run_process
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        done = run_process("serve", "--project", str(REPO), "--port", str(port), timeout=60)
+    assert done.returncode == 1, (done.stdout, done.stderr)
+    assert "Serving" not in done.stdout + done.stderr
+    lines = (done.stdout + done.stderr).strip().splitlines()
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"error: --port: port {port} is in use; stop the other program or "
+                               f"use --port "), lines
+    suggested = int(lines[0].rsplit(" ", 1)[1])
+    assert suggested != port
+    with socket.socket() as s:      # the suggested port really is free
+        s.bind(("127.0.0.1", suggested))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from handouts.cli.options import PROJECT, guard, open_project
@@ -19,9 +21,21 @@ from handouts.cli.options import PROJECT, guard, open_project
               help="The address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto "
                    "are believed (repeatable); needs --public-host.")
 def serve(project, host, port, ui_lang, public, proxies):
-    """Serve the front-desk page: find, preview, print and email handouts."""
-    from handouts.web.serve import serve as run_server
+    """Serve the front-desk page: find, preview, print and email handouts.
+
+    Exit status: 0 stopped with Ctrl-C, 1 cannot start as asked (a busy port,
+    an address that needs a password, a bad clinic file), 2 a bug."""
+    from handouts.web.serve import ServeError, serve as run_server
 
     proj = open_project(project)
-    guard(lambda: run_server(proj, host, port, ui_lang, echo=click.echo, public=public,
-                              proxies=proxies))
+
+    def run():
+        try:
+            return run_server(proj, host, port, ui_lang, echo=click.echo, public=public,
+                              proxies=proxies)
+        except ServeError as exc:   # about the command line itself: the option, never "<input>"
+            for p in exc.problems:
+                click.echo(f"error: {p.field}: {p.message}", err=True)
+            sys.exit(1)
+
+    guard(run)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import re
+import socket
 
 from handouts.address import is_loopback
 from handouts.errors import HandoutError
@@ -84,6 +86,43 @@ def url_for(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
+def listen(host: str, port: int) -> socket.socket:
+    """The listening socket, bound before anything is announced, or a
+    ServeError in one line: a port in use names a free one to use instead."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+    except OSError as exc:
+        sock.close()
+        if exc.errno == errno.EADDRINUSE:
+            raise ServeError.at(None, None, "--port",
+                                f"port {port} is in use; stop the other program or use "
+                                f"--port {_free_port(host, port)}") from None
+        if exc.errno == errno.EACCES:
+            raise ServeError.at(None, None, "--port",
+                                f"port {port} needs administrator rights here; use a port "
+                                f"above 1023, such as --port 8000") from None
+        raise ServeError.at(None, None, "--host",
+                            f"cannot listen on {host} port {port}: {exc.strerror or exc}") from None
+    sock.listen(2048)
+    return sock
+
+
+def _free_port(host: str, busy: int) -> int:
+    """The next port after ``busy`` that nothing listens on (a suggestion)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    for port in range(busy + 1, min(busy + 100, 65536)):
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            try:
+                probe.bind((host.strip("[]"), port))
+            except OSError:
+                continue
+            return port
+    return busy + 1
+
+
 def serve(project: Project, host: str, port: int, ui_lang: str = "en", echo=print,
           public: tuple[str, ...] = (), proxies: tuple[str, ...] = ()) -> None:
     """Serve until Ctrl-C (uvicorn stops cleanly on SIGINT and SIGTERM).
@@ -104,6 +143,7 @@ def serve(project: Project, host: str, port: int, ui_lang: str = "en", echo=prin
                             server_header=False, date_header=True, proxy_headers=False,
                             http=TimedH11, timeout_keep_alive=5)
     server = uvicorn.Server(config)
+    sock = listen(host, port)        # a busy port is one line, before any "Serving" line
     where = " (staff sign-in required)" if settings.password else ""
     try:
         echo(f"Serving the front-desk page for {project.root} at {url_for(host, port)}{where}")
@@ -111,7 +151,7 @@ def serve(project: Project, host: str, port: int, ui_lang: str = "en", echo=prin
             echo("It answers to this computer's own names and to: " + ", ".join(settings.hosts)
                  + (f"; behind the proxy at {', '.join(proxies)}" if proxies else ""))
         echo("Press Ctrl-C to stop.")
-        server.run()
+        server.run(sockets=[sock])
     except KeyboardInterrupt:   # uvicorn re-raises Ctrl-C after a clean shutdown
         pass
     echo("Stopped.")
