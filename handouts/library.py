@@ -186,10 +186,25 @@ def _read(path: Path) -> Loaded:
     return load_yaml(path)
 
 
+def _inside_content(path: Path) -> None:
+    """A file in ``content/<lang>/`` that is a link leading out of content/ is
+    refused: it would build, email and serve a file from elsewhere on the
+    computer."""
+    content = path.parent.parent
+    try:
+        real = path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return          # missing or a loop: reading it says so
+    if not real.is_relative_to(content.resolve()):
+        raise ContentError.at(path, None, None, "is a link to a file outside content/, which is "
+                              "not built; copy the file into its language folder instead")
+
+
 def load(path: Path) -> Entry:
     """The article in ``path``, parsed and validated once per content."""
     path = Path(path)
     try:
+        _inside_content(path)
         digest = _digest(path)
     except HandoutError as exc:
         return Entry(path, b"", None, None, tuple(exc.problems))

@@ -342,6 +342,10 @@ def build(m: Markup, st: Styles) -> Page:
             for child in node.elements():
                 if child.tag == "qr":
                     page.qr_url = child.attrs.get("href") or child.text().strip()
+                    try:
+                        contacts.check_link(page.qr_url)
+                    except ValueError as exc:
+                        raise m.error(child, f"<qr href>: {exc}") from None
                     page.qr_alt = child.attrs.get("alt")
                     # The layout puts this caption inside the QR code's Link.
                     page.footer.setdefault("qr", []).append(

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Iterator
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from handouts import converters, headertext
+from handouts import contacts, converters, headertext
 from handouts.loader import Loaded, Loc, load_yaml
 from handouts.schema.fields import LANG_RE, Line, Paper, Strict, parse_color
 from handouts.schema.settings import Smtp
@@ -86,6 +86,11 @@ class ReadingTarget(Strict):
 LOCALIZED = ("tagline", "disclaimer", "logo_alt", "qr_alt", "qr_caption")
 
 
+#: A web address, tel: or mailto: link: never javascript:, data: or file: (it
+#: becomes a PDF link and a QR code's payload).
+Link = Annotated[Line, AfterValidator(contacts.check_link)]
+
+
 class Clinic(Strict):
     """The brand: ``content/clinic.yaml``. Names, addresses, phone and URLs are
     the same in every language; the words in LOCALIZED may be given once or
@@ -95,9 +100,9 @@ class Clinic(Strict):
     tagline: Localized | None = None
     phone: Line
     address: Line
-    website: Line
+    website: Link
     email: Line
-    qr: Line | None = None
+    qr: Link | None = None
     qr_alt: Localized | None = None        # default: the catalog's "QR code that opens ..."
     qr_caption: Localized | None = None    # default: the catalog's "Scan the code or visit:"
     logo: Line
