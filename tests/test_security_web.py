@@ -265,3 +265,26 @@ def test_the_email_limit_is_per_computer(tmp_path):
         assert [send("198.51.100.1") for _ in range(3)] == [200, 200, 429]
         assert send("198.51.100.2") == 200
     assert len(inbox.received) == 3
+
+
+def test_the_banner_says_when_sign_in_is_needed_and_which_names_are_served():
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from helpers import free_port
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "handouts", "serve", "--project", str(REPO),
+                             "--port", str(port), "--public-host", PUBLIC, "--proxy", "127.0.0.1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(REPO),
+                                 "HANDOUTS_STAFF_PASSWORD": PASSWORD})
+    try:
+        first, second = proc.stdout.readline(), proc.stdout.readline()
+    finally:
+        proc.send_signal(signal.SIGINT)
+        proc.communicate(timeout=30)
+    assert f"http://127.0.0.1:{port}/" in first and "(staff sign-in required)" in first
+    assert PUBLIC in second and "127.0.0.1" in second and "proxy" in second
