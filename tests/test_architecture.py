@@ -22,6 +22,7 @@ LAYERS = {
     "handouts.converters": "base",
     "handouts.headertext": "base",
     "handouts.address": "base",
+    "handouts.contacts": "base",
     "handouts.schema": "schema",
     "handouts.mail": "mail",
     "handouts.ehr": "ehr",
