@@ -340,6 +340,10 @@ class Box(Flowable):
                 setattr(box, attr, getattr(self, attr))
         return box
 
+    def cut(self, n: int) -> tuple["Box", "Box"]:
+        """Two boxes: the first ``n`` children and the rest, each decorated."""
+        return self._part(self.children[:n]), self._part(self.children[n:])
+
     def split(self, availWidth, availHeight):
         """Split between children (for large print, where a long callout may
         run over a page): the first part takes what fits, a heading never

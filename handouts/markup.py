@@ -286,6 +286,7 @@ def b_callout(m, node, st: Styles, ctx):
     box.handout_where = ("callout",)
     box.handout_role = "callout"
     box.handout_zone = "bottom"
+    box.handout_breakable = True   # in large print, a long callout may run over the page
     return [box]
 
 

@@ -240,3 +240,31 @@ def test_large_print_too_long_for_two_pages_is_refused(project, tmp_path):
     assert "far-too-long.yaml:" in line and "does not fit on 2 pages, even at 18 pt" in line, line
     assert "Shorten the handout" in line
     assert not (out / "en" / "far-too-long-large-print.pdf").exists()
+
+
+@pytest.mark.parametrize("key", ["en/leg-cramps/letter/large", "es/leg-cramps/letter/large"])
+def test_a_long_callout_runs_over_the_page_between_its_items(all_pdfs, key):
+    """Large print: a callout of more than five items that does not fit where
+    it stands is not moved whole to the last page (where it would not fit):
+    its heading and first item end page 1, at least two whole items start
+    page 2 (the blocks test above checks that no item is cut)."""
+    elements = structure_elements(all_pdfs[key])
+    start = next(i for i, e in enumerate(elements[:-1]) if e["type"] == "Div"
+                 and elements[i + 1]["type"] == "H2")    # the callout: a Div opening on a heading
+    depth = elements[start]["depth"]
+    kids = []
+    for e in elements[start + 1:]:
+        if e["depth"] <= depth:
+            break
+        kids.append(e)
+
+    def page(e):
+        marks = e["marks"] or [m for k in kids[kids.index(e) + 1:] for m in k["marks"]][:1]
+        return min(p for p, _ in marks)
+
+    heading = next(e for e in kids if e["type"] == "H2")
+    items = [e for e in kids if e["type"] == "LI"]
+    pages = [page(e) for e in items]
+    assert len(items) > 5
+    assert page(heading) == 0
+    assert pages[0] == 0 and pages.count(1) >= 2 and pages == sorted(pages)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import re
 import subprocess
 from pathlib import Path
 
@@ -128,10 +129,16 @@ def test_qr_code_is_big_clickable_and_scans_to_the_booking_page(both_papers, pap
 
 # -- a second, very different brand -------------------------------------------
 
+#: The demo handouts that still fit one A4 page under the second brand's
+#: taller header and footer; risk-factors is refused (below).
+SECOND_BRAND_FITS = ["cvi-symptoms", "leg-cramps"]
+
+
 def test_second_brand_builds_cleanly_with_no_code_change(second_brand, tmp_path):
-    result = run_cli("build", "--project", str(second_brand), "--out", str(tmp_path))
+    result = run_cli("build", *SECOND_BRAND_FITS, "--lang", "en", "--project", str(second_brand),
+                     "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    for slug in SLUGS:
+    for slug in SECOND_BRAND_FITS:
         path = tmp_path / "en" / f"{slug}.pdf"
         assert_print_safe(path, "a4")  # clinic.yaml says a4
         assert path.stat().st_size <= 100 * 1024
@@ -155,13 +162,26 @@ def test_second_brand_builds_cleanly_with_no_code_change(second_brand, tmp_path)
     assert scan.stdout.strip().endswith("/book-an-appointment?src=handout")
 
 
+def test_second_brand_refuses_a_handout_too_long_for_its_page(second_brand, tmp_path):
+    """The demo handouts fill their page; under the second brand's taller
+    header and footer, risk-factors no longer fits A4. It is refused in one
+    line naming its file, and the others are still built."""
+    result = run_cli("build", "--lang", "en", "--project", str(second_brand), "--out", str(tmp_path))
+    assert result.returncode == 1
+    refused = [line for line in result.stderr.splitlines() if line.startswith("error:")]
+    assert len(refused) == 1, result.stderr
+    assert re.match(r"error: content/en/risk-factors\.yaml:\d+: .*does not fit on one page", refused[0])
+    assert not (tmp_path / "en" / "risk-factors.pdf").exists()
+    assert all((tmp_path / "en" / f"{slug}.pdf").exists() for slug in SECOND_BRAND_FITS)
+
+
 def test_second_brand_on_letter_too(second_brand, tmp_path):
-    """Letter is shorter than A4: the two shorter handouts still fit under the
-    second brand's tall header and footer (the longest is refused honestly;
-    see test_bad_input)."""
-    slugs = ["cvi-symptoms", "risk-factors"]
-    result = run_cli("build", *slugs, "--project", str(second_brand), "--out", str(tmp_path),
-                     "--paper", "letter")
+    """Letter is shorter than A4: the shortest handout still fits under the
+    second brand's tall header and footer (the others are refused honestly,
+    as above)."""
+    slugs = ["cvi-symptoms"]
+    result = run_cli("build", *slugs, "--lang", "en", "--project", str(second_brand),
+                     "--out", str(tmp_path), "--paper", "letter")
     assert result.returncode == 0, result.stderr
     for slug in slugs:
         assert_print_safe(tmp_path / "en" / f"{slug}.pdf", "letter")

@@ -42,6 +42,8 @@ def slugs_in(key: str) -> tuple[str, list[str]]:
 
 def article_words(lang: str, slug: str) -> list[str]:
     data = yaml.safe_load((CONTENT / lang / f"{slug}.yaml").read_text("utf-8"))
+    if data.get("sources"):  # printed on one line, joined with "; "
+        data["sources"] = "; ".join(data["sources"])
     return [w for s in printed_strings(data) for w in s.split()]
 
 

@@ -135,7 +135,10 @@ def flow(story: list, frames: list[Frame], canv: Canvas | None = None, tall: flo
                 del story[:n]
                 continue
             if not rl.frame_at_top(frame) or height_in(_empty_like(frame), story[:n]) <= limit + 1e-6:
-                break  # the block goes whole to the next frame
+                rest = _run_over(frame, story[0], canv, add) if n == 1 else None
+                if rest is not None:
+                    story[0] = rest
+                break  # the block (or the rest of a long callout) goes to the next frame
             # Taller than a column: fill this frame, splitting where needed,
             # and note where the block is cut.
             for _ in range(n):
@@ -154,6 +157,29 @@ def flow(story: list, frames: list[Frame], canv: Canvas | None = None, tall: flo
                 split.append(getattr(story[0], "handout_where", ()))
             break
     return story
+
+
+def _run_over(frame: Frame, f, canv, add):
+    """A callout of more than WHOLE_LIST items that does not fit where it
+    stands runs over to the next frame between its items: its heading and at
+    least its first item (the most urgent) here, at least two items there.
+    Puts the first part in ``frame`` and returns the rest, or None (the
+    callout then moves whole)."""
+    if not isinstance(f, Box) or not getattr(f, "handout_breakable", False):
+        return None
+    items = [i for i, c in enumerate(f.children) if getattr(c, "handout_list", None) is not None]
+    if len(items) <= WHOLE_LIST:
+        return None
+    parts = frame.split(f, canv)
+    if len(parts) != 2:
+        return None
+    cut = min(len(parts[0].children), items[-2])
+    if cut <= items[0]:
+        return None
+    first, rest = f.cut(cut)
+    if not add(frame, first, canv):
+        return None
+    return rest
 
 
 def _empty_like(frame: Frame) -> Frame:
