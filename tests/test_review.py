@@ -54,7 +54,7 @@ def test_words_are_every_word_the_patient_sees_but_the_review_line(clinic):
 def test_one_changed_word_changes_the_digest_and_the_diff_shows_it(clinic):
     before = words_of(clinic)
     path = clinic / "content" / "en" / "leg-cramps.yaml"
-    path.write_text(path.read_text("utf-8").replace("in a few minutes", "in a few hours"), "utf-8")
+    path.write_text(path.read_text("utf-8").replace("stop within minutes", "stop within hours"), "utf-8")
     after = words_of(clinic)
     assert review.digest(before) != review.digest(after)
     ops = review.diff(before, after)
@@ -123,7 +123,7 @@ def _line(path: Path, start: str) -> int:
 
 def test_a_hand_edited_text_is_refused_at_its_digest_line(clinic):
     path = _approved(clinic)
-    path.write_text(path.read_text("utf-8").replace("a few minutes", "a few hours"), "utf-8")
+    path.write_text(path.read_text("utf-8").replace("within minutes", "within hours"), "utf-8")
     [problem] = _problems(clinic)
     assert problem.startswith(f"{path}:{_line(path, 'digest:')}: digest: does not match the approved text")
     assert "edited by hand" in problem
