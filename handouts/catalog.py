@@ -40,6 +40,19 @@ class Catalog:
         """The phrase with ``{name}`` fields filled in."""
         return self.words[key].format(**values)
 
+    def plural(self, key: str, count: int, **values) -> str:
+        """The phrase for ``count`` in this language's plural form: ``key.one``,
+        ``key.other`` (and ``key.few``, ``key.many`` where a language has them,
+        from the CLDR rules Babel knows); ``key.other`` when a form is missing."""
+        from babel import Locale
+
+        try:
+            form = Locale.parse(self.lang.replace("-", "_")).plural_form(count)
+        except (ValueError, TypeError, LookupError):
+            form = "other"
+        phrase = self.words.get(f"{key}.{form}") or self.words[f"{key}.other"]
+        return phrase.format(count=count, **values)
+
     def section(self, prefix: str) -> dict[str, str]:
         """``section("handout")`` -> ``{"call_us": ..., ...}``."""
         cut = len(prefix) + 1

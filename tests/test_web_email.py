@@ -29,11 +29,9 @@ def page(browser, mail_site):
         yield pg
 
 
-def send_from_page(page, path: str, to: str, lang: str | None = None) -> str:
+def send_from_page(page, path: str, to: str) -> str:
     page.goto(path)
     page.fill("#to", to)
-    if lang:
-        page.select_option("#email-lang", lang)
     page.check("#consent")
     page.get_by_role("button", name="Send email").click()
     page.wait_for_selector(".result")
@@ -43,7 +41,9 @@ def send_from_page(page, path: str, to: str, lang: str | None = None) -> str:
 def test_email_arrives_with_the_pdf(page, mail_site):
     with smtp_server() as (inbox, port):
         use_smtp(mail_site.root, plain_smtp(port))
-        shown = send_from_page(page, "/h/en/leg-cramps", PATIENT, lang="es")
+        page.goto("/h/es/leg-cramps")
+        assert "Spanish" in page.inner_text("#email-lang")      # one choice: the handout shown
+        shown = send_from_page(page, "/h/es/leg-cramps", PATIENT)
         assert "Sent to m••••@example.org" in shown
         assert PATIENT not in page.content()
         assert axe_violations(page) == []
@@ -52,7 +52,9 @@ def test_email_arrives_with_the_pdf(page, mail_site):
     assert msg["To"].addresses[0].addr_spec == PATIENT
     pdfs = [p for p in msg.iter_attachments() if p.get_content_type() == "application/pdf"]
     assert len(pdfs) == 1
-    # The Spanish handout (the language chosen in the form), the bytes the page serves.
+    # The Spanish handout (the one shown), the bytes the page serves, in a Spanish letter.
+    assert msg["Content-Language"] == "es"
+    assert "Hola" in msg.get_body(("plain",)).get_content()
     assert pdfs[0].get_content() == mail_site.web.renderer.pdf("leg-cramps", "es")
     # The activity view shows it, masked, with this week's count.
     page.goto("/activity")
@@ -67,9 +69,17 @@ def test_a_packet_by_email(page, mail_site):
         use_smtp(mail_site.root, plain_smtp(port))
         shown = send_from_page(page, "/packet?item=en/leg-cramps&item=es/leg-cramps", PATIENT)
         assert "Sent to" in shown
-    pdfs = [p for p in inbox.received[0].message.iter_attachments()
-            if p.get_content_type() == "application/pdf"]
+    msg = inbox.received[0].message
+    pdfs = [p for p in msg.iter_attachments() if p.get_content_type() == "application/pdf"]
     assert len(pdfs) == 2
+    # each language's handout is written about in its own words
+    assert msg["Content-Language"] == "en, es"
+    text = msg.get_body(("plain",)).get_content()
+    english, spanish = text.split("— — —")
+    assert "Hello" in english and "Leg cramps" in english and "Calambres" not in english
+    assert "Hola" in spanish and "Calambres en las piernas" in spanish and "Leg cramps" not in spanish
+    html = msg.get_body(("html",)).get_content()
+    assert '<div lang="es">' in html and "Hola" in html
 
 
 def test_server_down_leaves_it_waiting_in_the_outbox_and_says_why(page, mail_site):

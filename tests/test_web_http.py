@@ -88,7 +88,8 @@ def post_routes(app):
 def test_every_post_without_a_valid_token_is_403_and_does_nothing(site):
     routes = post_routes(site.app)
     # the PDFs take a POST from the page's Print and Download buttons (the count)
-    assert routes == ["/email", "/h/{lang}/{slug}/handout.pdf", "/packet.pdf", "/signin", "/signout"]
+    assert routes == ["/email", "/h/{lang}/{slug}/handout.pdf", "/language", "/packet.pdf", "/signin",
+                      "/signout"]
     routes = [r.replace("{lang}/{slug}", "en/leg-cramps") for r in routes]
     cookie, token = session_of(site)
     events_before = site.web.events.recent(1000)

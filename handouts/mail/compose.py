@@ -15,7 +15,7 @@ import hashlib
 import html
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from email import message_from_bytes, policy
 from email.headerregistry import Address
@@ -133,16 +133,21 @@ def text_part(w: Letter) -> str:
                         "\n".join([w.sign_off, *w.clinic]), w.why]) + "\n"
 
 
-def html_part(w: Letter, lang: str, primary: str, accent: str) -> str:
+def mixed_text(parts: list[tuple[str, Letter]]) -> str:
+    """A mixed-language packet's text: each language's part in its own words."""
+    return "\n— — —\n\n".join(text_part(w) for _, w in parts)
+
+
+def html_part(w: Letter, lang: str, primary: str, accent: str,
+              others: list[tuple[str, Letter]] = ()) -> str:
     """Simple, large and high-contrast; inline styles only (mail programs drop
-    style sheets); nothing loaded from anywhere."""
+    style sheets); nothing loaded from anywhere. ``others``: the parts of a
+    mixed-language packet after the first, each marked with its language."""
     e = html.escape
-    name, phone, address, website = (e(x) for x in w.clinic)
-    items = "".join(f'<li style="margin:4px 0">{e(t)}</li>' for t in w.titles)
-    para = '<p style="margin:0 0 16px">'
-    tel = "tel:" + re.sub(r"[^0-9+]", "", w.phone)
-    call = e(w.call_us).replace(PHONE, f'<a href="{e(tel)}" style="color:{e(primary)};'
-                                       f'white-space:nowrap">{phone}</a>')
+    name = e(w.clinic[0])
+    rest = "".join(f'<hr style="margin:28px 0;border:0;border-top:2px solid {e(primary)}">\n'
+                   f'<div lang="{e(code)}">\n{_html_letter(part, primary, accent)}</div>\n'
+                   for code, part in others)
     return (
         f'<!DOCTYPE html>\n<html lang="{e(lang)}">\n<head><meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -152,6 +157,20 @@ def html_part(w: Letter, lang: str, primary: str, accent: str) -> str:
         f'<div style="max-width:36em;padding:20px">\n'
         f'<p style="margin:0 0 20px;padding-bottom:8px;border-bottom:3px solid {e(primary)};'
         f'color:{e(primary)};font-size:22px;font-weight:bold">{name}</p>\n'
+        f"{_html_letter(w, primary, accent)}{rest}"
+        f"</div>\n</body>\n</html>\n")
+
+
+def _html_letter(w: Letter, primary: str, accent: str) -> str:
+    """One language's letter, from the greeting to why they get it."""
+    e = html.escape
+    name, phone, address, website = (e(x) for x in w.clinic)
+    items = "".join(f'<li style="margin:4px 0">{e(t)}</li>' for t in w.titles)
+    para = '<p style="margin:0 0 16px">'
+    tel = "tel:" + re.sub(r"[^0-9+]", "", w.phone)
+    call = e(w.call_us).replace(PHONE, f'<a href="{e(tel)}" style="color:{e(primary)};'
+                                       f'white-space:nowrap">{phone}</a>')
+    return (
         f"{para}{e(w.greeting)}</p>\n{para}{e(w.intro)}</p>\n"
         f'<ul style="margin:0 0 16px;padding-left:1.4em;font-weight:bold">{items}</ul>\n'
         f"{para}{e(w.open)}</p>\n{para}{call}</p>\n"
@@ -159,8 +178,7 @@ def html_part(w: Letter, lang: str, primary: str, accent: str) -> str:
         f'background:#f6f6f6">{e(w.urgent)}</p>\n'
         f"{para}{e(w.sign_off)}<br>\n<strong>{name}</strong><br>\n{phone}<br>\n{address}<br>\n"
         f"{website}</p>\n"
-        f'<p style="margin:24px 0 0;font-size:15px;color:#4a4a4a">{e(w.why)}</p>\n'
-        f"</div>\n</body>\n</html>\n")
+        f'<p style="margin:24px 0 0;font-size:15px;color:#4a4a4a">{e(w.why)}</p>\n')
 
 
 def _policy() -> policy.EmailPolicy:
@@ -226,12 +244,29 @@ def _verify(msg: EmailMessage, ours: dict[str, str | Address], text: str, html: 
 
 def compose(settings: Settings, to: Recipient, files: list[Attachment], lang: str,
             cat: catalog.Catalog, large_print: bool = False,
-            now: datetime | None = None) -> EmailMessage:
+            now: datetime | None = None, more: dict[str, catalog.Catalog] | None = None) -> EmailMessage:
     """The whole message, headers first; the PDFs attached in order. Every
     header is checked before it is set, and the finished message is read back
-    before it is returned (HeaderError if anything would change)."""
+    before it is returned (HeaderError if anything would change). A packet
+    of several languages (``more``: the catalogs of the others) has one part
+    of the letter per language, each listing its own handouts in its own words."""
     colors = settings.brand.clinic.colors
-    words = letter(cat, settings, to, files, large_print)
+    cats = {**(more or {}), lang: cat}
+    langs = list(dict.fromkeys(a.lang for a in files))
+    langs.sort(key=lambda code: code != lang)          # the email's language first
+    if len(langs) > 1:
+        parts = [(code, letter(cats[code], settings, to, [a for a in files if a.lang == code],
+                               large_print)) for code in langs]
+        first_lang, words = parts[0]
+        words = replace(words, subject=letter(cats[first_lang], settings, to, files,
+                                              large_print).subject)    # counts every handout
+        text = mixed_text([(first_lang, words), *parts[1:]])
+        html = html_part(words, first_lang, colors.primary, colors.accent, parts[1:])
+        content_language = ", ".join(langs)
+    else:
+        words = letter(cat, settings, to, files, large_print)
+        text, html = text_part(words), html_part(words, lang, colors.primary, colors.accent)
+        content_language = lang
     ours: dict[str, str | Address] = {
         "Subject": words.subject,
         "From": settings.sender.header(),
@@ -243,7 +278,6 @@ def compose(settings: Settings, to: Recipient, files: list[Attachment], lang: st
     msg = EmailMessage(policy=POLICY)
     for header, value in ours.items():
         _set(msg, header, value)
-    text, html = text_part(words), html_part(words, lang, colors.primary, colors.accent)
     msg.set_content(text, cte="quoted-printable")
     msg.add_alternative(html, subtype="html", cte="quoted-printable")
     names: set[str] = set()
@@ -253,7 +287,7 @@ def compose(settings: Settings, to: Recipient, files: list[Attachment], lang: st
         names.add(name)
         msg.add_attachment(a.pdf, maintype="application", subtype="pdf", filename=name)
         sent.append((name, a.pdf))
-    ours["Content-Language"] = lang
-    _set(msg, "Content-Language", lang)   # after the parts: set_content clears Content-* headers
+    ours["Content-Language"] = content_language
+    _set(msg, "Content-Language", ours["Content-Language"])   # after the parts: set_content clears Content-* headers
     _verify(msg, ours, text, html, sent)
     return msg

@@ -111,7 +111,9 @@ def send_handouts(project, items: Iterable, to: str, *, lang: str = "en", paper:
         raise AddressError.at(None, None, "to", str(exc)) from None
     conf = mail_settings.load(project)
     files = compose.attachments(project, _items(items, lang), paper, large_print)
-    msg = compose.compose(conf, to_addr, files, lang, compose.words(project, lang), large_print)
+    more = {a.lang: compose.words(project, a.lang) for a in files if a.lang != lang}
+    msg = compose.compose(conf, to_addr, files, lang, compose.words(project, lang), large_print,
+                          more=more)
     handouts = [Handout(a.slug, a.lang, a.sha256) for a in files]
     raw = msg.as_bytes(policy=policy.SMTP)
     token = store.new_claim()

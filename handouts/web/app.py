@@ -20,7 +20,8 @@ from handouts.web import mailer
 from handouts.web.pages import Settings, Web, error
 from handouts.web.gate import Gate, Trust
 from handouts.web.security import SecurityHeaders
-from handouts.web.views import activity, auth, ehr, email, index, selection, static
+from handouts.web.views import (activity, auth, ehr, email, index, language, selection,
+                                  static)
 
 log = logging.getLogger("handouts.web")
 
@@ -52,6 +53,7 @@ ROUTES = [
     Route("/packet/page-{page:page}.png", selection.png),
     Route("/email", email.send, methods=["POST"]),
     Route("/activity", activity.page),
+    Route("/language", language.choose, methods=["POST"]),
     Route("/signin", auth.signin_form, methods=["GET"]),
     Route("/signin", auth.signin, methods=["POST"]),
     Route("/signout", auth.signout, methods=["POST"]),

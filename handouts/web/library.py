@@ -11,6 +11,7 @@ others keep working.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,9 @@ from handouts import library
 from handouts.project import SLUG_RE, Project
 from handouts.schema.article import Article
 from handouts.web import search
+
+#: A markup tag inside a body (``<b>``): not a word to search for.
+MARKUP_TAG = re.compile(r"<[^<>]{1,200}>")
 
 
 @dataclass(frozen=True)
@@ -74,22 +78,37 @@ class Card:
         due = self.next_review
         return due is not None and due < (today or dt.date.today())
 
-    def document(self) -> search.Document:
+    def document(self, lang: str | None = None) -> search.Document:
+        """The searchable words of every good language, or of ``lang`` only:
+        title, summary, keywords, headings, codes, and the whole text (body,
+        bullets and callout), each field weighted as ``search.WEIGHTS`` says."""
         doc = search.Document(self.slug)
         doc.add("keywords", self.slug.replace("-", " "))
         for entry in self.good.values():
+            if lang is not None and entry.lang != lang:
+                continue
             a = entry.article
             doc.add("title", a.title)
             doc.add("summary", a.summary)
             for kw in a.keywords:
                 doc.add("keywords", kw)
-            for s in a.sections:
-                doc.add("headings", s.heading)
-            if a.callout:
-                doc.add("headings", a.callout.heading)
+            for block in (*a.sections, *([a.callout] if a.callout else [])):
+                doc.add("headings", block.heading)
+                doc.add("body", MARKUP_TAG.sub(" ", " ".join([block.body or "", *block.bullets])))
             for code in (*a.codes.icd10cm, *a.codes.snomed):
                 doc.add_code(code)
         return doc
+
+    def best_lang(self, query: str, prefer: str) -> Entry | None:
+        """The language whose words match ``query`` best (``prefer`` on a tie
+        or when no single language matches): Enter on "calambres" opens the
+        Spanish handout."""
+        good = self.good
+        scored = sorted(((-search.score(self.document(lang), query), lang != prefer, lang)
+                         for lang in good))
+        if not scored or not scored[0][0]:
+            return self.main(prefer)
+        return good[scored[0][2]]
 
 
 class Library:
@@ -117,8 +136,9 @@ class Library:
             text = text.replace(str(problem.path), self.relative(problem.path), 1)
         return text
 
-    def cards(self) -> list[Card]:
-        """Every handout, sorted by title (English first where there is one)."""
+    def cards(self, prefer: str = "en") -> list[Card]:
+        """Every handout, sorted by its title in ``prefer`` (the page's
+        language) where it has one."""
         cards: dict[str, Card] = {}
         langs = sorted(library.languages(self.project), key=lambda lang: (lang != "en", lang))
         for lang in langs:
@@ -127,7 +147,7 @@ class Library:
                     continue
                 cards.setdefault(slug, Card(slug)).entries[lang] = self._entry(slug, lang, path)
         def sort_key(card: Card):
-            main = card.main()
+            main = card.main(prefer)
             return (main is None, search.fold(main.article.title) if main else card.slug)
         return sorted(cards.values(), key=sort_key)
 

@@ -29,13 +29,14 @@ from handouts.web.render import Renderer
 from handouts.web.security import COOKIE, Limiter, PageSandbox, Session, Sessions, Throttle, same
 
 log = logging.getLogger("handouts.web")
+LANG_COOKIE = "handouts_lang"      # the page's language, as chosen on the page
 HERE = Path(__file__).resolve().parent
 
 
 @dataclass
 class Settings:
     password: str | None = None           # HANDOUTS_STAFF_PASSWORD; None: no sign-in
-    ui_lang: str = "en"
+    ui_lang: str = "en"                   # the page's language when the browser names none we have
     emails_per_minute: int = 10
     failed_signins: int = 5
     failed_window: float = 15 * 60
@@ -70,24 +71,30 @@ class Web:
         own = self.project.root / "templates" / "web"
         # sandboxed like the handout template: an override cannot reach Python (docs/security.md)
         self.env = templating.environment(own, HERE / "templates", sandbox=PageSandbox)
-        self.env.allow({Web: {"staff_only"}}, {Words, Web.lang_name, Web.date, quote},
+        self.env.allow({Web: {"staff_only"}}, {Words, LangName, DateText, quote},
                        data=(Card, Entry))
 
-    def words(self) -> catalog.Catalog:
-        return catalog.load(self.project.templates, bundled_root() / "templates", self.settings.ui_lang)
+    def words(self, lang: str | None = None) -> catalog.Catalog:
+        return catalog.load(self.project.templates, bundled_root() / "templates",
+                            lang or self.settings.ui_lang)
 
-    def lang_name(self, lang: str) -> str:
+    def ui_langs(self) -> list[str]:
+        """The languages the page can speak: those with a catalog."""
+        return catalog.languages(self.project.templates, bundled_root() / "templates")
+
+    def lang_name(self, lang: str, ui: str | None = None) -> str:
+        """``lang``'s name in the language ``ui`` (its own name when ``ui`` is ``lang``)."""
         try:
-            name = Locale.parse(lang.replace("-", "_")).get_display_name(self.settings.ui_lang)
+            name = Locale.parse(lang.replace("-", "_")).get_display_name(ui or self.settings.ui_lang)
         except (ValueError, TypeError, LookupError):
             return lang
         return name[:1].upper() + name[1:] if name else lang
 
-    def date(self, value: dt.date | None) -> str:
+    def date(self, value: dt.date | None, ui: str | None = None) -> str:
         if value is None:
             return ""
         try:
-            return format_date(value, format="long", locale=self.settings.ui_lang)
+            return format_date(value, format="long", locale=ui or self.settings.ui_lang)
         except (ValueError, LookupError):
             return value.isoformat()
 
@@ -100,6 +107,44 @@ def web_of(request: Request) -> Web:
     return request.app.state.web
 
 
+def accepted(header: str) -> list[str]:
+    """The languages of an Accept-Language header, most wanted first."""
+    wanted = []
+    for i, part in enumerate(header.split(",")[:20]):
+        tag, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        if tag and tag != "*" and q > 0:
+            wanted.append((-q, i, tag.strip().lower()))
+    return [tag for _, _, tag in sorted(wanted)]
+
+
+def ui_lang(request: Request) -> str:
+    """The page's language for this request: the one chosen on the page
+    (its cookie), else the first the browser asks for that has a catalog,
+    else the server's ``--ui-lang``."""
+    cached = getattr(request.state, "ui_lang", None)
+    if cached:
+        return cached
+    web = web_of(request)
+    known = web.ui_langs()
+    chosen = request.cookies.get(LANG_COOKIE, "")
+    lang = chosen if chosen in known else None
+    for tag in ([] if lang else accepted(request.headers.get("accept-language", ""))):
+        for candidate in (tag, tag.split("-")[0]):
+            if candidate in known:
+                lang = candidate
+                break
+        if lang:
+            break
+    request.state.ui_lang = lang = lang or web.settings.ui_lang
+    return lang
+
+
 class Words:
     """``t("key", name=value)`` in templates: the ``web.`` section of the catalog."""
 
@@ -107,25 +152,50 @@ class Words:
         self.cat = cat
 
     def __call__(self, key: str, **values) -> str:
+        if f"web.{key}.other" in self.cat.words:     # a phrase with plural forms
+            return self.cat.plural(f"web.{key}", **values)
         text = self.cat[f"web.{key}"]
         return text.format(**values) if values else text
+
+
+class LangName:
+    """``lang_name("es")`` in templates: a language's name in the page's
+    language (``lang_name("es", "es")``: in its own, for the switch)."""
+
+    def __init__(self, web: Web, ui: str):
+        self.web, self.ui = web, ui
+
+    def __call__(self, code: str, ui: str | None = None) -> str:
+        return self.web.lang_name(code, ui or self.ui)
+
+
+class DateText:
+    """``date(d)`` in templates: a long date in the page's language."""
+
+    def __init__(self, web: Web, ui: str):
+        self.web, self.ui = web, ui
+
+    def __call__(self, value) -> str:
+        return self.web.date(value, self.ui)
 
 
 def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
     web = web_of(request)
     session: Session | None = getattr(request.state, "session", None)
-    words = Words(web.words())
+    lang = ui_lang(request)
+    words = Words(web.words(lang))
     try:
         html = templating.render(web.env, template, dict(
-            t=words, request=request, web=web, session=session, ui_lang=web.settings.ui_lang,
-            lang_name=web.lang_name, date=web.date, quote=quote, **context))
+            t=words, request=request, web=web, session=session, ui_lang=lang, ui_langs=web.ui_langs(),
+            lang_name=LangName(web, lang), date=DateText(web, lang), quote=quote, **context))
     except TemplateError as exc:     # a project's template refused: its file and line, never a traceback
         lines = problem_lines(exc, web)
         log.error("page template refused: %s", "; ".join(lines))
         if template == "error.html":
             raise
         return error(request, 500, detail="\n".join(lines))
-    return HTMLResponse(html, status_code=status)
+    # one address answers in the language the browser or the page's switch asked for
+    return HTMLResponse(html, status_code=status, headers={"vary": "Accept-Language, Cookie"})
 
 
 def error(request: Request, status: int, message_key: str | None = None, detail: str | None = None,

@@ -4,7 +4,8 @@ Text is folded (lower case, accents dropped, punctuation as spaces) and split
 into words. A query word matches a handout word exactly, as its beginning
 ("cramp" -> "cramps"), or within one typo (two for long words): a letter
 missing, extra, wrong, or two letters swapped ("insuficiency").
-Every query word of three letters or more must match somewhere.
+Every query word of three letters or more must match somewhere. The body
+(fields in ``EXACT``) matches only a whole word or its beginning.
 
 Diagnosis codes are words of their own, without the dot, matched only
 exactly or as a category (never with a typo): "I87.2" finds a handout coded
@@ -20,7 +21,11 @@ from functools import lru_cache
 from dataclasses import dataclass, field
 
 #: How much a match in each field counts.
-WEIGHTS = {"title": 4.0, "codes": 4.0, "keywords": 3.0, "summary": 2.0, "headings": 2.0}
+WEIGHTS = {"title": 4.0, "codes": 4.0, "keywords": 3.0, "summary": 2.0, "headings": 2.0, "body": 1.0}
+#: Fields matched only by the same word or its beginning, never with a typo:
+#: a handout's whole text has too many near words ("calf" is one letter
+#: from "call").
+EXACT = frozenset({"body"})
 #: An ICD-10-CM code with its dot, in a query: the dot is dropped before folding.
 DOTTED_CODE = re.compile(r"\b[A-Za-z][0-9][A-Za-z0-9]\.[A-Za-z0-9]{1,4}\b")
 
@@ -84,6 +89,13 @@ def word_score(query: str, word: str) -> float:
     return 0.0
 
 
+def exact_score(query: str, word: str) -> float:
+    """1 for the same word, 0.9 for its beginning (three letters or more)."""
+    if query == word:
+        return 1.0
+    return 0.9 if len(query) >= 3 and word.startswith(query) else 0.0
+
+
 @dataclass
 class Document:
     """One handout's searchable words, all languages together."""
@@ -121,7 +133,7 @@ def score(document: Document, query: str) -> float:
         best = 0.0
         for name, vocab in document.fields.items():
             weight = WEIGHTS.get(name, 1.0)
-            match = code_score if name == "codes" else word_score
+            match = code_score if name == "codes" else exact_score if name in EXACT else word_score
             for word in vocab:
                 s = match(term, word)
                 if s:

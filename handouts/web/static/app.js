@@ -24,9 +24,9 @@
             if (c) { c.hidden = false; list.appendChild(c); }
           });
           cards.forEach(function (c) { if (c.hidden) list.appendChild(c); });
-          var n = data.slugs.length;
-          var tpl = q.value.trim() ? count.getAttribute("data-matching") : count.getAttribute("data-all");
-          if (tpl) count.textContent = tpl.replace("{count}", n);
+          count.textContent = data.count;      // in the page's language, plural and all
+          var none = $("#none");
+          if (none) { none.textContent = data.none; none.hidden = !data.none; }
           list.setAttribute("data-query", data.q);
         });
     };

@@ -10,7 +10,6 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handouts.errors import HandoutError
-from handouts.library import Item
 from handouts.web import mailer
 from handouts.web.pages import error, problem_lines, render, safe_next, view, web_of
 from handouts.web.views.selection import choose
@@ -27,7 +26,8 @@ async def send(request: Request) -> Response:
     sel = choose(web, form)          # the same items and options as the page they came from
     if not sel or not sel.items:
         return error(request, 404)
-    items, lang = list(sel.items), sel.lang
+    # the email speaks the language of the handout shown (a packet: each part its own)
+    items, lang = list(sel.items), sel.items[0].lang
     address = (form.get("to") or "").strip()
     back = safe_next(form.get("back"))      # a local path only (not /\evil.example)
     problems = []
@@ -35,11 +35,6 @@ async def send(request: Request) -> Response:
         problems.append("email_bad_address")
     if form.get("consent") != "yes":
         problems.append("email_no_consent")
-    if len(items) == 1 and lang != items[0].lang:
-        # One handout: the language chosen in the form is the one sent.
-        card = web.library.card(items[0].slug)
-        if card and lang in card.good:
-            items = [Item(lang, items[0].slug)]
     if problems:
         return render(request, "result.html", status=400, outcome="refused", problems=problems,
                       masked=_mask(address) if address else "", reason="", back=back)

@@ -7,25 +7,35 @@ import datetime as dt
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from handouts.web.pages import render, view, web_of
+from handouts.web.pages import Words, render, ui_lang, view, web_of
 
 
 def _query(request: Request) -> str:
     return request.query_params.get("q", "")[:200]
 
 
+def _first(web, shown, q: str, lang: str) -> str | None:
+    """The address Enter opens: the best match, in the language whose words
+    matched ("calambres" opens the Spanish handout)."""
+    for card in shown:
+        entry = card.best_lang(q, lang)
+        if entry:
+            return f"/h/{entry.lang}/{card.slug}"
+    return None
+
+
 @view()
 async def index(request: Request) -> Response:
     web = web_of(request)
     q = _query(request)
-    cards = web.library.cards()
+    lang = ui_lang(request)
+    cards = web.library.cards(prefer=lang)
     shown = web.library.search(q, cards) if q.strip() else cards
     if request.query_params.get("go") and q.strip():
         # Enter in the search box: open the first match (works without script).
-        for card in shown:
-            main = card.main()
-            if main:
-                return RedirectResponse(f"/h/{main.lang}/{card.slug}", status_code=303)
+        first = _first(web, shown, q, lang)
+        if first:
+            return RedirectResponse(first, status_code=303)
     slugs = {c.slug for c in shown}
     ordered = shown + [c for c in cards if c.slug not in slugs]
     return render(request, "index.html", cards=cards, shown=slugs, ordered=ordered, q=q,
@@ -34,9 +44,15 @@ async def index(request: Request) -> Response:
 
 @view()
 async def search_json(request: Request) -> Response:
-    """The matching slugs, best first: the page's script filters with this."""
+    """The matching slugs, best first, and the count in the page's words:
+    the page's script filters with this."""
     web = web_of(request)
     q = _query(request)
-    cards = web.library.search(q)
-    return JSONResponse({"q": q, "slugs": [c.slug for c in cards],
-                         "first": next((f"/h/{c.main().lang}/{c.slug}" for c in cards if c.main()), None)})
+    lang = ui_lang(request)
+    cards = web.library.search(q, web.library.cards(prefer=lang))
+    words = Words(web.words(lang))
+    count = words("search_count" if q.strip() else "all_count", count=len(cards))
+    return JSONResponse({"q": q, "slugs": [c.slug for c in cards], "count": count,
+                         "none": words("search_none_live") if q.strip() and not cards else "",
+                         "first": _first(web, cards, q, lang) if q.strip() else None},
+                        headers={"vary": "Accept-Language, Cookie"})

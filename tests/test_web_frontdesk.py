@@ -1,0 +1,111 @@
+"""The front desk, finished (issue 20), in real Chromium against the real
+server: Spanish first without a restart, search of the whole handout, plural
+counts. Email, print and the phone layout are in test_web_email.py,
+test_web_print.py and below."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from helpers import REPO
+from webutil import LiveServer, axe_violations, browser_page, copy_project
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    root = copy_project(REPO, tmp_path_factory.mktemp("desk"))
+    with LiveServer(root) as server:
+        yield server
+
+
+def wait_for_query(pg, text: str) -> None:
+    pg.fill("#q", "")
+    pg.type("#q", text, delay=10)
+    pg.wait_for_function("([q]) => document.querySelector('#cards').dataset.query === q", arg=[text],
+                         timeout=5000)
+
+
+def visible(pg) -> list[str]:
+    return pg.eval_on_selector_all("#cards > li:not([hidden])", "els => els.map(e => e.dataset.slug)")
+
+
+def test_a_browser_asking_for_spanish_gets_a_spanish_page_with_spanish_titles(browser, site):
+    with browser_page(browser, site, locale="es-MX") as pg:
+        pg.goto("/")
+        assert pg.locator("html").get_attribute("lang") == "es"
+        assert pg.inner_text("h1") == "Buscar un folleto"
+        card = pg.locator('#cards > li[data-slug="leg-cramps"] h2')
+        assert card.inner_text() == "Calambres en las piernas"
+        assert card.get_attribute("lang") == "es"
+        assert pg.locator('#cards > li[data-slug="leg-cramps"] h2 a').get_attribute("href") \
+            == "/h/es/leg-cramps"
+        assert axe_violations(pg) == []
+        wait_for_query(pg, "sóbese")                                    # in one bullet only
+        assert pg.inner_text("#count") == "1 folleto encontrado"          # singular
+        wait_for_query(pg, "")
+        assert re.fullmatch(r"\d+ folletos", pg.inner_text("#count"))
+    with browser_page(browser, site, locale="en-US") as pg:          # the same server, no restart
+        pg.goto("/")
+        assert pg.locator("html").get_attribute("lang") == "en"
+        assert pg.inner_text('#cards > li[data-slug="leg-cramps"] h2') == "Leg cramps"
+
+
+def test_the_language_switch_is_remembered(browser, site):
+    with browser_page(browser, site, locale="en-US") as pg:
+        pg.goto("/h/en/leg-cramps")
+        pg.get_by_role("button", name="Español").click()
+        pg.wait_for_url(re.compile(r"/h/en/leg-cramps$"))             # back where it was
+        assert pg.locator("html").get_attribute("lang") == "es"
+        assert "Imprimir" in pg.inner_text("#print")
+        pg.goto("/")                                                    # remembered (cookie)
+        assert pg.inner_text("h1") == "Buscar un folleto"
+        assert axe_violations(pg) == []
+        pg.get_by_role("button", name="English").click()
+        pg.wait_for_url(re.compile(r"/$"))
+        assert pg.inner_text("h1") == "Find a handout"
+
+
+@pytest.mark.parametrize("word, lang", [("calambres", "es"), ("pantorrilla", "es"),
+                                        ("calf", "en"), ("cramps", "en")])
+def test_enter_opens_the_handout_in_the_language_of_the_word(browser, site, word, lang):
+    with browser_page(browser, site, locale="en-US") as pg:
+        pg.goto("/")
+        pg.fill("#q", word)
+        pg.press("#q", "Enter")
+        pg.wait_for_url(re.compile(r"/h/[a-z]+/leg-cramps"))
+        assert pg.url.endswith(f"/h/{lang}/leg-cramps"), pg.url
+
+
+def test_search_reads_the_whole_handout_title_first_with_plurals_and_a_live_no_match(browser, site):
+    with browser_page(browser, site, locale="en-US") as pg:
+        pg.goto("/")
+        wait_for_query(pg, "calf")                      # only in the body and a bullet
+        assert visible(pg) == ["leg-cramps"]
+        assert pg.inner_text("#count") == "1 matching handout"
+        assert pg.locator("#none").is_hidden()
+        wait_for_query(pg, "pantorrilla")               # Spanish, in leg-cramps' body and a bullet
+        assert visible(pg)[0] == "leg-cramps"           # (cvi-symptoms has "pantorrillas")
+        wait_for_query(pg, "xyzzyq")
+        assert visible(pg) == []
+        assert pg.inner_text("#count") == "0 matching handouts"
+        assert pg.locator("#none").is_visible()
+        assert "No handout matches" in pg.inner_text("#none")
+        assert axe_violations(pg) == []
+
+
+def test_a_title_match_ranks_above_a_body_match(site):
+    from handouts.web.library import Library
+
+    lib = site.web.library
+    cards = lib.cards()
+    # "cramps" is in leg-cramps' title and in another handout's body at most
+    ranked = [c.slug for c in lib.search("cramps", cards)]
+    assert ranked[0] == "leg-cramps"
+    body_only = [c.slug for c in cards if c.slug != "leg-cramps"
+                 and "cramp" in " ".join(s.body or "" for e in c.good.values()
+                                         for s in e.article.sections).lower()]
+    for slug in body_only:
+        assert slug in ranked[1:]
+    assert isinstance(lib, Library)
