@@ -305,19 +305,20 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
         return report
 
     # Each language's words; a language whose catalog is broken builds nothing.
+    # Its handouts count as failed, each with the catalog's problems.
     cats: dict[str, catalogs.Catalog] = {}
+    broken: dict[str, list[Problem]] = {}
     for job_lang in dict.fromkeys(item.lang for item, _ in todo):
         try:
             cats[job_lang] = words(project, job_lang)
         except HandoutError as exc:
-            report.problems.extend(exc.problems)
-    if packet is not None and report.problems:
-        return report
+            broken[job_lang] = exc.problems
 
     # Phase 1: every handout validated before anything is rendered.
     handouts: list[Handout] = []
     for item, path in todo:
-        if item.lang not in cats:
+        if item.lang in broken:
+            report.outcomes.append(Outcome(item.slug, item.lang, problems=list(broken[item.lang])))
             continue
         try:
             handouts.append(load_handout(item, path, brand))

@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 
+from handouts import yamlwords
 from handouts.errors import ContentError, Problem
 
 #: A handout is one page; no honest content file is anywhere near this size.
@@ -41,7 +42,8 @@ class Loaded:
     data: Any
     marks: dict[Loc, int] = field(repr=False)
     problems: tuple[Problem, ...] = ()     # bad single values, found while reading
-    comments: frozenset = frozenset()      # fields left empty by an unquoted "#"
+    #: fields left empty by an unquoted "#": their line's text after the "#"
+    comments: dict[Loc, str] = field(default_factory=dict, repr=False)
 
     def line_for(self, loc: Loc) -> int | None:
         """The line of ``loc``, or of its nearest parent that has one."""
@@ -84,9 +86,11 @@ class _RefusingLoader(yaml.SafeLoader):
         if self._depth >= MAX_DEPTH:
             raise _Refused(event.start_mark, f"nested more than {MAX_DEPTH} levels deep")
         if isinstance(event, yaml.AliasEvent):
-            raise _Refused(event.start_mark, "YAML aliases (*name) are not allowed here")
+            raise _Refused(event.start_mark, "text that starts with * must be in quotes "
+                                               "(YAML reads *name as an alias of another value)")
         if getattr(event, "anchor", None):
-            raise _Refused(event.start_mark, "YAML anchors (&name) are not allowed here")
+            raise _Refused(event.start_mark, "text that starts with & must be in quotes "
+                                               "(YAML reads &name as an anchor, a label for a value)")
         self._depth += 1
         try:
             return super().compose_node(parent, index)
@@ -176,23 +180,18 @@ def load_yaml(path: Path | str) -> Loaded:
     except _Refused as exc:
         raise ContentError.at(path, exc.mark.line + 1, None, exc.message) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        if exc.context_mark is not None and (mark is None or mark.index >= len(text) - 1):
-            # Running off the end (an unclosed quote or bracket): point at where it opened.
-            mark = exc.context_mark
-        message = _plain_words(exc) or exc.problem or exc.context or "YAML syntax error"
-        if exc.context and exc.problem and not _plain_words(exc):
-            message = f"{exc.context}, {exc.problem}"
-        raise ContentError.at(
-            path, mark.line + 1 if mark else None, None, f"YAML syntax: {message}"
-        ) from None
+        line, message = yamlwords.explain(text, exc.context, exc.problem, _at(exc.context_mark),
+                                          _at(exc.problem_mark))
+        raise ContentError.at(path, line, None, message) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         raise ContentError.at(
-            path, line, None, f"YAML syntax: control character U+{exc.character:04X} is not allowed"
+            path, line, None,
+            f"an invisible control character (U+{exc.character:04X}) is on this line; delete it"
         ) from None
-    except yaml.YAMLError as exc:
-        raise ContentError.at(path, None, None, f"YAML syntax: {exc}") from None
+    except yaml.YAMLError:
+        raise ContentError.at(path, None, None, "YAML cannot read this file; check its colons, "
+                              "quotes and indents") from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -201,7 +200,7 @@ def load_yaml(path: Path | str) -> Loaded:
 
     marks: dict[Loc, int] = {}
     problems: list[Problem] = []
-    data = _build(node, (), marks, problems, path, loader)
+    data = _build(node, (), marks, problems, path, loader, text)
     if not isinstance(data, dict):
         raise ContentError.at(
             path, node.start_mark.line + 1, None,
@@ -210,14 +209,15 @@ def load_yaml(path: Path | str) -> Loaded:
     return Loaded(path, data, marks, tuple(problems), _comment_values(data, (), marks, text))
 
 
-_COMMENT_VALUE = re.compile(r"^\s*(?:-\s+)?[^#'\"]*:\s+#")
+_COMMENT_VALUE = re.compile(r"^\s*(?:-\s+)?(?:[^#'\"]*:\s+)?#(.*)$")
 
 
-def _comment_values(data, loc: Loc, marks, text: str) -> frozenset:
+def _comment_values(data, loc: Loc, marks, text: str) -> dict[Loc, str]:
     """Fields whose value is empty because an unquoted ``#`` started a comment
-    (``primary: #1F5A7A``)."""
+    (``primary: #1F5A7A``, ``heading: #1 tip``, ``- #1 tip``), with the words
+    after the ``#``."""
     lines = text.splitlines()
-    found = set()
+    found: dict[Loc, str] = {}
 
     def walk(value, where):
         if isinstance(value, dict):
@@ -226,33 +226,29 @@ def _comment_values(data, loc: Loc, marks, text: str) -> frozenset:
         elif isinstance(value, list):
             for i, item in enumerate(value):
                 walk(item, where + (i,))
-        elif value is None and where in marks and 0 < marks[where] <= len(lines) \
-                and _COMMENT_VALUE.match(lines[marks[where] - 1]):
-            found.add(where)
+        elif value is None and where in marks and 0 < marks[where] <= len(lines):
+            hit = _COMMENT_VALUE.match(lines[marks[where] - 1])
+            if hit:
+                found[where] = hit.group(1).strip()
 
     walk(data, loc)
-    return frozenset(found)
+    return found
 
 
-def _plain_words(exc: yaml.MarkedYAMLError) -> str | None:
-    """The real cause of the common YAML traps, in plain words."""
-    problem = exc.problem or ""
-    if "'\\t'" in problem or "\t" in problem:
-        return "use spaces, not tabs, to indent (there is a tab on this line)"
-    if "mapping values are not allowed" in problem:
-        return "put text that contains ': ' in quotes, like summary: \"Note: call us first\""
-    if "found character '#'" in problem or ("comment" in problem and "#" in problem):
-        return ("`#` starts a comment in YAML: write colours in quotes, like \"#1F5A7A\"")
-    return None
+def _at(mark) -> tuple[int, int] | None:
+    return (mark.line, mark.column) if mark is not None else None
 
 
 def _tag_refused(tag: str) -> str:
     short = tag.replace("tag:yaml.org,2002:", "!!")
+    if not short.startswith("!!"):
+        return (f"text that starts with ! must be in quotes (YAML reads {short} as a tag), "
+                f"like \"{short} ...\"")
     return (f"the YAML tag {short} is not allowed; remove it (handouts only read "
             "plain text, numbers, dates, lists and keys)")
 
 
-def _build(node, loc: Loc, marks, problems, path, loader):
+def _build(node, loc: Loc, marks, problems, path, loader, text):
     marks.setdefault(loc, node.start_mark.line + 1)
     line = node.start_mark.line + 1
     if node.tag not in _STANDARD_TAGS:
@@ -276,22 +272,33 @@ def _build(node, loc: Loc, marks, problems, path, loader):
                                         "appears twice; keep one"))
                 continue
             marks[key_loc] = key_node.start_mark.line + 1
-            result[key] = _build(value_node, key_loc, marks, problems, path, loader)
+            result[key] = _build(value_node, key_loc, marks, problems, path, loader, text)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [
-            _build(item, loc + (i,), marks, problems, path, loader)
+            _build(item, loc + (i,), marks, problems, path, loader, text)
             for i, item in enumerate(node.value)
         ]
     if node.tag == "tag:yaml.org,2002:timestamp":
         try:
             return dt.date.fromisoformat(node.value)
         except ValueError:
+            # Kept as written: text where text is wanted; the schema says what
+            # is wrong with it where a date is wanted.
+            return node.value
+    if node.style is None and node.end_mark.line > node.start_mark.line:
+        swallowed = yamlwords.swallowed_item(text, line, node.end_mark.line + 1)
+        if swallowed is not None and node.value.startswith("-"):
             problems.append(Problem(path, line, field_name(loc) or None,
-                                    f"{node.value!r} is not a real date; write it as YYYY-MM-DD"))
-            return None
+                                    "put a space after the - that starts a list item"))
+        elif swallowed is not None:
+            problems.append(Problem(path, swallowed, field_name(loc) or None,
+                                    f"this list item is indented more than the one on line {line}, "
+                                    "so it was read as more words of that item; line its - up "
+                                    f"with the - on line {line}"))
     try:
         return loader.construct_object(node, deep=True)
-    except (yaml.YAMLError, ValueError, OverflowError) as exc:
-        problems.append(Problem(path, line, field_name(loc) or None, f"cannot read value: {exc}"))
+    except (yaml.YAMLError, ValueError, OverflowError):
+        problems.append(Problem(path, line, field_name(loc) or None,
+                                "cannot read this value; put it in quotes"))
         return None

@@ -19,6 +19,7 @@ MAX_LINES = 400
 LAYERS = {
     "handouts.errors": "base",
     "handouts.loader": "base",
+    "handouts.yamlwords": "base",
     "handouts.converters": "base",
     "handouts.headertext": "base",
     "handouts.address": "base",

@@ -77,17 +77,18 @@ def test_the_good_article_builds(project):
 
 def test_yaml_bad_indent_names_its_line(project):
     text = GOOD.replace("    bullets:", "   bullets:")
-    assert_bad_article(project, text, line_of(text, "   bullets:"), None, "YAML syntax")
+    assert_bad_article(project, text, line_of(text, "   bullets:"), None,
+                       "bullets is indented 3 spaces; line it up with heading on line")
 
 
 def test_yaml_tab_indent_names_its_line(project):
     text = GOOD.replace("  - heading: What you can do", "\t- heading: What you can do")
-    assert_bad_article(project, text, line_of(text, "\t- heading"), None, "YAML syntax")
+    assert_bad_article(project, text, line_of(text, "\t- heading"), None, "tab", "spaces")
 
 
 def test_yaml_unclosed_flow_list_names_its_line(project):
     text = GOOD + "sources: [one, two\nkeywords: [cramps]\n"
-    found = assert_bad_article(project, text, None, None, "YAML syntax")
+    found = assert_bad_article(project, text, None, None, "never closed with ]")
     opened = line_of(text, "sources:")
     # Where the list opens, or the next line, where YAML sees it is unclosed.
     assert re.search(rf"\.yaml:({opened}|{opened + 1}): ", found), found
@@ -96,7 +97,8 @@ def test_yaml_unclosed_flow_list_names_its_line(project):
 def test_yaml_unclosed_quote_names_the_line_where_it_opens(project):
     text = GOOD.replace("summary: Most", "summary: 'Most")
     assert text.count("'") == 1
-    assert_bad_article(project, text, line_of(text, "summary:"), None, "YAML syntax")
+    assert_bad_article(project, text, line_of(text, "summary:"), None,
+                       "the quote (') that opens summary's text here is never closed")
 
 
 # ---------------------------------------------------------------------------

@@ -111,7 +111,7 @@ def test_tab_says_use_spaces(project):
     write_article(project, text)
     result, out = build(project)
     [line] = [e for e in error_lines(result) if "leg-cramps.yaml" in e]
-    assert f":{line_of(text, chr(9))}: " in line and "use spaces, not tabs, to indent" in line
+    assert f":{line_of(text, chr(9))}: " in line and "indented with a tab; YAML needs spaces" in line
     assert_others_built(result, out)
 
 
@@ -122,7 +122,7 @@ def test_unquoted_hash_colour_says_hash_starts_a_comment(project):
     assert_clean_failure(result)
     [found] = error_lines(result)
     assert found.startswith(f"error: content/clinic.yaml:{line}: colors.primary: ")
-    assert "`#` starts a comment in YAML" in found and '"#1F5A7A"' in found
+    assert "\"#\" starts a comment in YAML" in found and '"#1F5A7A"' in found
 
 
 def test_colon_in_a_list_item_says_use_quotes(project):

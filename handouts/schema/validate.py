@@ -4,7 +4,9 @@ closest key suggested for a typo."""
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+import re
 import typing
 from typing import Annotated, Any
 
@@ -25,8 +27,14 @@ def _friendly(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
             return f"unknown key; did you mean {hint[0]!r}?"
         return "unknown key; allowed here: " + ", ".join(_allowed_keys(model, loc[:-1]))
     if kind == "string_type":
-        if err.get("input") is None:
+        value = err.get("input")
+        if value is None:
             return "is empty"
+        if isinstance(value, (bool, int, float, dt.date)):
+            read = {bool: "true or false", int: "a number", float: "a number"}.get(
+                type(value), "a date")
+            return (f"should be text, but YAML reads this as {read}; put it in quotes, like "
+                    f"{_example(loc)}\"{_as_written(value)}\"")
         if isinstance(err.get("input"), dict) and len(err["input"]) == 1:
             return ("put text that contains ': ' in quotes (YAML read it as a key and a value), "
                     "like - \"Call us: 555-0142\"")
@@ -46,10 +54,37 @@ def _friendly(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
     if kind in ("bool_type", "bool_parsing"):
         return "should be true or false"
     if kind.startswith("date"):
+        value = err.get("input")
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", value.strip()):
+            return f"{value!r} is not a real date; write it as YYYY-MM-DD"
+        if isinstance(value, str) and re.match(r"\d{4}-\d{1,2}-\d{1,2}[ Tt]", value.strip()):
+            return f"{value!r} has a time after the date; write only the date, as YYYY-MM-DD"
         return "should be a date written as YYYY-MM-DD"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     return err["msg"]
+
+
+def _example(loc: Loc) -> str:
+    return f"{loc[-1]}: " if loc and not isinstance(loc[-1], int) else "- "
+
+
+def _as_written(value) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _comment_message(loc: Loc, after: str) -> str:
+    """An empty field whose text started with ``#``, in the words of that field."""
+    name = str(loc[-1]) if loc and not isinstance(loc[-1], int) else None
+    if "colors" in loc or (name or "").endswith(("color", "colour")):
+        return ('is empty: "#" starts a comment in YAML, so the colour was left out; '
+                'write colours in quotes, like "#1F5A7A"')
+    shown = ("#" + after)[:40]
+    example = f'{name}: "{shown}"' if name else f'- "{shown}"'
+    return (f'is empty: "#" starts a comment in YAML, so "{shown}" was left out; '
+            f"put the text in quotes, like {example}")
 
 
 def _close_keys(err: dict[str, Any], model: type[BaseModel]) -> list[str]:
@@ -107,8 +142,7 @@ def validate(model: type[BaseModel], loaded: Loaded, extra: list[Problem] = ()):
             if err["type"] == "missing" and (loc[:-1], loc[-1]) in meant:
                 continue
             if loc in loaded.comments:
-                message = ("is empty: `#` starts a comment in YAML: write colours in quotes, "
-                           'like "#1F5A7A"')
+                message = _comment_message(loc, loaded.comments[loc])
             else:
                 message = _friendly(err, model, loc)
             problems.append(Problem(loaded.path, loaded.line_for(loc), name, message))
