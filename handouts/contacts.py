@@ -91,25 +91,6 @@ class Found:
         return "+" + spoken if self.text.startswith("+") else spoken
 
 
-#: The only kinds of link a handout may carry (a QR code, a clinic's website).
-LINK_SCHEMES = ("https", "http", "tel", "mailto")
-
-
-def check_link(value: str) -> str:
-    """``value`` unchanged when it is a web address (``https://...``,
-    ``http://...`` or a bare ``example.org/book``), ``tel:`` or ``mailto:``;
-    ValueError otherwise (``javascript:``, ``data:``, ``file:`` ...)."""
-    scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", value)
-    bare = scheme is None or (scheme.group(1).lower() not in LINK_SCHEMES
-                              and re.match(r"[\w.-]+:\d", value.strip()))     # example.org:8080/x
-    if not bare and scheme.group(1).lower() not in LINK_SCHEMES:
-        raise ValueError(f"{scheme.group(1)}: links are not allowed; write a web address "
-                         f"(https://...), or a tel: or mailto: link")
-    if any(ch.isspace() or ord(ch) < 32 for ch in value.strip()):
-        raise ValueError("a link may not contain spaces or line breaks")
-    return value
-
-
 def find(text: str) -> list[Found]:
     found = []
     for m in _PATTERN.finditer(text):

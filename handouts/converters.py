@@ -67,3 +67,22 @@ def parse_paper(value: str) -> str:
     if key not in PAPER_SIZES:
         raise ValueError(f"{value!r} is not a paper size; use letter or a4")
     return key
+
+
+#: The only kinds of link a handout may carry (a QR code, a clinic's website).
+LINK_SCHEMES = ("https", "http", "tel", "mailto")
+
+
+def check_link(value: str) -> str:
+    """``value`` unchanged when it is a web address (``https://...``,
+    ``http://...`` or a bare ``example.org/book``), ``tel:`` or ``mailto:``;
+    ValueError otherwise (``javascript:``, ``data:``, ``file:`` ...)."""
+    scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):", value)
+    bare = scheme is None or (scheme.group(1).lower() not in LINK_SCHEMES
+                              and re.match(r"[\w.-]+:\d", value.strip()))     # example.org:8080/x
+    if not bare and scheme.group(1).lower() not in LINK_SCHEMES:
+        raise ValueError(f"{scheme.group(1)}: links are not allowed; write a web address "
+                         f"(https://...), or a tel: or mailto: link")
+    if any(ch.isspace() or ord(ch) < 32 for ch in value.strip()):
+        raise ValueError("a link may not contain spaces or line breaks")
+    return value

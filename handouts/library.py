@@ -195,7 +195,7 @@ def _inside_content(path: Path) -> None:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
         return          # missing or a loop: reading it says so
-    if not real.is_relative_to(content.resolve()):
+    if real.is_file() and not real.is_relative_to(content.resolve()):   # (a device: read_bytes says so)
         raise ContentError.at(path, None, None, "is a link to a file outside content/, which is "
                               "not built; copy the file into its language folder instead")
 

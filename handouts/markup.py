@@ -13,7 +13,7 @@ import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts import contacts
+from handouts import contacts, converters
 from handouts.errors import TemplateError
 from handouts.flowables import Box, ListItem, TaggedParagraph as Paragraph
 from handouts.tagging import StructNode
@@ -344,7 +344,7 @@ def build(m: Markup, st: Styles) -> Page:
                 if child.tag == "qr":
                     page.qr_url = child.attrs.get("href") or child.text().strip()
                     try:
-                        contacts.check_link(page.qr_url)
+                        converters.check_link(page.qr_url)
                     except ValueError as exc:
                         raise m.error(child, f"<qr href>: {exc}") from None
                     page.qr_alt = child.attrs.get("alt")

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Iterator
 
 from pydantic import AfterValidator, BeforeValidator, Field
 
-from handouts import contacts, converters, headertext
+from handouts import converters, headertext
 from handouts.loader import Loaded, Loc, load_yaml
 from handouts.schema.fields import LANG_RE, Line, Paper, Strict, parse_color
 from handouts.schema.settings import Smtp
@@ -88,7 +88,7 @@ LOCALIZED = ("tagline", "disclaimer", "logo_alt", "qr_alt", "qr_caption")
 
 #: A web address, tel: or mailto: link: never javascript:, data: or file: (it
 #: becomes a PDF link and a QR code's payload).
-Link = Annotated[Line, AfterValidator(contacts.check_link)]
+Link = Annotated[Line, AfterValidator(converters.check_link)]
 
 
 class Clinic(Strict):
