@@ -121,6 +121,14 @@ def default_family() -> FontFamily:
     return _family(names, paths)
 
 
+class FontFileError(ValueError):
+    """A clinic font file that cannot be used, and which face it is for."""
+
+    def __init__(self, face: str, message: str):
+        super().__init__(message)
+        self.face = face
+
+
 def custom_family(paths: dict[str, Path]) -> FontFamily:
     """Register a clinic's own TTF files. Raises ValueError naming the face."""
     paths = dict(paths)
@@ -128,13 +136,16 @@ def custom_family(paths: dict[str, Path]) -> FontFamily:
     paths.setdefault("bold_italic", paths["bold"])
     names = {}
     for face, path in paths.items():
+        spoken = face.replace("_", " ")
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
         except OSError as exc:
-            raise ValueError(f"{face}: cannot read {path}: {exc.strerror}") from None
+            raise FontFileError(face, f"the {spoken} font file {path.name} cannot be read "
+                                      f"({(exc.strerror or 'unreadable').lower()})") from None
         names[face] = f"Clinic-{digest}"
         try:
             _register(names[face], path)
-        except (TTFError, Exception) as exc:  # ReportLab raises many kinds on bad files
-            raise ValueError(f"{face}: {path.name} is not a usable TrueType font ({exc})") from None
+        except (TTFError, Exception):  # ReportLab raises many kinds on bad files
+            raise FontFileError(face, f"the {spoken} font file is not a TrueType font (.ttf): "
+                                      f"{path.name} is something else; use the font's .ttf file") from None
     return _family(names, paths)

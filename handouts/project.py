@@ -118,7 +118,7 @@ def load_brand(project: Project) -> Brand:
             try:
                 family = fontlib.custom_family(paths)
             except ValueError as exc:
-                problem(("fonts",), str(exc))
+                problem(("fonts", getattr(exc, "face", None) or "regular"), str(exc))
     if not problems:
         for loc, text in clinic.text_fields():
             for message in family.missing_in_words(text, face_for(loc)):
@@ -132,6 +132,9 @@ def inside(project: Project, relative: str, max_bytes: int) -> Path:
     """Resolve a path from clinic.yaml (relative to content/) and make sure it
     stays inside the project folder and is a reasonably sized regular file."""
     shown = quoted(relative)
+    if any(not (ch.isprintable() or ch == " ") for ch in relative):
+        raise ValueError(f"{shown} has an invisible character in it (such as a null byte or a "
+                         "line break); type the file name again")
     try:
         rel = Path(relative)
         if rel.is_absolute():

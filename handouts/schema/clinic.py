@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 
 from handouts import converters, headertext
 from handouts.loader import Loaded, Loc, load_yaml
-from handouts.schema.fields import LANG_RE, Line, Paper, Strict, parse_color
+from handouts.schema.fields import LANG_RE, Line, NotBool, Paper, Strict, parse_color
 from handouts.schema.settings import Smtp
 from handouts.schema.validate import validate
 
@@ -79,7 +79,7 @@ class ReadingTarget(Strict):
     """How ``check`` measures one language: a formula and its target."""
 
     formula: Annotated[str, Field(min_length=1, max_length=40)]
-    target: Annotated[float, Field(ge=0, le=200)]
+    target: Annotated[float, NotBool, Field(ge=0, le=200)]
 
 
 #: The clinic's own words that may be given per language.
@@ -111,10 +111,10 @@ class Clinic(Strict):
     paper: Paper = "letter"
     disclaimer: Localized | None = None    # default: the catalog's disclaimer
     fonts: Fonts | None = None
-    reading_grade: Annotated[float, Field(ge=1, le=16)] = 6.0
+    reading_grade: Annotated[float, NotBool, Field(ge=1, le=16)] = 6.0
     smtp: Smtp | None = None
     #: `handouts check` warns when a handout was reviewed longer ago than this.
-    review_every_months: Annotated[int, Field(ge=1, le=120)] = 24
+    review_every_months: Annotated[int, NotBool, Field(ge=1, le=120)] = 24
     #: Per language: the reading-level formula and its target (see readability.py).
     reading: dict[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")], ReadingTarget] = {}
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
 from handouts import converters, headertext
 
@@ -33,6 +34,17 @@ def _paper(value: Any) -> str:
 LANG_RE = re.compile(r"[a-z]{2,3}(-[A-Za-z0-9]{2,8})?\Z")
 
 Paper = Annotated[str, AfterValidator(_paper)]
+
+
+def _not_bool(value: Any) -> Any:
+    """YAML's true/false would pass as 1 and 0; a number field refuses them."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("bool_not_number", "true or false is not a number")
+    return value
+
+
+#: A number written as a number: ``true`` and ``false`` are refused.
+NotBool = BeforeValidator(_not_bool)
 
 
 class Strict(BaseModel):

@@ -16,11 +16,44 @@ from handouts.errors import ContentError, Problem
 from handouts.loader import Loaded, Loc, field_name
 
 
+#: What a number or a choice should be, in the words of its field, with an
+#: example (the last key of its place in the file).
+FIELD_WORDS = {
+    "reading_grade": ("a reading grade from 1 to 16", "6"),
+    "review_every_months": ("a whole number of months from 1 to 120", "24"),
+    "target": ("a reading target from 0 to 200", "60"),
+    "paper": ("letter or a4", "letter"),
+    "checklist": ("true or false", "true"),
+    "port": ("a port number from 1 to 65535", "587"),
+    "timeout": ("a number of seconds", "30"),
+}
+_NUMBER_KINDS = ("less_than", "greater_than", "int_", "float_", "bool_", "number_", "finite_",
+                 "not_a_number", "multiple_of", "literal_error", "enum", "string_type")
+
+
+def _field_words(err: dict[str, Any], loc: Loc) -> str | None:
+    """A number's or a choice's mistake said as what the field should be."""
+    key = next((part for part in reversed(loc) if isinstance(part, str)), None)
+    if key not in FIELD_WORDS or not err["type"].startswith(_NUMBER_KINDS):
+        return None
+    words, example = FIELD_WORDS[key]
+    value = err.get("input")
+    shown = (str(value).lower() if isinstance(value, bool) else repr(value) if isinstance(value, str)
+             else str(value))
+    return f"should be {words}, like {key}: {example} (it is {shown})"
+
+
 def _friendly(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
     kind = err["type"]
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return "required"
+    if _field_words(err, loc):
+        return _field_words(err, loc)
+    if kind in ("model_type", "dict_type", "model_attributes_type") and \
+            (loc[:1] == ("sections",) and len(loc) == 2 or loc == ("callout",)):
+        return ("a section needs a heading and a body or bullets, written as keys under it "
+                "(heading: ..., then body: ... or bullets:)")
     if kind == "extra_forbidden":
         hint = _close_keys(err, model)
         if hint:
@@ -38,6 +71,10 @@ def _friendly(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
         if isinstance(err.get("input"), dict) and len(err["input"]) == 1:
             return ("put text that contains ': ' in quotes (YAML read it as a key and a value), "
                     "like - \"Call us: 555-0142\"")
+        if isinstance(value, list):
+            return "should be text, not a list"
+        if isinstance(value, dict):
+            return "should be text, not a group of keys"
         return "should be text (put it in quotes if it looks like a number or yes/no)"
     if kind == "string_too_short":
         return "is empty"
@@ -62,7 +99,17 @@ def _friendly(err: dict[str, Any], model: type[BaseModel], loc: Loc) -> str:
         return "should be a date written as YYYY-MM-DD"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
-    return err["msg"]
+    if kind.startswith(("less_than", "greater_than")):
+        limit = next(iter(ctx.values()), None)
+        return (f"is too big; the most is {limit}" if kind.startswith("less") else
+                f"is too small; the least is {limit}")
+    if kind.startswith(("int_", "float_", "number_", "finite_")):
+        return "should be a number" + (", a whole one" if kind.startswith("int_from") else "")
+    if kind in ("literal_error", "enum"):
+        return "should be one of " + str(ctx.get("expected", "the allowed values"))
+    if kind.startswith("url"):
+        return "should be a web address starting with https://"
+    return "is not valid here; see docs/content.md for what this key takes"
 
 
 def _example(loc: Loc) -> str:
