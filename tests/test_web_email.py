@@ -29,11 +29,16 @@ def page(browser, mail_site):
         yield pg
 
 
-def send_from_page(page, path: str, to: str) -> str:
+def send_from_page(page, path: str, to: str, name: str = "") -> str:
+    """Type, check (the whole address is shown before anything goes), send."""
     page.goto(path)
     page.fill("#to", to)
+    if name:
+        page.fill("#name", name)
     page.check("#consent")
-    page.get_by_role("button", name="Send email").click()
+    page.get_by_role("button", name="Check before sending").click()
+    page.wait_for_selector("#check-address")
+    page.get_by_role("button", name="Send now").click()
     page.wait_for_selector(".result")
     return page.inner_text(".result")
 
@@ -86,7 +91,7 @@ def test_server_down_leaves_it_waiting_in_the_outbox_and_says_why(page, mail_sit
     port = free_port()
     use_smtp(mail_site.root, plain_smtp(port))                    # nothing listens there yet
     shown = send_from_page(page, "/h/en/risk-factors", PATIENT)
-    assert "Not sent yet: waiting in the outbox for m••••@example.org" in shown
+    assert f"Not sent yet: waiting in the outbox for {PATIENT}" in shown    # in full: a typo shows
     assert re.search(r"Why: the mail server did not answer", shown)
     page.goto("/activity")
     assert "waiting in the outbox" in page.inner_text("main")
@@ -102,15 +107,104 @@ def test_server_down_leaves_it_waiting_in_the_outbox_and_says_why(page, mail_sit
     assert "sent" in page.locator("tbody tr").first.inner_text()
 
 
-def test_no_consent_no_email(page, mail_site):
+def test_no_consent_no_email_and_everything_typed_is_kept(page, mail_site):
     with smtp_server() as (inbox, port):
         use_smtp(mail_site.root, plain_smtp(port))
         page.goto("/h/en/leg-cramps")
         page.fill("#to", PATIENT)
-        page.get_by_role("button", name="Send email").click()     # the browser asks for the tick
-        assert page.url.endswith("/h/en/leg-cramps")
-        assert page.evaluate("document.querySelector('#consent').validity.valueMissing")
+        page.fill("#name", "Ana")
+        page.get_by_role("button", name="Check before sending").click()
+        page.wait_for_selector("#consent-error")
+        assert "Tick the box" in page.inner_text("#consent-error")
+        assert page.input_value("#to") == PATIENT and page.input_value("#name") == "Ana"
+        assert page.locator("#confirm").count() == 0
+        assert axe_violations(page) == []
     assert inbox.received == []
+
+
+def test_nothing_is_sent_until_the_whole_address_is_checked(page, mail_site):
+    typed = "María Núñez <maria.nunez@example.org>"       # as the README writes it, accents and all
+    with smtp_server() as (inbox, port):
+        use_smtp(mail_site.root, plain_smtp(port))
+        page.goto("/h/en/leg-cramps")
+        assert page.get_attribute("#to", "type") == "text"    # no browser type=email block
+        page.fill("#to", typed)
+        page.check("#consent")
+        page.get_by_role("button", name="Check before sending").click()
+        page.wait_for_selector("#check-address")
+        assert page.inner_text("#check-address") == typed     # in full, as typed
+        assert "Nothing is sent yet" in page.inner_text("#confirm")
+        assert page.input_value("#to") == typed and page.is_checked("#consent")
+        assert axe_violations(page) == []
+        time.sleep(0.5)
+        assert inbox.received == []                           # checking sent nothing
+        page.get_by_role("button", name="Send now").click()
+        page.wait_for_selector(".result")
+        assert "Sent to m••••@example.org" in page.inner_text(".result")
+    msg = inbox.received[0].message
+    assert msg["To"].addresses[0].display_name == "María Núñez"
+    assert msg.get_body(("plain",)).get_content().startswith("Hello María Núñez,")
+
+
+def test_a_name_for_the_greeting_and_a_changed_address_is_checked_again(page, mail_site):
+    with smtp_server() as (inbox, port):
+        use_smtp(mail_site.root, plain_smtp(port))
+        page.goto("/h/en/leg-cramps")
+        page.fill("#to", "ana@exmaple.org")
+        page.fill("#name", "Ana Pérez")
+        page.check("#consent")
+        page.get_by_role("button", name="Check before sending").click()
+        page.wait_for_selector("#check-address")
+        assert page.inner_text("#check-address") == "Ana Pérez <ana@exmaple.org>"   # the typo shows
+        page.fill("#to", "ana@example.org")                   # corrected, then Send: checked again
+        page.get_by_role("button", name="Send now").click()
+        page.wait_for_selector("#check-address")
+        assert page.inner_text("#check-address") == "Ana Pérez <ana@example.org>"
+        assert inbox.received == []
+        page.get_by_role("button", name="Send now").click()
+        page.wait_for_selector(".result")
+    msg = inbox.received[0].message
+    assert msg["To"].addresses[0].addr_spec == "ana@example.org"
+    assert msg.get_body(("plain",)).get_content().startswith("Hello Ana Pérez,")
+
+
+def test_a_bad_address_is_said_next_to_the_field_in_plain_words(page, mail_site):
+    with smtp_server() as (inbox, port):
+        use_smtp(mail_site.root, plain_smtp(port))
+        page.goto("/h/es/leg-cramps")
+        page.fill("#to", "maria@@example")
+        page.check("#consent")
+        page.get_by_role("button", name="Check before sending").click()
+        page.wait_for_selector("#to-error")
+        assert "Check for a typo" in page.inner_text("#to-error")
+        assert "<input>" not in page.content() and "to:" not in page.inner_text("#to-error")
+        assert page.get_attribute("#to", "aria-invalid") == "true"
+        assert page.input_value("#to") == "maria@@example" and page.is_checked("#consent")
+        assert page.locator("h1").inner_text() == "Calambres en las piernas"   # still the handout
+        assert axe_violations(page) == []
+    assert inbox.received == []
+
+
+def test_no_email_form_without_a_mail_server(page, mail_site):
+    use_smtp(mail_site.root, None)
+    page.goto("/h/en/leg-cramps")
+    assert page.locator("#to").count() == 0
+    assert "Email is not set up on this computer" in page.inner_text("#email")
+    assert "ask the person who looks after this page" in page.inner_text("#email")
+    assert axe_violations(page) == []
+
+
+def test_a_waiting_email_can_be_cancelled_from_the_page(page, mail_site):
+    use_smtp(mail_site.root, plain_smtp(free_port(), timeout=1))       # nothing listens there
+    shown = send_from_page(page, "/h/en/leg-cramps", "pat.cancel@example.org")
+    assert "waiting in the outbox for pat.cancel@example.org" in shown   # in full while it waits
+    from handouts import mail
+    waiting = [e for e in mail.outbox_list(mail_site.root) if e.to == "pat.cancel@example.org"]
+    assert len(waiting) == 1
+    page.get_by_role("button", name="Cancel this email").click()
+    page.wait_for_selector(".result")
+    assert "Cancelled. Nothing was sent" in page.inner_text(".result")
+    assert not [e for e in mail.outbox_list(mail_site.root) if e.to == "pat.cancel@example.org"]
 
 
 def test_the_email_reads_items_and_options_as_the_page_does(page, mail_site):
@@ -122,7 +216,8 @@ def test_the_email_reads_items_and_options_as_the_page_does(page, mail_site):
     assert page.locator(".packet-list li").count() == 2
     assert page.is_checked("#large")
     csrf = page.get_attribute('input[name="csrf"]', "value")
-    fields = parse_qsl(query) + [("to", PATIENT), ("consent", "yes"), ("csrf", csrf)]
+    fields = parse_qsl(query) + [("to", PATIENT), ("consent", "yes"), ("csrf", csrf),
+                                 ("step", "send"), ("checked", PATIENT)]
     with smtp_server() as (inbox, port):
         use_smtp(mail_site.root, plain_smtp(port))
         resp = page.request.post("/email", data=urlencode(fields), headers={

@@ -13,7 +13,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from helpers import REPO, free_port
+from helpers import REPO, free_port, plain_smtp, use_smtp
+from smtpserver import smtp_server
 from webutil import LiveServer, copy_project
 
 COOKIE = "handouts_session"
@@ -88,8 +89,8 @@ def post_routes(app):
 def test_every_post_without_a_valid_token_is_403_and_does_nothing(site):
     routes = post_routes(site.app)
     # the PDFs take a POST from the page's Print and Download buttons (the count)
-    assert routes == ["/email", "/h/{lang}/{slug}/handout.pdf", "/language", "/packet.pdf", "/signin",
-                      "/signout"]
+    assert routes == ["/email", "/email/cancel", "/h/{lang}/{slug}/handout.pdf", "/language",
+                      "/packet.pdf", "/signin", "/signout"]
     routes = [r.replace("{lang}/{slug}", "en/leg-cramps") for r in routes]
     cookie, token = session_of(site)
     events_before = site.web.events.recent(1000)
@@ -169,23 +170,47 @@ def test_bad_clinic_file_is_an_error_page_not_a_crash(tmp_path):
 def test_emails_per_minute_are_capped(site):
     cookie, token = session_of(site)
     statuses = []
-    for i in range(5):
-        status, _, body = post(site, "/email", {"csrf": token, "item": "en/leg-cramps", "lang": "en",
-                                                "to": f"p{i}@example.org", "consent": "yes"}, cookie)
-        statuses.append(status)
-    assert statuses[3:] == [429, 429], statuses
+    with smtp_server() as (inbox, port):
+        use_smtp(site.root, plain_smtp(port))
+        try:
+            for i in range(5):
+                to = f"p{i}@example.org"
+                status, _, body = post(site, "/email", {
+                    "csrf": token, "item": "en/leg-cramps", "to": to, "consent": "yes",
+                    "step": "send", "checked": to}, cookie)
+                statuses.append(status)
+        finally:
+            use_smtp(site.root, None)
+    assert statuses == [200, 200, 200, 429, 429], statuses
     assert b"Too many emails this minute" in body
+    assert len(inbox.received) == 3
 
 
-def test_email_needs_consent_and_an_address(site):
+def test_email_needs_consent_and_an_address_and_a_check_first(site):
     cookie, token = session_of(site)
-    status, _, body = post(site, "/email", {"csrf": token, "item": "en/leg-cramps", "lang": "en",
+    status, _, body = post(site, "/email", {"csrf": token, "item": "en/leg-cramps",
                                             "to": "pat@example.org"}, cookie)
-    assert status == 400 and b"Tick the box" in body
-    status, _, body = post(site, "/email", {"csrf": token, "item": "en/leg-cramps", "lang": "en",
-                                            "to": "not an address", "consent": "yes"}, cookie)
-    assert status == 400 and b"Check the email address" in body
-    assert b"not an address" not in body
+    assert status == 409 and b"Email is not set up on this computer" in body   # no smtp: no form
+    with smtp_server() as (inbox, port):
+        use_smtp(site.root, plain_smtp(port))
+        try:
+            status, _, body = post(site, "/email", {"csrf": token, "item": "en/leg-cramps",
+                                                    "to": "pat@example.org"}, cookie)
+            assert status == 400 and b"Tick the box" in body
+            status, _, body = post(site, "/email", {"csrf": token, "item": "en/leg-cramps",
+                                                    "to": "not an address", "consent": "yes"}, cookie)
+            assert status == 400 and b"Check for a typo" in body
+            assert b'value="not an address"' in body                 # kept for correcting
+            # a send without the check, or with another address checked, is only a check
+            for checked in (None, "other@example.org"):
+                fields = {"csrf": token, "item": "en/leg-cramps", "to": "pat@example.org",
+                          "consent": "yes", "step": "send"}
+                status, _, body = post(site, "/email", {**fields, **({"checked": checked} if checked else {})},
+                                       cookie)
+                assert status == 200 and b'id="check-address">pat@example.org<' in body
+        finally:
+            use_smtp(site.root, None)
+    assert inbox.received == []
 
 
 # ----------------------------------------------------------------- sign-in

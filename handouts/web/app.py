@@ -52,6 +52,7 @@ ROUTES = [
     Route("/packet.pdf", selection.counted, methods=["POST"]),
     Route("/packet/page-{page:page}.png", selection.png),
     Route("/email", email.send, methods=["POST"]),
+    Route("/email/cancel", email.cancel, methods=["POST"]),
     Route("/activity", activity.page),
     Route("/language", language.choose, methods=["POST"]),
     Route("/signin", auth.signin_form, methods=["GET"]),

@@ -8,6 +8,7 @@ or waiting in the outbox and why, or refused and why. ``emails(...)`` and
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from handouts.errors import HandoutError
@@ -20,6 +21,8 @@ class Delivery:
     status: str              # "sent", "queued" (waiting in the outbox) or "refused"
     masked: str              # the address, masked, for the page
     reason: str = ""         # why it waits or was refused, in plain words
+    message_id: str = ""     # to cancel it while it waits
+    to: str = ""             # the address as sent (name and all): shown only while it waits
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,57 @@ def mask(address: str) -> str:
         return mail_mask(address.strip().strip("<>"))
 
 
+def configured(project: Project) -> bool:
+    """Whether email can work here: clinic.yaml has an ``smtp:`` block the
+    email library accepts (the password set where one is needed)."""
+    from handouts.mail import settings
+
+    try:
+        settings.load(project)
+    except HandoutError:
+        return False
+    return True
+
+
+#: What may not be in a name typed for the greeting: it goes into the To: header.
+NAME_BAD = re.compile(r'[<>"\\@\x00-\x1f\x7f]')
+
+
+def recipient(to: str, name: str = "") -> str:
+    """The address to send to, as checked by the email library, with
+    ``name`` (for the greeting) in front when one is typed; ValueError with
+    the field at fault ("to" or "name")."""
+    from handouts.address import parse
+
+    name = " ".join(name.split())
+    if NAME_BAD.search(name) or len(name) > 80:
+        raise ValueError("name")
+    try:
+        checked = parse(to.strip())
+    except ValueError:
+        raise ValueError("to") from None
+    name = name or checked.name
+    shown = f"{name} <{checked.addr}>" if name else checked.addr
+    try:
+        parse(shown)
+    except ValueError:
+        raise ValueError("name") from None
+    return shown
+
+
+def cancel(project: Project, message_id: str) -> bool:
+    """Take a waiting message out of the outbox (its address erased)."""
+    return _mail().outbox_cancel(project, message_id)
+
+
 def send(project: Project, *, to: str, items: list[tuple[str, str]], lang: str, paper: str | None,
          large_print: bool, staff: str) -> Delivery:
     """Email ``items`` to one patient; HandoutError for bad input or no email set-up."""
     mail = _mail()
     result = mail.send_handouts(project, [Item(*i) for i in items], to, lang=lang, paper=paper,
                                 large_print=large_print, staff=staff or None)
-    return Delivery(result.status, result.masked, result.reason or "")
+    return Delivery(result.status, result.masked, result.reason or "", result.message_id,
+                    to if result.status == "queued" else "")
 
 
 def emails(project: Project, limit: int = 25) -> list[Emailed]:

@@ -15,7 +15,10 @@ YEAR = 365 * 24 * 3600
 async def choose(request: Request) -> Response:
     web = web_of(request)
     form = request.state.form
-    response = RedirectResponse(safe_next(form.get("next")), status_code=303)
+    target = safe_next(form.get("next"))
+    if target.startswith("/email"):        # a form's answer has no address to go back to
+        target = "/"
+    response = RedirectResponse(target, status_code=303)
     lang = form.get("lang") or ""
     if lang in web.ui_langs():
         response.set_cookie(LANG_COOKIE, lang, max_age=YEAR, path="/", httponly=True,

@@ -21,6 +21,7 @@ from starlette.responses import Response
 from handouts.errors import HandoutError
 from handouts.library import Item, is_name
 from handouts.project import LANG_RE
+from handouts.web import mailer
 from handouts.web.pages import Web, error, problem_lines, render, view, web_of
 
 MAX_ITEMS = 12
@@ -107,10 +108,16 @@ def pdf_of(web: Web, sel: Selection) -> bytes:
 
 @view()
 async def page(request: Request) -> Response:
-    web = web_of(request)
     sel = _selection(request)
     if sel is None:
         return error(request, 404)
+    return await show(request, sel)
+
+
+async def show(request: Request, sel: Selection, status: int = 200, email: dict | None = None) -> Response:
+    """The selection's page; ``email``: the email form as typed, with its
+    problems or the address to check (``views/email.py`` shows the page again)."""
+    web = web_of(request)
     cards = {c.slug: c for c in web.library.cards()}
     entries = [cards[slug].entries[lang] for lang, slug in sel.items]
     problems, pages = list(dict.fromkeys(p for e in entries for p in e.problems)), 0
@@ -119,9 +126,11 @@ async def page(request: Request) -> Response:
             pages = web.renderer.page_count(await run_in_threadpool(pdf_of, web, sel))
         except HandoutError as exc:
             problems = problem_lines(exc, web)
+    email = {"to": "", "name": "", "consent": False, "errors": {}, "check": "", **(email or {})}
     context = dict(sel=sel, items=list(sel.items), entries=entries, paper=sel.paper,
                    large=sel.large, problems=problems, pages=pages, query=sel.query,
-                   today=dt.date.today())
+                   today=dt.date.today(), email=email, status=status,
+                   email_ready=await run_in_threadpool(mailer.configured, web.project))
     if sel.packet:
         langs = list(dict.fromkeys(lang for lang, _ in sel.items))
         return render(request, "packet.html", langs=langs, **context)
