@@ -172,11 +172,14 @@ def test_email_command_refuses_an_encoded_name(project: Path):
     assert inbox.received == [] and inbox.attempts == 0 and _db_rows(project) == []
 
 
-def _title(project: Path, title_yaml: str) -> None:
+def _title(project: Path, title_yaml: str) -> int:
+    """Replace the title; its line number."""
     path = project / "content" / "en" / "leg-cramps.yaml"
     lines = path.read_text("utf-8").splitlines()
-    assert lines[0].startswith("title:")
-    path.write_text("\n".join([f"title: {title_yaml}", *lines[1:]]) + "\n", "utf-8")
+    [i] = [n for n, line in enumerate(lines) if line.startswith("title:")]
+    lines[i] = f"title: {title_yaml}"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return i + 1
 
 
 @pytest.mark.parametrize("title_yaml, words", [
@@ -187,23 +190,23 @@ def _title(project: Path, title_yaml: str) -> None:
     ('"=?utf-8?q?Leg_cramps?="', "encoded email word"),
 ])
 def test_a_title_that_could_break_a_header_is_refused_at_its_line(project: Path, title_yaml, words):
-    _title(project, title_yaml)
+    line = _title(project, title_yaml)
     for command in ("build", "check"):
         out = run_cli(command, "leg-cramps", "--lang", "en", "--project", str(project),
                       "--out", str(project / "out")) if command == "build" else \
             run_cli(command, "leg-cramps", "--lang", "en", "--project", str(project))
         assert out.returncode == 1, (command, out.stdout, out.stderr)
-        assert re.search(r"content/en/leg-cramps\.yaml:1: title: .*" + words, out.stderr), out.stderr
+        assert re.search(rf"content/en/leg-cramps\.yaml:{line}: title: .*" + words, out.stderr), out.stderr
     assert not (project / "out" / "en" / "leg-cramps.pdf").exists()
 
 
 def test_email_with_a_line_broken_title_is_an_error_not_a_crash(project: Path):
-    _title(project, '"Leg\\r\\nBcc: evil@attacker.example"')
+    line = _title(project, '"Leg\\r\\nBcc: evil@attacker.example"')
     with smtp_server() as (inbox, port):
         use_smtp(project, plain_smtp(port))
         out = run_cli("email", "leg-cramps", "--to", "maria@example.org", "--project", str(project))
     assert out.returncode == 1, out.stderr
-    assert "leg-cramps.yaml:1: title:" in out.stderr and "Traceback" not in out.stderr
+    assert f"leg-cramps.yaml:{line}: title:" in out.stderr and "Traceback" not in out.stderr
     assert inbox.received == []
 
 
@@ -219,11 +222,12 @@ def test_the_page_refuses_an_encoded_name_and_a_broken_title_plainly(tmp_path: P
             results = []
             for item, to in [("en/cvi-symptoms", f"{EVIL_NAME} <victim@example.org>"),
                              ("en/leg-cramps", "maria@example.org")]:
-                form = {"csrf": token, "item": item, "lang": "en", "to": to, "consent": "yes"}
+                form = {"csrf": token, "item": item, "lang": "en", "to": to, "consent": "yes",
+                        "step": "send", "checked": to}
                 results.append(site.raw("POST", "/email", urlencode(form).encode(), {
                     "Content-Type": "application/x-www-form-urlencoded",
                     "Cookie": f"handouts_session={cookie}", "Origin": site.url}))
     (s1, _, b1), (s2, _, b2) = results
-    assert s1 in (400, 409) and b"line break" in b1 and b"X-Injected" not in b1
+    assert s1 == 400 and b"X-Injected" not in b1        # said next to the address field
     assert s2 in (400, 404, 409) and s2 != 500
     assert inbox.received == [] and inbox.attempts == 0

@@ -79,7 +79,7 @@ def test_a_rebound_page_cannot_send_email(site):
         assert site.raw("GET", "/h/en/leg-cramps", headers=evil)[0] == 400
         cookie, token = session_of(site)             # even with a real token from our own page
         form = {"csrf": token, "item": "en/leg-cramps", "lang": "en", "to": "maria@example.org",
-                "consent": "yes"}
+                "consent": "yes", "step": "send", "checked": "maria@example.org"}
         status, _, _ = post(site, "/email", form, cookie, **evil,
                             Origin=f"http://rebind.attacker.example:{site.port}")
         assert status == 400
@@ -95,7 +95,7 @@ def _email_from(site, claim: dict):
     with smtp_server() as (inbox, port):
         use_smtp(site.root, plain_smtp(port))
         form = {"csrf": token, "item": "en/leg-cramps", "lang": "en", "to": "maria@example.org",
-                "consent": "yes"}
+                "consent": "yes", "step": "send", "checked": "maria@example.org"}
         status, _, body = post(site, "/email", form, cookie, **claim)
     return status, body, inbox
 
@@ -259,7 +259,7 @@ def test_the_email_limit_is_per_computer(tmp_path):
             cookie = re.search(rf"{COOKIE}=([^;]+)", got["set-cookie"]).group(1)
             token = re.search(rb'name="csrf" value="([^"]+)"', body).group(1).decode()
             form = {"csrf": token, "item": "en/leg-cramps", "lang": "en", "to": "maria@example.org",
-                    "consent": "yes"}
+                    "consent": "yes", "step": "send", "checked": "maria@example.org"}
             return post(site, "/email", form, cookie, **desk)[0]
 
         assert [send("198.51.100.1") for _ in range(3)] == [200, 200, 429]
