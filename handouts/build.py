@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 from reportlab.lib.utils import ImageReader
 
-from handouts import batch, layout, library, markup, templating, weight
+from handouts import batch, layout, library, markup, templating, templatewords, weight
 from handouts import catalog as catalogs
 from handouts.converters import parse_paper
 from handouts.errors import ContentError, HandoutError, Kind, Problem, TemplateError
@@ -174,8 +174,15 @@ def handout_markup(handout: Handout, brand: Brand, project: Project,
                    cat: catalogs.Catalog) -> markup.Markup:
     """The template's markup for one handout, parsed: every word on its page."""
     env = _environment(project.templates)
-    text = templating.render(env, TEMPLATE, template_context(handout, brand, cat))
-    return markup.parse(text, project.templates / TEMPLATE)
+    context = template_context(handout, brand, cat)
+    text = templating.render(env, TEMPLATE, context)
+    try:
+        return markup.parse(text, project.templates / TEMPLATE)
+    except markup.BrokenMarkup as exc:
+        found = templatewords.broken_markup(templating.render_marked(env, TEMPLATE, context))
+        if found is None:
+            raise
+        raise TemplateError.at(project.templates / TEMPLATE, *found[:1], None, found[1]) from None
 
 
 def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,

@@ -242,7 +242,7 @@ def _at(mark) -> tuple[int, int] | None:
 def _tag_refused(tag: str) -> str:
     short = tag.replace("tag:yaml.org,2002:", "!!")
     if not short.startswith("!!"):
-        return (f"text that starts with ! must be in quotes (YAML reads {short} as a tag), "
+        return (f"text that starts with ! must be in quotes (YAML reads {short} as a YAML tag), "
                 f"like \"{short} ...\"")
     return (f"the YAML tag {short} is not allowed; remove it (handouts only read "
             "plain text, numbers, dates, lists and keys)")

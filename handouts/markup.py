@@ -101,6 +101,11 @@ def tag_line(template: Path, tag: str, parent: str) -> int | None:
     return first
 
 
+class BrokenMarkup(TemplateError):
+    """The template's markup is not well-formed; build finds the template
+    line (templatewords.broken_markup) by rendering it again, marked."""
+
+
 #: Handout markup nests a few tags deep; far deeper is a mistake in a template.
 MAX_DEPTH = 30
 
@@ -140,12 +145,9 @@ def parse(text: str, template: Path) -> Markup:
     parser.EntityDeclHandler = refuse
     try:
         parser.Parse(text, True)
-    except xml.parsers.expat.ExpatError as exc:
-        raise TemplateError.at(
-            template, None, None,
-            f"the template produced broken markup: {xml.parsers.expat.ErrorString(exc.code)}"
-            f" (rendered markup line {exc.lineno})",
-        ) from None
+    except xml.parsers.expat.ExpatError:
+        raise BrokenMarkup.at(template, None, None, "the template made broken markup "
+                              "(tags that do not open and close in order)") from None
     except ValueError as exc:
         raise TemplateError.at(template, None, None, str(exc)) from None
     roots = holder.elements()

@@ -25,6 +25,7 @@ import jinja2.runtime
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
+from handouts import templatewords
 from handouts.errors import TemplateError
 
 def longdate(value: dt.date, lang: str = "en") -> str:
@@ -279,13 +280,15 @@ def render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any
                                f"template {exc.name!r} not found in {templates_dir.name}/") from None
     except jinja2.TemplateSyntaxError as exc:
         path = Path(exc.filename) if exc.filename else templates_dir / name
-        raise TemplateError.at(path, exc.lineno, None, f"template syntax: {exc.message}") from None
+        line, words = templatewords.syntax(exc.message or "", exc.lineno, _source(path))
+        raise TemplateError.at(path, line, None, words) from None
     except LimitError as exc:
         path, line = _where(exc, templates_dir, name)
         raise TemplateError.at(path, line, None, f"stopped by the sandbox: {exc}") from None
     except SecurityError as exc:
         path, line = _where(exc, templates_dir, name)
-        raise TemplateError.at(path, line, None, f"refused by the sandbox: {exc}") from None
+        raise TemplateError.at(path, line, None,
+                               f"refused by the sandbox: {templatewords.sandbox(str(exc))}") from None
     except RecursionError as exc:
         path, line = _where(exc, templates_dir, name)
         raise TemplateError.at(path, line, None, "stopped by the sandbox: a macro or include "
@@ -295,10 +298,28 @@ def render(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any
         raise TemplateError.at(path, line, None, "stopped by the sandbox: it ran out of memory") from None
     except jinja2.UndefinedError as exc:
         path, line = _where(exc, templates_dir, name)
-        raise TemplateError.at(path, line, None, f"undefined name: {exc.message}") from None
+        source = _source(path)
+        text = source.splitlines()[line - 1] if line and line <= source.count("\n") + 1 else ""
+        raise TemplateError.at(path, line, None, templatewords.undefined(
+            exc.message or "", text, source, context)) from None
     except Exception as exc:  # any other error raised while the template runs
         path, line = _where(exc, templates_dir, name)
-        raise TemplateError.at(path, line, None, f"template failed: {type(exc).__name__}: {exc}") from None
+        raise TemplateError.at(path, line, None, "this line failed with the handout's data "
+                               f"({type(exc).__name__}); check the names and filters it uses") from None
+
+
+def _source(path: Path) -> str:
+    try:
+        return path.read_text("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return ""
+
+
+def render_marked(env: ImmutableSandboxedEnvironment, name: str, context: dict[str, Any]) -> str:
+    """The markup of template ``name`` with each template line's number marked
+    in it (templatewords.marked_source), to find the line that broke it."""
+    source, _, _ = env.loader.get_source(env, name)  # type: ignore[union-attr]
+    return _render_limited(env.from_string(templatewords.marked_source(source)), context)
 
 
 def _where(exc: BaseException, templates_dir: Path, name: str) -> tuple[Path, int | None]:

@@ -35,7 +35,8 @@ def test_init_then_build_then_check_strict_pass(fresh):
         assert "Calambres en las piernas de noche" in pdf.pages[0].extract_text()
     checked = run_cli("check", "--strict", cwd=fresh)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "warning" not in checked.stdout + checked.stderr
+    assert "warning:" not in checked.stdout + checked.stderr
+    assert checked.stderr.strip().splitlines()[-1].endswith(": 0 with errors, 0 with warnings")
 
 
 def test_init_writes_every_clinic_key_with_comments(fresh):
