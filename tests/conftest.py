@@ -120,3 +120,37 @@ def all_pdfs(tmp_path_factory) -> dict[str, Path]:
                 assert result.returncode == 0, result.stderr
                 files[key] = target
     return files
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server for the session (tests/pgserver.py)."""
+    import tempfile
+
+    from pgserver import Cluster
+
+    folder = Path(tempfile.mkdtemp(prefix="handouts-pg-"))
+    folder.chmod(0o755)
+    cluster = Cluster(folder / "cluster")
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def backend(request, monkeypatch):
+    """The state database on each engine: None (SQLite under the project), or
+    a fresh PostgreSQL database's URL in HANDOUTS_DATABASE_URL."""
+    if request.param == "sqlite":
+        monkeypatch.delenv("HANDOUTS_DATABASE_URL", raising=False)
+        yield None
+        return
+    url = request.getfixturevalue("postgres").new_database()
+    monkeypatch.setenv("HANDOUTS_DATABASE_URL", url)
+    yield url
+    from handouts import state_postgres
+
+    state_postgres.close_pools()

@@ -71,9 +71,11 @@ def _authenticate(server, session, envelope, mechanism, auth_data):
 
 @contextmanager
 def smtp_server(port: int | None = None, *, starttls: ssl.SSLContext | None = None,
-                implicit: ssl.SSLContext | None = None, auth: bool = False):
-    """Yield (inbox, port) while a server listens on 127.0.0.1:port."""
-    inbox = Inbox()
+                implicit: ssl.SSLContext | None = None, auth: bool = False,
+                handler: Inbox | None = None):
+    """Yield (inbox, port) while a server listens on 127.0.0.1:port;
+    ``handler``: an Inbox of one's own (one that stalls, say)."""
+    inbox = handler or Inbox()
     port = port or free_port()
     kwargs = {}
     if starttls is not None:

@@ -189,6 +189,8 @@ def test_every_command_is_in_the_lazy_table():
 def test_only_the_state_module_opens_the_database():
     opens = [m for m, p in MODULES.items() if "sqlite3.connect(" in p.read_text("utf-8")]
     assert opens == ["handouts.state"]
+    postgres = [m for m, p in MODULES.items() if "import psycopg" in p.read_text("utf-8")]
+    assert postgres == ["handouts.state_postgres"]
 
 
 LOOPBACK = ["localhost", "LOCALHOST", "localhost.", "app.localhost", "127.0.0.1", "127.8.9.10",

@@ -12,7 +12,6 @@ from contextlib import closing
 from pathlib import Path
 
 from handouts import mail
-from handouts.mail import store
 from handouts.project import Project
 from handouts.web.events import EventLog
 from helpers import plain_smtp, run_cli, use_smtp
@@ -60,16 +59,24 @@ def test_a_refusal_that_repeats_the_address_is_kept_and_shown_masked(project: Pa
     assert status == 200 and b"maria.nunez" not in body.lower() and "m••••@example.org".encode() in body
 
 
+#: The outbox's table as handouts made it before migrations were numbered.
+OLD_OUTBOX = """CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT,
+    message_id TEXT NOT NULL UNIQUE, created TEXT NOT NULL, updated TEXT NOT NULL,
+    status TEXT NOT NULL, lang TEXT NOT NULL, large_print INTEGER NOT NULL, paper TEXT,
+    handouts TEXT NOT NULL, masked TEXT NOT NULL, sender TEXT NOT NULL, recipient TEXT, raw BLOB,
+    reason TEXT, attempts INTEGER NOT NULL DEFAULT 0, staff TEXT, claim TEXT, claimed_at REAL);"""
+
+
 def test_reasons_stored_before_masking_are_masked_in_place(project: Path):
-    with store.connect(Project.find(project)):
-        pass
+    (project / ".handouts").mkdir()
     db_path = project / ".handouts" / "handouts.db"
     with closing(sqlite3.connect(db_path)) as db, db:     # a log written by an older handouts
+        db.execute("PRAGMA journal_mode=WAL")
+        db.executescript(OLD_OUTBOX)
         db.execute("INSERT INTO messages (message_id, created, updated, status, lang, large_print,"
                    " handouts, masked, sender, reason) VALUES ('<old@x>', '2026-11-01T10:00:00+00:00',"
                    " '2026-11-01T10:00:00+00:00', 'refused', 'en', 0, '[]', 'm••••@example.org',"
                    f" 'care@example.org', 'the mail server refused the address: 550 <{MARIA}>: no')")
-        db.execute("PRAGMA user_version = 0")
     assert MARIA.encode() in raw_state(project)
     [entry] = mail.log_entries(project)
     assert entry.reason == "the mail server refused the address: 550 <m••••@example.org>: no"

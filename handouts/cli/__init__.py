@@ -31,7 +31,8 @@ class LazyGroup(click.Group):
             "serve": ("handouts.cli.serve", "serve"),
             "email": ("handouts.cli.mail", "email"),
             "outbox": ("handouts.cli.mail", "outbox"),
-            "log": ("handouts.cli.mail", "log_")}
+            "log": ("handouts.cli.mail", "log_"),
+            "db": ("handouts.cli.db", "db")}
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.lazy})

@@ -87,12 +87,32 @@ def outbox_cancel(ctx, message_id, project):
     """Remove one waiting message without sending it (for example, a mistyped
     address). MESSAGE_ID as `handouts outbox` shows it."""
     proj = open_project(project or (ctx.obj or {}).get("project"))
-    if not message_id.startswith("<"):
-        message_id = f"<{message_id.strip('<>')}>"
+    message_id = _message_id(message_id)
     if guard(lambda: mail.outbox_cancel(proj, message_id)):
         click.echo(f"cancelled {message_id}: it will not be sent, and its address is erased")
         return
     click.echo(f"error: no waiting message {message_id} (see `handouts outbox`)", err=True)
+    sys.exit(1)
+
+
+def _message_id(typed: str) -> str:
+    return typed if typed.startswith("<") else f"<{typed.strip('<>')}>"
+
+
+@outbox.command(name="release")
+@click.argument("message_id")
+@PROJECT
+@click.pass_context
+def outbox_release(ctx, message_id, project):
+    """Send again a message held as possibly sent (its sender stopped after
+    handing it to the server), once you know it did not arrive."""
+    proj = open_project(project or (ctx.obj or {}).get("project"))
+    message_id = _message_id(message_id)
+    if guard(lambda: mail.outbox_release(proj, message_id)):
+        click.echo(f"released {message_id}: `handouts outbox send` will send it again")
+        return
+    click.echo(f"error: no message held as possibly sent is {message_id} (see `handouts outbox`)",
+               err=True)
     sys.exit(1)
 
 

@@ -17,6 +17,7 @@ API (``project`` is a Project, a folder, or None for the usual default)::
     mail.outbox_list(project)          -> [Entry]  waiting messages with why they wait
     mail.outbox_send(project)          -> [SendResult]  one try for each waiting message
     mail.outbox_cancel(project, message_id) -> bool  drop a waiting message unsent
+    mail.outbox_release(project, message_id) -> bool  send a possibly-sent one again
     mail.log_entries(project, since=None) -> [Entry]  every message; since: a date
     mail.weekly_counts(project, weeks=8)  -> [WeekCount(start, messages, handouts)]
 
@@ -38,7 +39,7 @@ address (m••••@example.org). See docs/email.md.
 
 Modules, one concern each: ``settings`` (the smtp block and the password from
 HANDOUTS_SMTP_PASSWORD), ``compose`` (the PDFs and the message), ``transport``
-(SMTP, TLS, what a failure means), ``store`` (the SQLite outbox and log),
+(SMTP, TLS, what a failure means), ``store`` (the outbox and log in the state database),
 ``send`` (the functions above). Checking an address is ``handouts.address``,
 below the schema, which uses it for ``from`` and ``reply_to``.
 """
@@ -47,10 +48,10 @@ from __future__ import annotations
 
 from handouts.mail.compose import MAX_HANDOUTS
 from handouts.mail.send import (AddressError, Entry, Handout, SendResult, WeekCount, log_entries,
-                                outbox_cancel, outbox_list, outbox_send, send_handouts,
-                                weekly_counts)
+                                outbox_cancel, outbox_list, outbox_release, outbox_send,
+                                send_handouts, weekly_counts)
 from handouts.mail.settings import MailSetupError
 
-__all__ = ["send_handouts", "outbox_send", "outbox_cancel", "outbox_list", "log_entries",
-           "weekly_counts", "SendResult", "Entry", "Handout", "WeekCount", "AddressError",
+__all__ = ["send_handouts", "outbox_send", "outbox_cancel", "outbox_release", "outbox_list",
+           "log_entries", "weekly_counts", "SendResult", "Entry", "Handout", "WeekCount", "AddressError",
            "MailSetupError", "MAX_HANDOUTS"]

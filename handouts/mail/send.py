@@ -16,6 +16,11 @@ from handouts.mail import compose, settings as mail_settings, store, transport
 from handouts.project import Project
 
 WAIT_HINT = "it is waiting in the outbox, run `handouts outbox send`"
+#: Why a message is held rather than sent again after its sender stopped.
+POSSIBLY_SENT = ("possibly sent: its sender stopped after handing it to the mail server at "
+                 "{:%Y-%m-%d %H:%M}, before the server's answer was recorded; ask the patient, then "
+                 "`handouts outbox release MESSAGE-ID` to send it again or `handouts outbox cancel "
+                 "MESSAGE-ID`")
 
 
 class AddressError(ContentError):
@@ -74,6 +79,7 @@ class Entry:
     reason: str | None
     attempts: int
     staff: str | None
+    held: bool = False              # possibly sent: waits for a person (POSSIBLY_SENT)
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -130,7 +136,8 @@ def send_handouts(project, items: Iterable, to: str, *, lang: str = "en", paper:
 
 def _attempt(db, conf, row_id, token, raw, sender, recipient) -> tuple[str, str | None]:
     try:
-        transport.deliver(conf, raw, sender, recipient)
+        transport.deliver(conf, raw, sender, recipient,
+                          before_data=lambda: store.handing_over(db, row_id, token))
     except transport.Failure as failure:
         status = "queued" if failure.temporary else "refused"
         store.finish(db, row_id, token, status, failure.reason)
@@ -149,17 +156,17 @@ def _safe_attempt(*args) -> tuple[str, str | None, bool]:
 
 
 def outbox_send(project) -> list[SendResult]:
-    """Try every waiting message once, oldest first. If the server cannot be
-    reached, stop there: the rest keep waiting."""
+    """Try every waiting message once, oldest first, taking each with a claim
+    (``store.claim_next``) so that any number of senders may run at once. If
+    the server cannot be reached, stop there: the rest keep waiting."""
     project = _project(project)
     conf = mail_settings.load(project)
     token = store.new_claim()
     results = []
     with store.connect(project) as db:
-        for row_id in store.waiting_ids(db):
-            row = store.claim(db, row_id, token)
-            if row is None:      # another sender has it, or it went meanwhile
-                continue
+        row_id = 0
+        while (row := store.claim_next(db, token, after_id=row_id)) is not None:
+            row_id = row["id"]
             status, reason, unreachable = _safe_attempt(db, conf, row_id, token, row["raw"],
                                                         row["sender"], row["recipient"])
             shown = row["recipient"] if status == "queued" else row["masked"]
@@ -171,10 +178,19 @@ def outbox_send(project) -> list[SendResult]:
 
 
 def outbox_cancel(project, message_id: str) -> bool:
-    """Remove a waiting message (say, a mistyped address) without sending it;
-    the log keeps it as "cancelled" with the masked address only."""
+    """Remove a waiting message (say, a mistyped address) or one possibly sent
+    without sending it; the log keeps it as "cancelled" with the masked
+    address only."""
     with store.connect(_project(project)) as db:
         return store.cancel(db, message_id)
+
+
+def outbox_release(project, message_id: str) -> bool:
+    """A message possibly sent (its sender stopped after handing it to the
+    server, before it could record the answer) is held until a person checks:
+    this queues it to be sent again. False when it is not held."""
+    with store.connect(_project(project)) as db:
+        return store.release(db, message_id)
 
 
 def _handouts(text: str) -> tuple[Handout, ...]:
@@ -189,7 +205,8 @@ def _entry(row) -> Entry:
                  time=local(row["updated"]), status=row["status"], lang=row["lang"],
                  large_print=bool(row["large_print"]), paper=row["paper"],
                  handouts=_handouts(row["handouts"]), to=row["recipient"] or row["masked"],
-                 reason=row["reason"], attempts=row["attempts"], staff=row["staff"])
+                 reason=POSSIBLY_SENT.format(local(row["data_at"])) if row["held"] else row["reason"],
+                 attempts=row["attempts"], staff=row["staff"], held=bool(row["held"]))
 
 
 def outbox_list(project) -> list[Entry]:

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import json
 import os
-import sqlite3
 import time
 import uuid
 from contextlib import contextmanager
@@ -30,14 +29,34 @@ from handouts.address import mask_all
 from handouts.project import Project
 from handouts.state import now_iso, write
 
-#: A claim older than this belongs to a sender that died mid-send: take it over.
-STALE_CLAIM_SECONDS = 600
+#: How long a sender's claim on a message lasts (``HANDOUTS_OUTBOX_LEASE``
+#: seconds, default 600: far longer than one try, whose every step has
+#: smtp.timeout). A claim whose lease has run out belongs to a sender that died.
+LEASE_SECONDS = 600
 WAITING = ("queued", "sending")
 FINAL = ("sent", "refused", "cancelled")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS messages (
-    id          INTEGER PRIMARY KEY AUTOINCREMENT,
+
+def _mask_old_reasons(db) -> None:
+    """Reasons stored before servers' replies were masked may hold a full
+    address: mask them in place, once (SQLite's secure_delete overwrites the
+    old text)."""
+    for row_id, reason in db.execute("SELECT id, reason FROM messages WHERE reason LIKE '%@%'").fetchall():
+        db.execute("UPDATE messages SET reason = ? WHERE id = ?", (mask_all(reason), row_id))
+
+
+def _leases(db) -> None:
+    """Claims become leases; a message handed to the server (``data_at``) and
+    never finished is held for a person, not sent again."""
+    db.execute("ALTER TABLE messages ADD COLUMN lease_until " + db.types["float"])
+    db.execute("ALTER TABLE messages ADD COLUMN data_at TEXT")
+    db.execute("UPDATE messages SET lease_until = claimed_at + ? WHERE status = 'sending'",
+               (LEASE_SECONDS,))
+
+
+MIGRATIONS = state.Migrations("outbox", [
+    """CREATE TABLE IF NOT EXISTS messages (
+    id          {serial},
     message_id  TEXT NOT NULL UNIQUE,
     created     TEXT NOT NULL,
     updated     TEXT NOT NULL,
@@ -49,36 +68,28 @@ CREATE TABLE IF NOT EXISTS messages (
     masked      TEXT NOT NULL,
     sender      TEXT NOT NULL,
     recipient   TEXT,
-    raw         BLOB,
+    raw         {blob},
     reason      TEXT,
     attempts    INTEGER NOT NULL DEFAULT 0,
     staff       TEXT,
     claim       TEXT,
-    claimed_at  REAL
+    claimed_at  {float}
 );
-CREATE INDEX IF NOT EXISTS messages_status ON messages (status);
-"""
+CREATE INDEX IF NOT EXISTS messages_status ON messages (status);""",
+    _mask_old_reasons,
+    _leases,
+])
 
 
 @contextmanager
-def connect(project: Project) -> Iterator[sqlite3.Connection]:
+def connect(project: Project) -> Iterator[state.Db]:
     """The state database (``handouts.state``) with the outbox's table."""
-    with state.connect(project, _SCHEMA) as db:
-        _mask_old_reasons(db)
+    with state.connect(project, MIGRATIONS) as db:
         yield db
 
 
-def _mask_old_reasons(db: sqlite3.Connection) -> None:
-    """Reasons stored before servers' replies were masked may hold a full
-    address: mask them in place, once (secure_delete overwrites the old text;
-    ``user_version`` 1 marks a database whose reasons are all masked)."""
-    if db.execute("PRAGMA user_version").fetchone()[0] >= 1:
-        return
-    db.create_function("mask_all", 1, mask_all, deterministic=True)
-    with write(db):
-        db.execute("UPDATE messages SET reason = mask_all(reason) WHERE reason LIKE '%@%'")
-        db.execute("PRAGMA user_version = 1")
-    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")   # and no old copy left in the WAL file
+def lease_seconds() -> float:
+    return float(os.environ.get("HANDOUTS_OUTBOX_LEASE", "") or LEASE_SECONDS)
 
 
 def new_claim() -> str:
@@ -89,32 +100,44 @@ def add(db, *, message_id: str, lang: str, large_print: bool, paper: str | None,
         handouts: list[dict], masked: str, sender: str, recipient: str, raw: bytes,
         staff: str | None, claim: str) -> int:
     """Store a new message, already claimed by ``claim`` for its first try."""
-    stamp = now_iso()
+    stamp, now = now_iso(), time.time()
     with write(db):
-        cur = db.execute(
+        return db.execute(
             "INSERT INTO messages (message_id, created, updated, status, lang, large_print, paper,"
-            " handouts, masked, sender, recipient, raw, staff, claim, claimed_at)"
-            " VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " handouts, masked, sender, recipient, raw, staff, claim, claimed_at, lease_until)"
+            " VALUES (?, ?, ?, 'sending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (message_id, stamp, stamp, lang, int(large_print), paper, json.dumps(handouts), masked,
-             sender, recipient, raw, staff, claim, time.time()))
-        return cur.lastrowid
+             sender, recipient, raw, staff, claim, now, now + lease_seconds())).fetchone()[0]
 
 
-def waiting_ids(db) -> list[int]:
-    return [r[0] for r in db.execute(
-        "SELECT id FROM messages WHERE status IN ('queued', 'sending') ORDER BY id")]
+#: Waiting and free to take: queued, or claimed by a sender whose lease ran
+#: out before it handed the message to the server (``data_at`` unset).
+_FREE = ("(status = 'queued' OR (status = 'sending' AND data_at IS NULL AND lease_until < ?))")
+#: Claimed, handed to the server, never finished, lease run out: possibly sent.
+_HELD = "(status = 'sending' AND data_at IS NOT NULL AND lease_until < ?)"
 
 
-def claim(db, row_id: int, token: str) -> sqlite3.Row | None:
-    """Take a waiting message for sending, unless another sender holds it."""
+def claim_next(db, token: str, after_id: int = 0):
+    """Take the oldest free waiting message after ``after_id`` for one try,
+    for ``lease_seconds()``; None when there is none. Other senders skip a row
+    this one is taking (SKIP LOCKED on PostgreSQL; SQLite writes one at a time)."""
+    now = time.time()
     with write(db):
-        cur = db.execute(
-            "UPDATE messages SET status = 'sending', claim = ?, claimed_at = ? WHERE id = ? AND"
-            " (status = 'queued' OR (status = 'sending' AND claimed_at < ?))",
-            (token, time.time(), row_id, time.time() - STALE_CLAIM_SECONDS))
-        if cur.rowcount != 1:
+        row = db.execute(f"SELECT id FROM messages WHERE id > ? AND {_FREE} ORDER BY id LIMIT 1"
+                         + db.skip_locked, (after_id, now)).fetchone()
+        if row is None:
             return None
-        return db.execute("SELECT * FROM messages WHERE id = ?", (row_id,)).fetchone()
+        db.execute("UPDATE messages SET status = 'sending', claim = ?, claimed_at = ?,"
+                   " lease_until = ? WHERE id = ?", (token, now, now + lease_seconds(), row[0]))
+        return db.execute("SELECT * FROM messages WHERE id = ?", (row[0],)).fetchone()
+
+
+def handing_over(db, row_id: int, token: str) -> bool:
+    """Record, before DATA, that the server is about to be given the message;
+    False when this sender's lease is gone (another has taken it: stop)."""
+    with write(db):
+        return db.execute("UPDATE messages SET data_at = ? WHERE id = ? AND claim = ?"
+                          " AND lease_until > ?", (now_iso(), row_id, token, time.time())).rowcount == 1
 
 
 def finish(db, row_id: int, token: str, status: str, reason: str | None) -> None:
@@ -124,7 +147,7 @@ def finish(db, row_id: int, token: str, status: str, reason: str | None) -> None
     with write(db):
         db.execute(
             "UPDATE messages SET status = ?, reason = ?, updated = ?, attempts = attempts + 1,"
-            " claim = NULL, claimed_at = NULL,"
+            " claim = NULL, claimed_at = NULL, lease_until = NULL, data_at = NULL,"
             " recipient = CASE WHEN ? THEN NULL ELSE recipient END,"
             " raw = CASE WHEN ? THEN NULL ELSE raw END"
             " WHERE id = ? AND claim = ?",
@@ -132,21 +155,33 @@ def finish(db, row_id: int, token: str, status: str, reason: str | None) -> None
 
 
 def cancel(db, message_id: str) -> bool:
-    """Take a queued message out of the outbox for good (the address and the
-    message are erased); False when there is no such waiting message or a
-    sender holds it right now."""
+    """Take a queued (or held: possibly sent) message out of the outbox for
+    good (the address and the message are erased); False when there is no such
+    waiting message or a sender holds it right now."""
     with write(db):
-        cur = db.execute(
+        return db.execute(
             "UPDATE messages SET status = 'cancelled', reason = 'cancelled by the clinic',"
-            " updated = ?, recipient = NULL, raw = NULL WHERE message_id = ? AND status = 'queued'",
-            (now_iso(), message_id))
-        return cur.rowcount == 1
+            " updated = ?, recipient = NULL, raw = NULL, claim = NULL, data_at = NULL"
+            f" WHERE message_id = ? AND (status = 'queued' OR {_HELD})",
+            (now_iso(), message_id, time.time())).rowcount == 1
 
 
-def rows(db, *, waiting: bool = False, since: str | None = None) -> list[sqlite3.Row]:
+def release(db, message_id: str) -> bool:
+    """A person has checked that a possibly-sent message did not arrive: queue
+    it again. False when it is not held."""
+    with write(db):
+        return db.execute(
+            "UPDATE messages SET status = 'queued', claim = NULL, data_at = NULL, updated = ?,"
+            f" reason = 'sent again by the clinic' WHERE message_id = ? AND {_HELD}",
+            (now_iso(), message_id, time.time())).rowcount == 1
+
+
+def rows(db, *, waiting: bool = False, since: str | None = None) -> list:
+    """Rows of the log; ``held`` is 1 for a message possibly sent (see ``_HELD``)."""
     query = ("SELECT id, message_id, created, updated, status, lang, large_print, paper, handouts,"
-             " masked, recipient, reason, attempts, staff FROM messages")
-    where, args = [], []
+             f" masked, recipient, reason, attempts, staff, data_at, CASE WHEN {_HELD} THEN 1"
+             " ELSE 0 END AS held FROM messages")
+    where, args = [], [time.time()]
     if waiting:
         where.append("status IN ('queued', 'sending')")
     if since:

@@ -45,8 +45,27 @@ def _classify(code: int, text, what: str) -> Failure:
     return Failure(False, f"the mail server refused {what}: {words}")
 
 
-def deliver(settings: Settings, message_bytes: bytes, sender: str, recipient: str) -> None:
-    """Send one message; return when the server has accepted it, or raise Failure."""
+def _send(client, sender: str, recipient: str, message_bytes: bytes, before_data) -> None:
+    """smtplib's sendmail, with ``before_data()`` called between RCPT and DATA."""
+    client.ehlo_or_helo_if_needed()
+    code, text = client.mail(sender)
+    if code != 250:
+        raise smtplib.SMTPSenderRefused(code, text, sender)
+    code, text = client.rcpt(recipient)
+    if code not in (250, 251):
+        raise smtplib.SMTPRecipientsRefused({recipient: (code, text)})
+    if before_data is not None and not before_data():
+        raise Failure(True, "another sender has taken this message over", unreachable=False)
+    code, text = client.data(message_bytes)
+    if code != 250:
+        raise smtplib.SMTPDataError(code, text)
+
+
+def deliver(settings: Settings, message_bytes: bytes, sender: str, recipient: str,
+            before_data=None) -> None:
+    """Send one message; return when the server has accepted it, or raise
+    Failure. ``before_data()`` is called once the server has taken the
+    envelope and before the message itself is handed over; False stops there."""
     timeout = settings.smtp.timeout
     host, port, security = settings.host, settings.port, settings.smtp.security
     try:
@@ -64,7 +83,7 @@ def deliver(settings: Settings, message_bytes: bytes, sender: str, recipient: st
                 client.ehlo()
             if settings.smtp.username:
                 client.login(settings.smtp.username, settings.password or "")
-            client.sendmail(sender, [recipient], message_bytes)
+            _send(client, sender, recipient, message_bytes, before_data)
     except Failure:
         raise
     except smtplib.SMTPRecipientsRefused as exc:

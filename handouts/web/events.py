@@ -14,14 +14,14 @@ from dataclasses import dataclass
 from handouts import state
 from handouts.project import Project
 
-SCHEMA = """CREATE TABLE IF NOT EXISTS web_events (
-    id INTEGER PRIMARY KEY,
+MIGRATIONS = state.Migrations("activity", ["""CREATE TABLE IF NOT EXISTS web_events (
+    id {serial},
     at TEXT NOT NULL,          -- UTC, ISO 8601
     staff TEXT NOT NULL,
     action TEXT NOT NULL,      -- print, download
     items TEXT NOT NULL,       -- lang/slug, comma-separated
     detail TEXT NOT NULL DEFAULT ''
-)"""
+)"""])
 
 
 @dataclass(frozen=True)
@@ -41,16 +41,15 @@ class EventLog:
 
     def __init__(self, project: Project):
         self.project = project
-        self.path = state.db_path(project)
 
     def _rows(self, query: str, args: tuple) -> list:
-        if not self.path.exists():      # reading never creates the database
+        if not state.exists(self.project):      # reading never creates the database
             return []
-        with state.connect(self.project, SCHEMA) as db:
+        with state.connect(self.project, MIGRATIONS) as db:
             return db.execute(query, args).fetchall()
 
     def add(self, staff: str, action: str, items: list[tuple[str, str]], detail: str = "") -> None:
-        with state.connect(self.project, SCHEMA) as db, state.write(db):
+        with state.connect(self.project, MIGRATIONS) as db, state.write(db):
             db.execute("INSERT INTO web_events (at, staff, action, items, detail) VALUES (?,?,?,?,?)",
                        (state.now_iso(), staff, action, ",".join(f"{lang}/{slug}" for lang, slug in items),
                         detail))

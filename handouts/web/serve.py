@@ -134,7 +134,10 @@ def serve(project: Project, host: str, port: int, ui_lang: str = "en", echo=prin
     from handouts.project import bundled_root
     from handouts.web.app import create_app
 
+    from handouts import state
+
     settings = settings_for(host, ui_lang=ui_lang, public=public, proxies=proxies)
+    state.check()       # a bad HANDOUTS_DATABASE_URL or a refusing database: one line, now
     catalog.load(project.templates, bundled_root() / "templates", ui_lang)   # fail early on bad words
     app = create_app(project, settings)
     from handouts.web.timeouts import TimedH11
