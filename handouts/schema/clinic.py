@@ -91,6 +91,15 @@ LOCALIZED = ("tagline", "disclaimer", "logo_alt", "qr_alt", "qr_caption")
 Link = Annotated[Line, AfterValidator(converters.check_link)]
 
 
+def _queue(value: str) -> str:
+    """A CUPS queue name as ``lpstat -p`` lists it."""
+    if not (isinstance(value, str) and 0 < len(value) <= 127 and not value.startswith("-")
+            and all(ch.isascii() and ch.isprintable() and ch not in " /#:\\'\"" for ch in value)):
+        raise ValueError("write the printer's queue name as `lpstat -p` lists it, such as "
+                         "Front_Desk (letters, digits, - _ and ., no spaces)")
+    return value
+
+
 class Clinic(Strict):
     """The brand: ``content/clinic.yaml``. Names, addresses, phone and URLs are
     the same in every language; the words in LOCALIZED may be given once or
@@ -113,6 +122,9 @@ class Clinic(Strict):
     fonts: Fonts | None = None
     reading_grade: Annotated[float, NotBool, Field(ge=1, le=16)] = 6.0
     smtp: Smtp | None = None
+    #: The CUPS queue the front-desk page prints to (``lp -d``) on the computer
+    #: that runs it; without one, Print opens the browser's print dialog.
+    printer: Annotated[str, AfterValidator(_queue)] | None = None
     #: `handouts check` warns when a handout was reviewed longer ago than this.
     review_every_months: Annotated[int, NotBool, Field(ge=1, le=120)] = 24
     #: Per language: the reading-level formula and its target (see readability.py).

@@ -20,7 +20,7 @@ from handouts.web import mailer
 from handouts.web.pages import Settings, Web, error
 from handouts.web.gate import Gate, Trust
 from handouts.web.security import SecurityHeaders
-from handouts.web.views import (activity, auth, ehr, email, index, language, selection,
+from handouts.web.views import (activity, auth, ehr, email, index, language, printer, selection,
                                   static)
 
 log = logging.getLogger("handouts.web")
@@ -55,6 +55,7 @@ ROUTES = [
     Route("/email/cancel", email.cancel, methods=["POST"]),
     Route("/activity", activity.page),
     Route("/language", language.choose, methods=["POST"]),
+    Route("/print", printer.send, methods=["POST"]),
     Route("/signin", auth.signin_form, methods=["GET"]),
     Route("/signin", auth.signin, methods=["POST"]),
     Route("/signout", auth.signout, methods=["POST"]),

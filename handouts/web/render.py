@@ -64,6 +64,14 @@ class Renderer:
         except HandoutError:
             return "letter"
 
+    def printer(self) -> str | None:
+        """The CUPS queue clinic.yaml names (``printer:``), or None: Print
+        then opens the browser's print dialog."""
+        try:
+            return cached_brand(self.project)[0].clinic.printer
+        except HandoutError:
+            return None
+
     # -------------------------------------------------------------- renders
     def pdf(self, slug: str, lang: str, paper: str | None = None, large: bool = False) -> bytes:
         return api.render(self.project, Item(lang, slug), paper, large).pdf

@@ -31,9 +31,11 @@ FAILED_SIGNINS = 5                  # per client address ...
 FAILED_WINDOW = 15 * 60             # ... within this many seconds
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-       "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-#: PDFs open in the browser's own viewer, which a 'none' default would block.
-PDF_CSP = "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+       "connect-src 'self'; form-action 'self'; frame-src 'self'; frame-ancestors 'none'; "
+       "base-uri 'none'")
+#: PDFs open in the browser's own viewer, which a 'none' default would block;
+#: only the page itself may frame one (Print's hidden frame), no other site.
+PDF_CSP = "frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
 
 
 @dataclass
@@ -254,7 +256,7 @@ class SecurityHeaders:
                     # same-origin, not no-referrer: with no-referrer a browser
                     # sends "Origin: null" on our own form posts (see Gate)
                     (b"referrer-policy", b"same-origin"),
-                    (b"x-frame-options", b"DENY"),
+                    (b"x-frame-options", b"SAMEORIGIN" if csp is PDF_CSP else b"DENY"),
                     (b"cross-origin-opener-policy", b"same-origin"),
                     (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
                 ]

@@ -60,6 +60,32 @@
     });
   });
 
+  // Print: the browser's print dialog for the PDF, from this page (no new
+  // tab): the PDF in a hidden frame of this page, then that frame's print().
+  var printLink = $("#print[data-print]");
+  if (printLink) {
+    printLink.addEventListener("click", function (event) {
+      event.preventDefault();
+      var old = $("iframe.print-frame");
+      if (old) old.parentNode.removeChild(old);
+      var frame = document.createElement("iframe");
+      frame.className = "print-frame";
+      frame.setAttribute("aria-hidden", "true");
+      frame.setAttribute("tabindex", "-1");
+      frame.addEventListener("load", function () {
+        try {
+          frame.contentWindow.focus();
+          frame.contentWindow.print();
+          printLink.setAttribute("data-printed", String(Number(printLink.getAttribute("data-printed") || 0) + 1));
+        } catch (e) {
+          window.location.href = printLink.getAttribute("href");   // the PDF itself, to print from
+        }
+      });
+      frame.src = printLink.getAttribute("href");
+      document.body.appendChild(frame);
+    });
+  }
+
   // Options: a changed paper size or large print updates the preview.
   Array.prototype.forEach.call(document.querySelectorAll(".autosubmit"), function (el) {
     el.addEventListener("change", function () { el.form.submit(); });

@@ -130,7 +130,8 @@ async def show(request: Request, sel: Selection, status: int = 200, email: dict 
     context = dict(sel=sel, items=list(sel.items), entries=entries, paper=sel.paper,
                    large=sel.large, problems=problems, pages=pages, query=sel.query,
                    today=dt.date.today(), email=email, status=status,
-                   email_ready=await run_in_threadpool(mailer.configured, web.project))
+                   email_ready=await run_in_threadpool(mailer.configured, web.project),
+                   printer=web.renderer.printer())
     if sel.packet:
         langs = list(dict.fromkeys(lang for lang, _ in sel.items))
         return render(request, "packet.html", langs=langs, **context)
@@ -150,7 +151,9 @@ async def counted(request: Request) -> Response:
         return error(request, 404)
     if action not in ("print", "download"):
         return error(request, 400)
-    await run_in_threadpool(web.events.add, request.state.session.staff or "", action, list(sel.items))
+    # the browser's print dialog was opened: whether it printed is the browser's to know
+    await run_in_threadpool(web.events.add, request.state.session.staff or "", action, list(sel.items),
+                            "dialog" if action == "print" else "")
     return Response(status_code=204)
 
 
