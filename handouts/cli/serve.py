@@ -20,7 +20,10 @@ from handouts.cli.options import PROJECT, guard, open_project
 @click.option("--proxy", "proxies", multiple=True, metavar="ADDRESS",
               help="The address of a reverse proxy whose X-Forwarded-For and X-Forwarded-Proto "
                    "are believed (repeatable); needs --public-host.")
-def serve(project, host, port, ui_lang, public, proxies):
+@click.option("--workers", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes sharing the port; more than one needs HANDOUTS_SECRET_KEY "
+                   "(and, across machines, HANDOUTS_DATABASE_URL). See docs/scaling.md.")
+def serve(project, host, port, ui_lang, public, proxies, workers):
     """Serve the front-desk page: find, preview, print and email handouts.
 
     Exit status: 0 stopped with Ctrl-C, 1 cannot start as asked (a busy port,
@@ -32,7 +35,7 @@ def serve(project, host, port, ui_lang, public, proxies):
     def run():
         try:
             return run_server(proj, host, port, ui_lang, echo=click.echo, public=public,
-                              proxies=proxies)
+                              proxies=proxies, workers=workers)
         except ServeError as exc:   # about the command line itself: the option, never "<input>"
             for p in exc.problems:
                 click.echo(f"error: {p.field}: {p.message}", err=True)

@@ -26,7 +26,8 @@ from handouts.project import Project, bundled_root
 from handouts.web.events import EventLog
 from handouts.web.library import Card, Entry, Library
 from handouts.web.render import Renderer
-from handouts.web.security import COOKIE, Limiter, PageSandbox, Session, Sessions, Throttle, same
+from handouts.web.security import (COOKIE, Limiter, PageSandbox, Session, Sessions,
+                                   SignedSessions, Throttle, same)
 
 log = logging.getLogger("handouts.web")
 LANG_COOKIE = "handouts_lang"      # the page's language, as chosen on the page
@@ -46,6 +47,7 @@ class Settings:
     ehr_requests_per_minute: int = 300    # per client address, for /infobutton and /cds-services
     hosts: tuple[str, ...] = ()           # names served besides this computer's (docs/security.md)
     proxies: tuple[str, ...] = ()         # reverse proxies whose X-Forwarded-* are believed
+    secret_key: str | None = None         # HANDOUTS_SECRET_KEY: signed sessions any worker reads
 
 
 @dataclass
@@ -62,7 +64,9 @@ class Web:
     def __post_init__(self):
         self.library = self.library or Library(self.project)
         self.renderer = self.renderer or Renderer(self.project)
-        self.sessions = self.sessions or Sessions(self.settings.session_seconds)
+        if self.sessions is None:
+            self.sessions = (SignedSessions(self.settings.secret_key, self.settings.session_seconds)
+                             if self.settings.secret_key else Sessions(self.settings.session_seconds))
         self.events = EventLog(self.project)
         self.signin_throttle = Throttle(free=self.settings.failed_signins,
                                         forget=self.settings.failed_window)

@@ -2,7 +2,8 @@
 (the gate every request passes first is in gate.py).
 
 Sessions live in server memory: the cookie carries only a random token
-(HttpOnly, SameSite=Strict, expiring). Every session has its own CSRF token;
+(HttpOnly, SameSite=Strict, expiring); with several workers
+(``HANDOUTS_SECRET_KEY``) the cookie carries the session itself, signed. Every session has its own CSRF token;
 every POST must send it back or gets 403 and does nothing. When a staff
 password is set, every page but the sign-in page needs a signed-in session.
 See docs/security.md for the whole trust model.
@@ -10,8 +11,11 @@ See docs/security.md for the whole trust model.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import hmac
+import json
 import secrets
 import threading
 import time
@@ -96,6 +100,61 @@ class Sessions:
     def end(self, token: str | None) -> None:
         with self._lock:
             self._by_token.pop(token or "", None)
+
+
+#: The shared secret that lets every worker read every worker's sessions.
+SECRET_VAR = "HANDOUTS_SECRET_KEY"
+SECRET_MIN = 32
+
+
+class SignedSessions:
+    """Sessions any worker (or machine) can read (``handouts serve --workers
+    N``): the cookie carries who signed in, until when and a random id, signed
+    with HMAC-SHA256 under ``HANDOUTS_SECRET_KEY``; the CSRF token is derived
+    from the id with the same key. Nothing is stored. Signing out deletes the
+    cookie and refuses the token in the worker that saw it; a copied cookie
+    lasts until it expires elsewhere (docs/scaling.md)."""
+
+    def __init__(self, key: str, seconds: int = SESSION_SECONDS):
+        self.key, self.seconds = key.encode(), seconds
+        self._ended: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def _mac(self, purpose: str, text: str) -> str:
+        digest = hmac.new(self.key, f"{purpose}:{text}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def _session(self, token: str, staff: str | None, expires: float, nonce: str) -> Session:
+        return Session(token, self._mac("csrf", nonce), staff, expires)
+
+    def new(self, staff: str | None = None) -> Session:
+        expires = int(time.time()) + self.seconds
+        nonce = secrets.token_urlsafe(16)
+        body = base64.urlsafe_b64encode(json.dumps([staff, expires, nonce]).encode()).decode()
+        token = f"{body.rstrip('=')}.{self._mac('session', body.rstrip('='))}"
+        return self._session(token, staff, expires, nonce)
+
+    def __len__(self) -> int:
+        return 0
+
+    def get(self, token: str | None) -> Session | None:
+        body, _, mac = (token or "").partition(".")
+        if not body or not same(mac, self._mac("session", body)):
+            return None
+        try:
+            staff, expires, nonce = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        except ValueError:
+            return None
+        with self._lock:
+            if expires <= time.time() or token in self._ended:
+                return None
+        return self._session(token, staff, expires, nonce)
+
+    def end(self, token: str | None) -> None:
+        now = time.time()
+        with self._lock:
+            self._ended = {t: e for t, e in self._ended.items() if e > now}
+            self._ended[token or ""] = now + self.seconds
 
 
 def same(a: str | None, b: str | None) -> bool:

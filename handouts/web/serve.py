@@ -49,8 +49,24 @@ def _names(host: str, public: tuple[str, ...], proxies: tuple[str, ...]) -> tupl
     return tuple(dict.fromkeys(names))
 
 
+def _secret(environ, workers: int) -> str | None:
+    """HANDOUTS_SECRET_KEY: needed by several workers to read each other's
+    sessions and forms (signed cookies)."""
+    from handouts.web.security import SECRET_MIN, SECRET_VAR
+
+    secret = environ.get(SECRET_VAR) or None
+    hint = "(for example the output of: python -c \"import secrets; print(secrets.token_urlsafe(48))\")"
+    if secret is None and workers > 1:
+        raise ServeError.at(None, None, "--workers",
+                            f"{workers} workers share sign-ins and forms only with a shared secret: set "
+                            f"{SECRET_VAR} to at least {SECRET_MIN} random characters {hint}")
+    if secret is not None and len(secret) < SECRET_MIN:
+        raise ServeError.at(None, None, SECRET_VAR, f"must be at least {SECRET_MIN} characters {hint}")
+    return secret
+
+
 def settings_for(host: str, environ=os.environ, ui_lang: str = "en",
-                 public: tuple[str, ...] = (), proxies: tuple[str, ...] = ()):
+                 public: tuple[str, ...] = (), proxies: tuple[str, ...] = (), workers: int = 1):
     """The app's settings for this bind address, or a ServeError saying why
     it must not start."""
     from handouts.web.pages import Settings
@@ -74,7 +90,7 @@ def settings_for(host: str, environ=os.environ, ui_lang: str = "en",
                             f"(for example the output of: python -c \"import secrets; print(secrets.token_urlsafe(32))\")")
     return Settings(password=password, ui_lang=ui_lang, emails_per_minute=max(1, per_minute),
                     ehr_token=token, hosts=_names(host, tuple(public), tuple(proxies)),
-                    proxies=tuple(proxies))
+                    proxies=tuple(proxies), secret_key=_secret(environ, workers))
 
 
 def url_for(host: str, port: int) -> str:
@@ -123,38 +139,69 @@ def _free_port(host: str, busy: int) -> int:
     return busy + 1
 
 
-def serve(project: Project, host: str, port: int, ui_lang: str = "en", echo=print,
-          public: tuple[str, ...] = (), proxies: tuple[str, ...] = ()) -> None:
-    """Serve until Ctrl-C (uvicorn stops cleanly on SIGINT and SIGTERM).
-    ``public``: more host names to answer to; ``proxies``: reverse proxies
-    whose X-Forwarded-For and X-Forwarded-Proto are believed."""
-    import uvicorn
+#: How the parent tells each worker what to serve (``worker_app``).
+WORKER_VAR = "HANDOUTS_SERVE_WORKER"
 
-    from handouts import catalog
-    from handouts.project import bundled_root
+
+def worker_app():
+    """The app in one worker process of ``handouts serve --workers N``, as the
+    parent described it in HANDOUTS_SERVE_WORKER. Each worker has its own
+    render cache and its own outbox retry loop (claims keep them apart)."""
+    import json
+
     from handouts.web.app import create_app
 
-    from handouts import state
+    args = json.loads(os.environ[WORKER_VAR])
+    project = Project.find(args["project"]) if args["project"] else Project.find()
+    settings = settings_for(args["host"], ui_lang=args["ui_lang"], public=tuple(args["public"]),
+                            proxies=tuple(args["proxies"]), workers=args["workers"])
+    return create_app(project, settings)
 
-    settings = settings_for(host, ui_lang=ui_lang, public=public, proxies=proxies)
-    state.check()       # a bad HANDOUTS_DATABASE_URL or a refusing database: one line, now
-    catalog.load(project.templates, bundled_root() / "templates", ui_lang)   # fail early on bad words
-    app = create_app(project, settings)
+
+def serve(project: Project, host: str, port: int, ui_lang: str = "en", echo=print,
+          public: tuple[str, ...] = (), proxies: tuple[str, ...] = (), workers: int = 1) -> None:
+    """Serve until Ctrl-C (uvicorn stops cleanly on SIGINT and SIGTERM).
+    ``public``: more host names to answer to; ``proxies``: reverse proxies
+    whose X-Forwarded-For and X-Forwarded-Proto are believed; ``workers``:
+    processes sharing the port (HANDOUTS_SECRET_KEY needed past one)."""
+    import json
+
+    import uvicorn
+
+    from handouts import catalog, state
+    from handouts.project import bundled_root
+    from handouts.web.app import create_app
     from handouts.web.timeouts import TimedH11
 
-    config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False,
-                            server_header=False, date_header=True, proxy_headers=False,
-                            http=TimedH11, timeout_keep_alive=5)
+    settings = settings_for(host, ui_lang=ui_lang, public=public, proxies=proxies, workers=workers)
+    state.check()       # a bad HANDOUTS_DATABASE_URL or a refusing database: one line, now
+    catalog.load(project.templates, bundled_root() / "templates", ui_lang)   # fail early on bad words
+    options = dict(host=host, port=port, log_level="warning", access_log=False, server_header=False,
+                   date_header=True, proxy_headers=False, http=TimedH11, timeout_keep_alive=5)
+    if workers > 1:
+        os.environ[WORKER_VAR] = json.dumps({
+            "project": None if project.bundled else str(project.root), "host": host,
+            "ui_lang": ui_lang, "public": list(public), "proxies": list(proxies), "workers": workers})
+        config = uvicorn.Config("handouts.web.serve:worker_app", factory=True, workers=workers,
+                                **options)
+    else:
+        config = uvicorn.Config(create_app(project, settings), **options)
     server = uvicorn.Server(config)
     sock = listen(host, port)        # a busy port is one line, before any "Serving" line
     where = " (staff sign-in required)" if settings.password else ""
     try:
-        echo(f"Serving the front-desk page for {project.root} at {url_for(host, port)}{where}")
+        echo(f"Serving the front-desk page for {project.root} at {url_for(host, port)}{where}"
+             + (f" with {workers} workers" if workers > 1 else ""))
         if settings.hosts:
             echo("It answers to this computer's own names and to: " + ", ".join(settings.hosts)
                  + (f"; behind the proxy at {', '.join(proxies)}" if proxies else ""))
         echo("Press Ctrl-C to stop.")
-        server.run(sockets=[sock])
+        if workers > 1:
+            from uvicorn.supervisors import Multiprocess
+
+            Multiprocess(config, sockets=[sock]).run()
+        else:
+            server.run(sockets=[sock])
     except KeyboardInterrupt:   # uvicorn re-raises Ctrl-C after a clean shutdown
         pass
     echo("Stopped.")
