@@ -59,6 +59,18 @@ class EventLog:
                           "ORDER BY id DESC LIMIT ?", (limit,))
         return [Event(dt.datetime.fromisoformat(a), s, act, i.split(","), d) for a, s, act, i, d in rows]
 
+    def given(self, days: int = 90) -> dict[str, int]:
+        """How often each handout (by slug, any language) was printed or
+        downloaded here in the last ``days`` days: the front page's
+        "often given first" (no patient data: only what was given)."""
+        start = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=days)).isoformat(timespec="seconds")
+        counts: dict[str, int] = {}
+        for (items,) in self._rows("SELECT items FROM web_events WHERE at >= ?", (start,)):
+            for item in items.split(","):
+                slug = item.partition("/")[2]
+                counts[slug] = counts.get(slug, 0) + 1
+        return counts
+
     def week_counts(self, today: dt.date | None = None) -> dict[str, int]:
         """Handouts printed and downloaded since Monday (a packet counts each
         handout in it)."""

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
+from handouts.web import mailer
 from handouts.web.pages import Words, render, ui_lang, view, web_of
 
 
@@ -24,12 +26,28 @@ def _first(web, shown, q: str, lang: str) -> str | None:
     return None
 
 
+def _given(web) -> dict[str, int]:
+    """Handouts given here lately (prints, downloads and emails), by slug."""
+    counts = web.events.given()
+    for e in mailer.emails(web.project, 500):
+        if e.status in ("sent", "queued"):
+            for item in e.items:
+                slug = item.partition("/")[2]
+                counts[slug] = counts.get(slug, 0) + 1
+    return counts
+
+
 @view()
 async def index(request: Request) -> Response:
     web = web_of(request)
     q = _query(request)
     lang = ui_lang(request)
     cards = web.library.cards(prefer=lang)
+    given = await run_in_threadpool(_given, web)
+    # often given first (this clinic's own use), unless A-Z is asked for
+    often = bool(given) and request.query_params.get("order") != "az"
+    if often:
+        cards = sorted(cards, key=lambda c: -given.get(c.slug, 0))     # stable: A-Z among equals
     shown = web.library.search(q, cards) if q.strip() else cards
     if request.query_params.get("go") and q.strip():
         # Enter in the search box: open the first match (works without script).
@@ -39,7 +57,7 @@ async def index(request: Request) -> Response:
     slugs = {c.slug for c in shown}
     ordered = shown + [c for c in cards if c.slug not in slugs]
     return render(request, "index.html", cards=cards, shown=slugs, ordered=ordered, q=q,
-                  today=dt.date.today())
+                  today=dt.date.today(), often=often, can_order=bool(given))
 
 
 @view()
