@@ -376,5 +376,5 @@ def test_run_reports_the_bad_handout_and_builds_the_others(project):
 
 def test_check_reports_bad_input_the_same_way(project):
     path = write_article(project, GOOD.replace("title: Leg cramps", "title: 123"))
-    result = cli("check", "--project", str(project))
+    result = cli("check", "--project", str(project), "--lang", "en")
     expect_error(result, path, 1, "title")
