@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field
 
 from handouts import library, readability, translations
 from handouts.build import run
-from handouts.errors import HandoutError, Kind
+from handouts.errors import HandoutError, Kind, shown_path
 from handouts.inputs import cached_brand
 from handouts.loader import field_name
 from handouts.project import Project
@@ -123,7 +123,7 @@ def _clinic_checks(brand, languages: list[str]) -> list[HandoutCheck]:
 
     def where(*loc):
         line = loaded.line_for(loc)
-        return f"{loaded.path}:{line}" if line else str(loaded.path)
+        return f"{shown_path(loaded.path)}:{line}" if line else shown_path(loaded.path)
 
     if len(languages) > 1:
         for key in LOCALIZED:
@@ -144,6 +144,13 @@ def _clinic_checks(brand, languages: list[str]) -> list[HandoutCheck]:
                     f"{where(key)}: {key} is given in {', '.join(given)} only; the "
                     f"{', '.join(lacking)} handouts will show it {shown} "
                     f"(add {', '.join(f'{lang}: ...' for lang in lacking)})")
+    from handouts.scaffold import placeholders_in
+
+    spoken = {"qr": "QR code link", "logo_alt": "logo description", "email": "email address",
+              "website": "web address", "phone": "phone number"}
+    for loc, value in sorted(placeholders_in(clinic), key=lambda f: loaded.line_for(f[0]) or 0):
+        row.warnings.append(f"{where(*loc)}: {'.'.join(loc)}: still init's placeholder ({value!r}); "
+                            f"put your clinic's own {spoken.get(loc[0], loc[0])} here")
     for lang, target in clinic.reading.items():
         bad = readability.unknown_formula(target.formula)
         if bad:

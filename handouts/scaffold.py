@@ -25,8 +25,8 @@ CLINIC = """\
 
 name: Your Clinic Name                      # required; printed in bold at the top
 tagline:                                     # optional; a short line under the name,
-  en: Care for healthy legs and veins        # one text per language (or one text for all)
-  es: Cuidamos sus piernas y sus venas
+  en: Your clinic's tagline                  # one text per language (or one text for all)
+  es: El lema de su clínica
 phone: (555) 555-0100                        # required; printed large: "Questions? Call us"
 address: 100 Main Street, Suite 1, Your Town, ST 00000   # required; in the footer
 website: https://your-clinic.example.org     # required
@@ -137,8 +137,9 @@ keywords: [calambres, calambres de noche]
 }
 
 GITIGNORE = """\
-# Built PDFs and handouts' own state (outbox and log) are not kept in git.
+# Built PDFs, page previews and handouts' own state (outbox and log) are not kept in git.
 output/
+previews/
 .handouts/
 """
 
@@ -159,6 +160,34 @@ def placeholder_logo() -> bytes:
     buf = io.BytesIO()
     img.save(buf, "PNG", optimize=True)
     return buf.getvalue()
+
+
+#: init's placeholders: ``handouts check`` warns (and ``--strict`` fails)
+#: while any of these is still in clinic.yaml, naming the field and line.
+PLACEHOLDERS = {
+    "name": "Your Clinic Name",
+    "phone": "(555) 555-0100",
+    "address": "100 Main Street, Suite 1, Your Town, ST 00000",
+    "website": "https://your-clinic.example.org",
+    "email": "care@your-clinic.example.org",
+    "tagline": ("Your clinic's tagline", "El lema de su clínica"),
+    "qr": "https://your-clinic.example.org/book",
+    "logo_alt": ("Your Clinic Name logo", "Logotipo de Your Clinic Name"),
+}
+
+
+def placeholders_in(clinic) -> list[tuple[tuple, str]]:
+    """(field location, value) of each of init's placeholders still in ``clinic``."""
+    found = []
+    for key, placeholder in PLACEHOLDERS.items():
+        value = getattr(clinic, key, None)
+        given = {(key, lang): v for lang, v in value.items()} if isinstance(value, dict) \
+            else {(key,): value} if value else {}
+        known = placeholder if isinstance(placeholder, tuple) else (placeholder,)
+        for loc, text in given.items():
+            if text in known:
+                found.append((loc, text))
+    return found
 
 
 def plan(folder: Path, with_templates: bool = False, today: dt.date | None = None) -> dict[Path, bytes]:
@@ -185,11 +214,16 @@ def plan(folder: Path, with_templates: bool = False, today: dt.date | None = Non
 
 
 def init(folder: Path, with_templates: bool = False) -> list[Path]:
-    """Create the project; refuse, writing nothing, if any file is there."""
+    """Create the project; refuse, writing nothing, if any file is there.
+    With ``with_templates`` in a folder that already has content/, only the
+    templates are added (still never over a file)."""
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise ContentError.at(folder, None, None, "is a file; name a new folder for the project")
     files = plan(folder, with_templates)
+    if with_templates and (folder / "content").is_dir():
+        # An existing project: add the templates, nothing else.
+        files = {rel: data for rel, data in files.items() if rel.parts[0] == "templates"}
     there = [folder / rel for rel in files if (folder / rel).exists() or (folder / rel).is_symlink()]
     if there:
         raise ContentError([Problem(p, None, None, "already exists; init never overwrites a file, "

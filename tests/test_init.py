@@ -22,7 +22,7 @@ def fresh(tmp_path: Path) -> Path:
     return tmp_path / "myclinic"
 
 
-def test_init_then_build_then_check_strict_pass(fresh):
+def test_init_then_build_then_check_pass(fresh):
     built = run_cli("build", cwd=fresh)
     assert built.returncode == 0, built.stderr
     assert "demo clinic" not in built.stderr
@@ -33,10 +33,11 @@ def test_init_then_build_then_check_strict_pass(fresh):
     assert spanish.returncode == 0, spanish.stderr
     with pdfplumber.open(fresh / "output" / "es" / f"{SLUG}.pdf") as pdf:
         assert "Calambres en las piernas de noche" in pdf.pages[0].extract_text()
-    checked = run_cli("check", "--strict", cwd=fresh)
+    # The placeholders are warnings until replaced (tests/test_real_details.py):
+    # without --strict, check passes.
+    checked = run_cli("check", cwd=fresh)
     assert checked.returncode == 0, checked.stdout + checked.stderr
-    assert "warning:" not in checked.stdout + checked.stderr
-    assert checked.stderr.strip().splitlines()[-1].endswith(": 0 with errors, 0 with warnings")
+    assert checked.stderr.strip().splitlines()[-1].endswith(": 0 with errors, 1 with warnings")
 
 
 def test_init_writes_every_clinic_key_with_comments(fresh):

@@ -75,7 +75,8 @@ class Progress:
 @LANG
 @PAPER
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="PNG file to write. Default: PROJECT/output/<lang>/<slug>.png.")
+              help="PNG file to write. Default: PROJECT/previews/<lang>/<slug>.png "
+                   "(outside output/, which holds only the PDFs).")
 @click.option("--dpi", type=click.IntRange(20, 600), default=110, show_default=True)
 @LARGE
 def preview(slug, project, lang, paper, out, dpi, large_print):
@@ -86,7 +87,7 @@ def preview(slug, project, lang, paper, out, dpi, large_print):
     proj = open_project(project)
     report = run(proj, lang=lang, slugs=[slug], paper=paper, write=False, large_print=large_print)
     if report.ok:
-        target = out or proj.default_output / lang / f"{slug}.png"
+        target = out or proj.root / "previews" / lang / f"{slug}{'-large-print' if large_print else ''}.png"
         try:
             write_atomic(target, png_pages(report.outcomes[0].pdf, dpi)[0])
         except HandoutError as exc:

@@ -11,7 +11,8 @@ from handouts.cli.options import guard
 @click.command()
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.option("--with-templates", is_flag=True,
-              help="Also copy the templates (layout and label catalogs) to change them.")
+              help="Also copy the templates (layout and label catalogs) to change them. "
+                   "In an existing project (FOLDER has content/), add only the templates.")
 def init(folder, with_templates):
     """Start a new clinic project in FOLDER: a commented clinic.yaml, a
     placeholder logo, an example handout per language and a .gitignore.

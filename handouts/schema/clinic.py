@@ -3,6 +3,7 @@ own words given once or per language, fonts, reading targets, mail settings."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Iterator
 
@@ -90,6 +91,44 @@ LOCALIZED = ("tagline", "disclaimer", "logo_alt", "qr_alt", "qr_caption")
 #: becomes a PDF link and a QR code's payload).
 Link = Annotated[Line, AfterValidator(converters.check_link)]
 
+_HOST = re.compile(r"^(?:https?://)?([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)*"
+                   r"\.[A-Za-z]{2,63})(?::\d{1,5})?(?:[/?#]\S*)?$")
+
+
+def _web_address(value: str) -> str:
+    """A web address: https://example.org/..., or example.org/... with
+    https:// added (so the page's link and the QR code open it)."""
+    scheme = re.match(r"\s*([A-Za-z][A-Za-z0-9+.-]*):(?!\d)", value)
+    if scheme and scheme.group(1).lower() not in ("http", "https"):
+        return converters.check_link(value)  # tel: and mailto:; others refused in its words
+    if not _HOST.match(value.strip()):
+        raise ValueError(f"{value!r} is not a web address; write it like https://your-clinic.org")
+    return converters.check_link(value if "://" in value else "https://" + value.strip())
+
+
+def _phone(value: str) -> str:
+    digits = sum(ch.isdigit() for ch in value)
+    if digits < 7:
+        raise ValueError(f"{value!r} is not a phone number (it has {digits} digit"
+                         f"{'' if digits == 1 else 's'}); write the number, like (541) 555-0142")
+    return value
+
+
+def _email(value: str) -> str:
+    from handouts import address
+
+    if "<" in value:
+        raise ValueError("write the address alone, like care@your-clinic.org, without a name")
+    try:
+        address.parse(value)
+    except ValueError:
+        raise ValueError(f"{value!r} is not an email address; write it like "
+                         "care@your-clinic.org") from None
+    return value
+
+
+WebLink = Annotated[Line, AfterValidator(_web_address)]
+
 
 def _queue(value: str) -> str:
     """A CUPS queue name as ``lpstat -p`` lists it."""
@@ -107,11 +146,11 @@ class Clinic(Strict):
 
     name: Annotated[str, Field(min_length=1, max_length=120), AfterValidator(headertext.check)]
     tagline: Localized | None = None
-    phone: Line
+    phone: Annotated[Line, AfterValidator(_phone)]
     address: Line
-    website: Link
-    email: Line
-    qr: Link | None = None
+    website: WebLink
+    email: Annotated[Line, AfterValidator(_email)]
+    qr: WebLink | None = None
     qr_alt: Localized | None = None        # default: the catalog's "QR code that opens ..."
     qr_caption: Localized | None = None    # default: the catalog's "Scan the code or visit:"
     logo: Line
