@@ -5,12 +5,14 @@ test_web_print.py and below."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 
 import pytest
 
-from helpers import REPO
+from helpers import REPO, plain_smtp, use_smtp
+from smtpserver import smtp_server
 from webutil import LiveServer, axe_violations, browser_page, copy_project
 
 
@@ -142,3 +144,73 @@ def test_often_given_first_from_this_clinics_own_log_with_a_way_back_to_a_z(brow
         assert pg.eval_on_selector_all("#cards > li", "els => els.map(e => e.dataset.slug)") == az
         # no patient data in what the order is made from: only handouts and counts
         assert set(server.web.events.given()) <= set(az)
+
+
+PHONE = dict(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+             device_scale_factor=2)
+
+
+def test_on_a_phone_print_and_email_are_above_the_fold_and_there_are_no_keyboard_hints(
+        browser, tmp_path):
+    root = copy_project(REPO, tmp_path / "clinic")
+    with smtp_server() as (_, port), LiveServer(root) as server:
+        use_smtp(root, plain_smtp(port))
+        with browser_page(browser, server, locale="en-US", **PHONE) as pg:
+            pg.goto("/h/en/leg-cramps")
+            title = pg.locator("h1").bounding_box()
+            for target in (pg.locator("#print"), pg.get_by_role("link", name="Email to patient")):
+                box = target.bounding_box()
+                assert box and title["y"] < box["y"] and box["y"] + box["height"] <= 844, box
+            assert "Ctrl" not in pg.inner_text("main")
+            assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+            assert axe_violations(pg) == []
+            pg.get_by_role("link", name="Email to patient").click()   # it takes you to the form
+            assert pg.locator("#to").is_visible()
+            pg.goto("/")
+            assert pg.locator("#q-hint .keys").is_hidden()             # "Press Enter" is for keyboards
+            assert "Press Enter" not in pg.inner_text("#q-hint")
+            assert pg.evaluate("document.documentElement.scrollWidth") <= 390
+        with browser_page(browser, server, locale="en-US") as pg:       # a desk computer has keys
+            pg.goto("/")
+            assert "Press Enter" in pg.inner_text("#q-hint")
+            pg.goto("/h/en/leg-cramps")
+            assert pg.get_by_role("link", name="Email to patient").is_hidden()   # the form is beside it
+
+
+def test_screenshots_at_1280_and_390(browser, tmp_path):
+    """Pictures of the finished front desk for docs/ (HANDOUTS_UPDATE_SCREENSHOTS=1;
+    otherwise a temporary folder): the page in Spanish, the email's check step,
+    and a phone's handout and front page."""
+    folder = REPO / "docs" if os.environ.get("HANDOUTS_UPDATE_SCREENSHOTS") == "1" else tmp_path
+    root = copy_project(REPO, tmp_path / "clinic")
+    shots = []
+    with smtp_server() as (inbox, port), LiveServer(root) as server:
+        use_smtp(root, plain_smtp(port))
+        desk = dict(viewport={"width": 1280, "height": 800})
+        with browser_page(browser, server, locale="es-MX", **desk) as pg:
+            pg.goto("/")
+            pg.wait_for_load_state("networkidle")
+            shots.append(folder / "frontdesk-es.png")
+            pg.screenshot(path=str(shots[-1]))
+        with browser_page(browser, server, locale="en-US", **desk) as pg:
+            pg.goto("/h/en/leg-cramps")
+            pg.fill("#to", "María Núñez <maria.nunez@example.org>")
+            pg.check("#consent")
+            pg.get_by_role("button", name="Check before sending").click()
+            pg.wait_for_selector("#check-address")
+            pg.wait_for_load_state("networkidle")
+            pg.locator("#email").scroll_into_view_if_needed()
+            shots.append(folder / "frontdesk-email-check.png")
+            pg.screenshot(path=str(shots[-1]))
+        with browser_page(browser, server, locale="es-MX", **PHONE) as pg:
+            pg.goto("/h/es/leg-cramps")
+            pg.wait_for_load_state("networkidle")
+            shots.append(folder / "frontdesk-phone-handout.png")
+            pg.screenshot(path=str(shots[-1]))
+            pg.goto("/")
+            pg.wait_for_load_state("networkidle")
+            shots.append(folder / "frontdesk-phone.png")
+            pg.screenshot(path=str(shots[-1]))
+    assert inbox.received == []                      # checking sent nothing
+    for shot in shots:
+        assert shot.stat().st_size > 20_000, shot
