@@ -48,6 +48,7 @@ disclaimer:
 reading_grade: 6                             # `handouts check` warns above this grade
 # reading: {es: {formula: fernandez-huerta, target: 75}}   # optional: formula and target per language
 review_every_months: 24                      # `handouts check` warns when a review is older
+# printer: Front_Desk                        # optional: the CUPS queue the page's Print sends to
 
 # Email (optional), for `handouts email`. The password is never written here:
 # set HANDOUTS_SMTP_PASSWORD on the computer that sends. Remove the # signs:
