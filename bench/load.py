@@ -188,7 +188,7 @@ def one_backend(backend: str, args) -> dict:
             "load_before": [round(x, 2) for x in load_before], "load_after": [round(x, 2) for x in load_after],
             "kinds": {k: {"n": len(v), "p50_ms": round(pct(v, 50) * 1000, 1),
                           "p95_ms": round(pct(v, 95) * 1000, 1)} for k, v in sorted(times.items())},
-            "server_stderr_lines": len(err.splitlines())}
+            "server_stderr": err.splitlines()[-20:]}
 
 
 def main() -> None:
@@ -207,6 +207,8 @@ def main() -> None:
               f"errors {sum(r['errors'].values())} {r['errors'] or ''}; emails arrived "
               f"{r['emails_arrived']} (twice: {r['emails_twice']}); load {r['load_before']} -> "
               f"{r['load_after']}")
+        if r["errors"]:
+            print("  the server said, last:", *r["server_stderr"][-6:], sep="\n    ")
         for kind, k in r["kinds"].items():
             print(f"  {kind:9} n={k['n']:4}  p50 {k['p50_ms']:8.1f} ms  p95 {k['p95_ms']:8.1f} ms")
     if args.json:
