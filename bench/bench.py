@@ -1,12 +1,16 @@
 """Benchmark handouts side by side with a peer and a floor, in one run.
 
-    pip install -e '.[bench]'        # WeasyPrint, the peer
+    pip install -e '.[bench]'        # WeasyPrint and Typst, the peers
     python bench/bench.py [--rounds 5] [--batch 60] [--memory 1000] [--markdown FILE] [--json FILE]
 
-Three sides make the same page from the same three demo articles:
-handouts; WeasyPrint 70 (the peer: a comparable tagged PDF/UA-1 page with the
-same embedded Source Sans Pro, the logo and a QR code, bench/peers.py); and a
-plain ReportLab canvas drawing the same words with no layout (the floor).
+Four sides make the same page from the same three demo articles:
+handouts; Typst 0.15 and WeasyPrint 70 (the peers: a comparable tagged
+PDF/UA-1 page with the same embedded Source Sans Pro, the logo and a QR code,
+bench/peers.py and bench/handout.typ; Typst gets the words as JSON in
+sys_inputs, never as markup); and a plain ReportLab canvas drawing the same
+words with no layout (the floor). Typst is measured two ways in a batch: one
+``typst.compile`` per handout, and one ``typst.Compiler`` reused. Before
+timing, each peer's page for each demo is checked to be one page and tagged.
 
 Every measurement runs in a fresh process (bench/worker.py) and the sides take
 turns within each round, so a busy machine slows all of them alike; the table
@@ -41,9 +45,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-SIDES = ("handouts", "weasy", "floor")
-NAMES = {"handouts": "handouts", "pool": "handouts, 2 processes", "weasy": "WeasyPrint (peer)",
-         "floor": "ReportLab canvas (floor)"}
+SIDES = ("handouts", "typst", "weasy", "floor")
+PEERS = ("typst", "typst-reused", "weasy")
 
 
 def env() -> dict:
@@ -99,19 +102,25 @@ def median(values) -> float:
 
 
 def measure(args) -> dict:
+    for side in PEERS:
+        pages = worker(side, "check")["pages"]
+        if any(p != [1, True] for p in pages.values()):
+            sys.exit(f"{side} did not make one tagged page per demo: {pages}")
     res: dict = {"cold": {s: {"wall": [], "cpu": []} for s in SIDES},
-                 "batch": {s: {"wall": [], "cpu": [], "rss_growth_mb": []} for s in (*SIDES, "pool")},
+                 "batch": {s: {"wall": [], "cpu": [], "rss_growth_mb": []}
+                           for s in (*SIDES, "typst-reused", "pool")},
                  "warm": {"first_cpu": [], "hit_wall": []}}
     with tempfile.TemporaryDirectory(prefix="handouts-bench-") as tmp:
         for side in SIDES:  # untimed: font caches, bytecode
             cold(side, Path(tmp))
         for r in range(args.rounds):
-            order = SIDES[r % 3:] + SIDES[:r % 3]
+            k = r % len(SIDES)
+            order = SIDES[k:] + SIDES[:k]
             for side in order:
                 w, c = cold(side, Path(tmp))
                 res["cold"][side]["wall"].append(w)
                 res["cold"][side]["cpu"].append(c)
-            for side in (*order, "pool"):
+            for side in (*order, "typst-reused", "pool"):
                 if r >= args.batch_rounds:
                     break
                 out = worker(side, "batch", args.batch)
@@ -130,43 +139,47 @@ def measure(args) -> dict:
     return res
 
 
+COLUMNS = ("handouts", "typst", "typst-reused", "weasy", "floor")
+HEAD = ("measure (median)", "handouts", "Typst, one compile each", "Typst, Compiler reused", "WeasyPrint",
+        "canvas (floor)", "handouts ÷ Typst", "handouts ÷ Typst reused", "handouts ÷ WeasyPrint",
+        "handouts ÷ floor")
+
+
+def ratio(h: list[float], other: list[float]) -> str:
+    """The median of the per-round ratios handouts / other ('' if not measured)."""
+    pairs = [a / b for a, b in zip(h, other) if b]
+    return f"{statistics.median(pairs):.2f}×" if pairs else ""
+
+
 def table(res: dict, args) -> list[tuple[str, ...]]:
-    c, b = res["cold"], res["batch"]
-    per = {s: {k: median(b[s][k]) / args.batch * 1000 for k in ("wall", "cpu")} for s in b}
-    ch = {s: {k: median(c[s][k]) for k in ("wall", "cpu")} for s in SIDES}
-    rows = [("measure (median)", "handouts", "WeasyPrint (peer)", "canvas (floor)",
-             "peer / handouts", "handouts / floor", "goal")]
+    rows = [HEAD]
 
-    def row(name, h, w, f, unit, goal):
-        rows.append((name, f"{h:.{unit}f}", f"{w:.{unit}f}", f"{f:.{unit}f}",
-                     f"{w / h:.2f}×", f"{h / f:.2f}×", goal))
+    def row(name: str, runs: dict, key: str, scale: float, unit: int, first: str = "handouts") -> None:
+        vals = {s: runs[s][key] if s in runs else [] for s in COLUMNS}
+        vals["handouts"] = runs[first][key]
+        cells = [f"{median(v) * scale:.{unit}f}" if v else "" for v in vals.values()]
+        rows.append((name, *cells, *(ratio(vals["handouts"], vals[s]) for s in COLUMNS[1:])))
 
-    row("cold, 1 handout, wall s", ch["handouts"]["wall"], ch["weasy"]["wall"], ch["floor"]["wall"], 3,
-        "peer/handouts ≥ 1.6×")
-    row("cold, 1 handout, CPU s", ch["handouts"]["cpu"], ch["weasy"]["cpu"], ch["floor"]["cpu"], 3, "")
-    row(f"batch of {args.batch}, wall ms/handout", per["handouts"]["wall"], per["weasy"]["wall"],
-        per["floor"]["wall"], 1, "peer/handouts ≥ 4×, handouts/floor ≤ 2×")
-    row(f"batch of {args.batch}, CPU ms/handout", per["handouts"]["cpu"], per["weasy"]["cpu"],
-        per["floor"]["cpu"], 1, "")
-    row(f"batch of {args.batch}, 2 processes, wall ms/handout", per["pool"]["wall"], per["weasy"]["wall"],
-        per["floor"]["wall"], 1, "peer/handouts ≥ 4×, handouts/floor ≤ 2×")
+    per = 1000 / args.batch
+    row("cold, 1 handout, wall s", res["cold"], "wall", 1, 3)
+    row("cold, 1 handout, CPU s", res["cold"], "cpu", 1, 3)
+    row(f"batch of {args.batch}, wall ms/handout", res["batch"], "wall", per, 1)
+    row(f"batch of {args.batch}, CPU ms/handout", res["batch"], "cpu", per, 1)
+    row(f"batch of {args.batch}, handouts with 2 processes, wall ms/handout", res["batch"], "wall", per, 1,
+        first="pool")
     w = res["warm"]
-    rows.append(("warm, new handout (render API), CPU ms", f"{median(w['first_cpu']) * 1000:.1f}",
-                 f"{per['weasy']['cpu']:.1f}", f"{per['floor']['cpu']:.1f}",
-                 f"{per['weasy']['cpu'] / (median(w['first_cpu']) * 1000):.2f}×",
-                 f"{median(w['first_cpu']) * 1000 / per['floor']['cpu']:.2f}×", "< 30 ms"))
-    rows.append(("warm, same handout again (cache hit), ms", f"{median(w['hit_wall']) * 1000:.2f}",
-                 "", "", "", "", "< 5 ms"))
-    growth = {s: median(b[s]["rss_growth_mb"]) for s in SIDES}
+    blank = ("",) * (len(HEAD) - 2)
+    rows.append(("warm, new handout (render API), CPU ms", f"{median(w['first_cpu']) * 1000:.1f}", *blank))
+    rows.append(("warm, same handout again (cache hit), ms", f"{median(w['hit_wall']) * 1000:.2f}", *blank))
     rows.append((f"resident memory growth over the batch of {args.batch}, MB",
-                 f"{growth['handouts']:.1f}", f"{growth['weasy']:.1f}", f"{growth['floor']:.1f}", "", "", ""))
+                 *(f"{median(res['batch'][s]['rss_growth_mb']):.1f}" for s in COLUMNS), "", "", "", ""))
     if "memory" in res:
         m = res["memory"]
         rows.append((f"peak memory, build of {m['n_small']} → {m['n_big']} handouts, MB",
-                     f"{m['peak_small_mb']:.0f} → {m['peak_big_mb']:.0f}", "", "", "", "", "flat"))
+                     f"{m['peak_small_mb']:.0f} → {m['peak_big_mb']:.0f}", *blank))
     f = res["import_floor"]
     rows.append(("import floor (a new process importing only the dependencies a build imports), s",
-                 f"{f['wall']:.3f} wall, {f['cpu']:.3f} CPU", "", "", "", "", ""))
+                 f"{f['wall']:.3f} wall, {f['cpu']:.3f} CPU", *blank))
     return rows
 
 
@@ -185,6 +198,10 @@ def machine() -> dict:
         weasy = weasyprint.__version__
     except ImportError:
         sys.exit("WeasyPrint is missing: pip install -e '.[bench]'")
+    try:
+        import typst
+    except ImportError:
+        sys.exit("Typst is missing: pip install -e '.[bench]'")
     import reportlab
 
     cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
@@ -192,7 +209,8 @@ def machine() -> dict:
     return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "cpu": cpu, "cores": len(os.sched_getaffinity(0)), "platform": platform.platform(),
             "python": platform.python_version(), "handouts": handouts.__version__,
-            "reportlab": reportlab.Version, "weasyprint": weasy, "load_before": os.getloadavg()}
+            "reportlab": reportlab.Version, "weasyprint": weasy, "typst": typst.__version__,
+            "load_before": os.getloadavg()}
 
 
 def main() -> None:

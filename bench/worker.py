@@ -4,11 +4,13 @@ from the same state and runs alternate.
 
     python bench/worker.py SIDE MODE [N]
 
-SIDE is ``handouts``, ``pool`` (handouts using every core), ``weasy`` or
-``floor``; MODE is ``one`` (one handout, nothing warmed: a cold start is this
+SIDE is ``handouts``, ``pool`` (handouts using every core), ``weasy``,
+``typst`` (one ``typst.compile`` per handout), ``typst-reused`` (one
+``typst.Compiler`` for the process) or ``floor``; MODE is ``one`` (one handout, nothing warmed: a cold start is this
 process's whole life), ``batch`` (one untimed handout of each demo first, then
 N handouts, the demo articles cycled), or ``warm`` (handouts only: the render
-cache, first and second requests).
+cache, first and second requests); ``check`` (a peer: every demo's page
+count and whether it is tagged, the check that the peer makes a comparable page).
 """
 
 from __future__ import annotations
@@ -53,20 +55,20 @@ def make_project(root: Path, n: int) -> list[str]:
 
 
 class Peer:
-    """weasy or floor: article dicts in, bytes out."""
+    """weasy, typst, typst-reused or floor: article dicts in, bytes out."""
 
     def __init__(self, side: str):
         import peers
-        import yaml
 
-        self.make = peers.weasy_pdf if side == "weasy" else peers.floor_pdf
+        self.make = {"weasy": peers.weasy_pdf, "typst": peers.typst_pdf,
+                     "typst-reused": peers.typst_reused_pdf, "floor": peers.floor_pdf}[side]
         self.side = side
-        self.clinic = yaml.safe_load((REPO / "content/clinic.yaml").read_text(encoding="utf-8"))
+        self.clinic = peers.load_clinic(REPO / "content/clinic.yaml")
         self.peers = peers
 
     def render(self, slug: str) -> bytes:
         article = self.peers.load_article(REPO / "content/en" / f"{slug}.yaml")
-        if self.side == "weasy":
+        if self.side != "floor":
             return self.make(article, self.clinic, REPO / "content")
         return self.make(article, self.clinic)
 
@@ -154,11 +156,24 @@ def main() -> None:
                 _, out["wall_s"], out["cpu_s"] = timed(
                     lambda: [peer.render(DEMOS[i % 3]) for i in range(n)])
                 out["rss_growth_mb"] = current_rss_mb() - base
+            elif mode == "check":
+                out["pages"] = {slug: _pages_tagged(peer.render(slug)) for slug in DEMOS}
         out["n"] = n if mode == "batch" else 1
         out["peak_rss_mb"] = rss_mb()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(out))
+
+
+def _pages_tagged(data: bytes) -> tuple[int, bool]:
+    import io
+
+    import pypdf
+
+    pdf = pypdf.PdfReader(io.BytesIO(data))
+    mark = pdf.trailer["/Root"].get("/MarkInfo")
+    tagged = bool(mark and mark.get_object().get("/Marked")) and "/StructTreeRoot" in pdf.trailer["/Root"]
+    return len(pdf.pages), tagged
 
 
 def _children_cpu() -> float:
