@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterable
 
 from reportlab.lib.utils import ImageReader
 
-from handouts import batch, layout, library, markup, templating, templatewords, weight
+from handouts import batch, layout, library, markup, runaway, templating, templatewords, weight
 from handouts import catalog as catalogs
 from handouts.converters import parse_paper
 from handouts.errors import ContentError, HandoutError, Kind, Problem, TemplateError
@@ -177,7 +177,11 @@ def handout_markup(handout: Handout, brand: Brand, project: Project,
     context = template_context(handout, brand, cat)
     text = templating.render(env, TEMPLATE, context)
     try:
-        return markup.parse(text, project.templates / TEMPLATE)
+        parsed = markup.parse(text, project.templates / TEMPLATE)
+        runaway.check(parsed, _strings(handout.loaded.data, ()),
+                      lambda: templating.render_marked(env, TEMPLATE, context),
+                      handout.path, handout.loaded.line_for)
+        return parsed
     except markup.BrokenMarkup as exc:
         found = templatewords.broken_markup(templating.render_marked(env, TEMPLATE, context))
         if found is None:
