@@ -66,7 +66,7 @@ def test_email_arrives_with_the_pdf(page, mail_site):
     text = page.inner_text("main")
     assert "m••••@example.org" in text and PATIENT not in page.content()
     assert "Calambres en las piernas" in text
-    assert page.locator(".counts li").nth(2).inner_text().startswith("1")
+    assert page.locator(".counts li").nth(3).inner_text().startswith("1")
 
 
 def test_a_packet_by_email(page, mail_site):

@@ -143,6 +143,9 @@ def test_print_to_the_clinics_cups_printer_with_copies(browser, cups, tmp_path):
         # the activity says what was really done
         pg.goto("/activity")
         assert f"Sent to printer {queue}, 2 copies" in pg.inner_text("tbody tr >> nth=0")
+        counts = pg.locator(".counts li")
+        assert counts.nth(0).inner_text().split() == ["1", "sent", "to", "a", "printer"]
+        assert counts.nth(1).inner_text().split()[0] == "0"           # no dialog was opened
         # a bad number of copies prints nothing and says why
         pg.goto("/h/en/leg-cramps")
         pg.evaluate("document.querySelector('#copies').removeAttribute('max')")
@@ -176,3 +179,6 @@ def test_print_opens_the_print_dialog_from_the_page(browser, tmp_path):
             pg.reload()
         assert "Opened the print dialog" in pg.inner_text("tbody tr >> nth=0")
         assert "Printed" not in pg.inner_text("tbody")
+        counts = pg.locator(".counts li")
+        assert counts.nth(0).inner_text().split()[0] == "0"           # nothing sent to a printer
+        assert counts.nth(1).inner_text().split()[0] == "1"          # one print dialog opened

@@ -73,11 +73,14 @@ class EventLog:
 
     def week_counts(self, today: dt.date | None = None) -> dict[str, int]:
         """Handouts printed and downloaded since Monday (a packet counts each
-        handout in it)."""
+        handout in it). ``print``: sent to a printer; ``print_dialog``: the
+        browser's print dialog opened, which is all the page can know then."""
         today = today or dt.date.today()
         monday = today - dt.timedelta(days=today.weekday())
-        counts = {"print": 0, "download": 0, "email": 0}
+        counts = {"print": 0, "print_dialog": 0, "download": 0, "email": 0}
         start = dt.datetime.combine(monday, dt.time(), dt.timezone.utc).isoformat(timespec="seconds")
-        for action, items in self._rows("SELECT action, items FROM web_events WHERE at >= ?", (start,)):
-            counts[action] = counts.get(action, 0) + len(items.split(","))
+        for action, items, detail in self._rows(
+                "SELECT action, items, detail FROM web_events WHERE at >= ?", (start,)):
+            key = "print_dialog" if action == "print" and detail == "dialog" else action
+            counts[key] = counts.get(key, 0) + len(items.split(","))
         return counts
