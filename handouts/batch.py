@@ -11,10 +11,8 @@ are shut down, and the files written so far are whole (written atomically).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
-from concurrent.futures import ProcessPoolExecutor
 from typing import Callable, Iterator, TypeVar
 
 from handouts.errors import HandoutError
@@ -35,7 +33,11 @@ def workers(jobs: int | None, items: int) -> int:
     for a big batch, else one)."""
     if jobs:
         return max(1, jobs)
-    if items < MIN_BATCH or "fork" not in multiprocessing.get_all_start_methods():
+    if items < MIN_BATCH:
+        return 1
+    import multiprocessing  # only for a batch big enough to share: a one-handout build needs none
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return 1
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return max(1, min(cores or 1, items // 2))
@@ -69,6 +71,9 @@ def ordered_map(fn: Callable[[T], R], items: list[T], jobs: int | None = None
                 result = None, exc.problems
             yield item, *result
         return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     _work = (fn, items)
     pool = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("fork"), initializer=_quiet)
     try:

@@ -33,7 +33,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+
+from handouts.xmltext import escape, quoteattr
 
 NBSP = "\u00a0"
 _GAP = f"[ {NBSP}]"

@@ -19,11 +19,11 @@ from __future__ import annotations
 import io
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape
 
 import pikepdf
 
 from handouts import rl
+from handouts.xmltext import escape
 
 
 @dataclass

@@ -24,6 +24,7 @@ LAYERS = {
     "handouts.headertext": "base",
     "handouts.address": "base",
     "handouts.contacts": "base",
+    "handouts.xmltext": "base",
     "handouts.schema": "schema",
     "handouts.mail": "mail",
     "handouts.ehr": "ehr",

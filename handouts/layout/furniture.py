@@ -8,7 +8,6 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
@@ -22,6 +21,7 @@ from handouts.markup import Page
 from handouts.styles import Styles, resized
 from handouts.tagging import AnnotRef, StructNode, artifact, link_count, tagged
 from handouts.templating import bare_url
+from handouts.xmltext import escape
 
 
 #: Everything printed stays at least this far from every edge (office

@@ -120,7 +120,7 @@ def _email(value: str) -> str:
     if "<" in value:
         raise ValueError("write the address alone, like care@your-clinic.org, without a name")
     try:
-        address.parse(value)
+        address.is_plain(value) or address.parse(value)
     except ValueError:
         raise ValueError(f"{value!r} is not an email address; write it like "
                          "care@your-clinic.org") from None

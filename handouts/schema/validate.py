@@ -5,7 +5,6 @@ closest key suggested for a typo."""
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 import typing
 from typing import Annotated, Any
@@ -136,6 +135,8 @@ def _comment_message(loc: Loc, after: str) -> str:
 
 def _close_keys(err: dict[str, Any], model: type[BaseModel]) -> list[str]:
     loc = tuple(err["loc"])
+    import difflib  # only for a mistake: a good build needs none
+
     return difflib.get_close_matches(str(loc[-1]), _allowed_keys(model, loc[:-1]), n=1)
 
 
