@@ -21,7 +21,7 @@ from handouts.errors import ContentError, HandoutError, Kind, Problem, TemplateE
 from handouts.fonts import describe_char
 from handouts.inputs import cached_brand, tree_digest
 from handouts.library import Item
-from handouts.loader import Loaded, field_name
+from handouts.loader import Loaded
 from handouts.output import write_atomic
 from handouts.project import SLUG_RE, Brand, Project, bundled_root
 from handouts.schema.article import Article
@@ -95,7 +95,7 @@ def load_handout(item: Item, path: Path, brand: Brand) -> Handout:
     loaded = entry.loaded
     if loaded is None:  # not read at all
         entry.get()
-    glyphs = [Problem(path, loaded.line_for(loc), field_name(loc), message, Kind.GLYPH)
+    glyphs = [Problem(*entry.locate(loc), message, Kind.GLYPH)   # an included block's words: its file
               for loc, text in _strings(loaded.data, ())
               for message in brand.fonts.missing_in_words(text, face_for(loc))]
     article = entry.get() if not glyphs else validate(Article, loaded, glyphs)

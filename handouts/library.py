@@ -14,16 +14,23 @@ unchanged one is never parsed twice (``check`` reads each article once though
 both the build and the translation survey look at it). A file with problems
 gives an entry carrying them; nothing bad is raised from ``load``.
 
-Reading a file is ``_read`` (with ``_digest``, what the cache is keyed on): an
-include of another file under content/ belongs there, and its digest must then
-cover the included files too.
+Reading a file is ``_read`` (with ``_digest``, what the cache is keyed on).
+An article may include a shared block, ``callout: {include: NAME}``: the words
+of ``content/blocks/<lang>/NAME.yaml`` (the clinic's "when to get help"),
+written once for every handout of the language. ``_include`` puts the block's
+heading, body and bullets into the callout before validation, this handout's
+own bullets after them; a cached article is read again when a block it
+includes changes. A missing or bad block is the usual one-line problem, naming
+the block's file and line.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import hashlib
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -31,14 +38,17 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from handouts.errors import ContentError, HandoutError, Problem, quoted
-from handouts.loader import Loaded, load_yaml, read_bytes
+from handouts.loader import Loaded, Loc, field_name, load_yaml, read_bytes
 from handouts.project import SLUG_RE, Project
-from handouts.schema.article import Article
+from handouts.schema.article import BLOCK_NAME_RE, Article, Block
 from handouts.schema.fields import LANG_RE
 from handouts.schema.validate import validate
 
 #: The endings of article files, the first preferred.
 ARTICLE_SUFFIXES = (".yaml", ".yml")
+
+#: Shared blocks that articles include: ``content/blocks/<lang>/<name>.yaml``.
+BLOCKS = "blocks"
 
 #: Parsed articles kept at most (the oldest go first).
 MAX_ENTRIES = 4096
@@ -159,10 +169,25 @@ class Entry:
     loaded: Loaded | None
     article: Article | None
     problems: tuple[Problem, ...] = ()
+    #: The included block files with their digests (b"" for a missing one).
+    deps: tuple[tuple[Path, bytes], ...] = ()
+    #: Where each included field came from: {field here: (block, field there)}.
+    origin: dict = dataclasses.field(default_factory=dict, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
         return self.article is not None
+
+    def locate(self, loc: Loc) -> tuple[Path, int | None, str]:
+        """The file, line and field name of ``loc``: an included block's for
+        the words that came from it, else this article's."""
+        loc = tuple(loc)
+        for n in range(len(loc), 0, -1):
+            if loc[:n] in self.origin:
+                block, there = self.origin[loc[:n]]
+                there = (*there, *loc[n:])
+                return block.path, block.line_for(there), field_name(there)
+        return self.path, self.loaded.line_for(loc) if self.loaded else None, field_name(loc)
 
     def get(self) -> Article:
         """The article, or a ContentError with every problem of the file."""
@@ -186,11 +211,102 @@ def _read(path: Path) -> Loaded:
     return load_yaml(path)
 
 
-def _inside_content(path: Path) -> None:
+def _dep_digest(path: Path) -> bytes:
+    try:
+        return _digest(path)
+    except HandoutError:
+        return b""
+
+
+def _include(path: Path, loaded: Loaded) -> tuple[Loaded, tuple, dict]:
+    """``callout: {include: NAME}``: the article's data with the block's
+    heading, body and bullets put into its callout (its own bullets after
+    them, their line marks moved along), the block files read (with their
+    digests) and where each included field came from. A ContentError when the
+    block is missing or bad, or the words would be given twice."""
+    data = loaded.data
+    callout = data.get("callout") if isinstance(data, dict) else None
+    if not isinstance(callout, dict) or "include" not in callout:
+        return loaded, (), {}
+    name, here = callout["include"], loaded.line_for(("callout", "include"))
+    if not isinstance(name, str) or not BLOCK_NAME_RE.match(name):
+        raise ContentError.at(path, here, "callout.include",
+                              f"{quoted(str(name))} is not a block name; name a file in "
+                              f"content/{BLOCKS}/{path.parent.name}/ without .yaml, such as "
+                              "when-to-get-help")
+    folder = path.parent.parent / BLOCKS / path.parent.name
+    block_path = folder / f"{name}.yaml"
+    deps = ((block_path, _dep_digest(block_path)),)
+    shown = f"content/{BLOCKS}/{path.parent.name}/{name}.yaml"
+    if not block_path.is_file():
+        have = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        close = difflib.get_close_matches(name, have, n=1, cutoff=0.6)
+        hint = f"; did you mean {close[0]}?" if close else f" (have: {', '.join(have) or 'none'})"
+        raise _Missing(deps, ContentError.at(path, here, "callout.include", f"there is no {shown}{hint}"))
+    try:
+        _inside_content(block_path, path.parent.parent)
+        block_loaded = _read(block_path)
+        block = validate(Block, block_loaded)
+    except HandoutError as exc:
+        raise _Missing(deps, exc) from None
+    for key in ("heading", "body"):
+        if key in callout:
+            raise _Missing(deps, ContentError.at(
+                path, loaded.line_for(("callout", key)), f"callout.{key}",
+                f"comes from {shown} (callout.include); remove it here: a handout adds only bullets"))
+    own = callout.get("bullets") or []
+    if not isinstance(own, list):
+        own = [own]
+    count = len(block.bullets) + len(own)
+    if count > 10:
+        raise _Missing(deps, ContentError.at(
+            path, loaded.line_for(("callout", "bullets")), "callout.bullets",
+            f"with the {len(block.bullets)} of {shown}, the callout would have {count} bullets; "
+            "it holds at most 10"))
+    merged = {k: v for k, v in callout.items() if k != "bullets"}
+    merged["heading"] = block.heading
+    origin: dict = {("callout", "heading"): (block_loaded, ("heading",))}
+    if block.body:
+        merged["body"] = block.body
+        origin[("callout", "body")] = (block_loaded, ("body",))
+    merged["bullets"] = [*block.bullets, *own]
+    for j in range(len(block.bullets)):
+        origin[("callout", "bullets", j)] = (block_loaded, ("bullets", j))
+    shift = len(block.bullets)
+    marks = {}
+    for loc, line in loaded.marks.items():
+        if loc[:2] == ("callout", "bullets") and len(loc) > 2 and isinstance(loc[2], int):
+            loc = (*loc[:2], loc[2] + shift, *loc[3:])
+        marks[loc] = line
+    new = dataclasses.replace(loaded, data={**data, "callout": merged}, marks=marks)
+    return new, deps, origin
+
+
+def _own_numbers(problem: Problem, origin: dict) -> Problem:
+    """A problem in one of this handout's own callout bullets, numbered as in
+    its file (``callout.bullets[1]``), not after the included block's."""
+    shift = sum(1 for loc in origin if loc[:2] == ("callout", "bullets"))
+    m = re.match(r"callout\.bullets\[(\d+)\]", problem.field or "")
+    if not shift or not m:
+        return problem
+    return dataclasses.replace(problem, field=f"callout.bullets[{int(m.group(1)) - shift}]"
+                               + problem.field[m.end():])
+
+
+class _Missing(HandoutError):
+    """An include that failed, with the block files it looked at (so the
+    cached failure is dropped when one of them appears or changes)."""
+
+    def __init__(self, deps, exc: HandoutError):
+        super().__init__(exc.problems)
+        self.deps = deps
+
+
+def _inside_content(path: Path, content: Path | None = None) -> None:
     """A file in ``content/<lang>/`` that is a link leading out of content/ is
     refused: it would build, email and serve a file from elsewhere on the
     computer."""
-    content = path.parent.parent
+    content = content or path.parent.parent
     try:
         real = path.resolve(strict=True)
     except (OSError, RuntimeError):
@@ -211,7 +327,7 @@ def load(path: Path) -> Entry:
     key = (str(path), digest, dt.date.today())   # a reviewed date "in the future" passes tomorrow
     with _lock:
         entry = _entries.get(key)
-        if entry is not None:
+        if entry is not None and all(_dep_digest(p) == d for p, d in entry.deps):
             _entries.move_to_end(key)
             return entry
     try:
@@ -220,9 +336,17 @@ def load(path: Path) -> Entry:
         entry = Entry(path, digest, None, None, tuple(exc.problems))
     else:
         try:
-            entry = Entry(path, digest, loaded, validate(Article, loaded))
+            loaded, deps, origin = _include(path, loaded)
+        except _Missing as exc:
+            entry = Entry(path, digest, loaded, None, tuple(exc.problems), exc.deps)
         except HandoutError as exc:
             entry = Entry(path, digest, loaded, None, tuple(exc.problems))
+        else:
+            try:
+                entry = Entry(path, digest, loaded, validate(Article, loaded), (), deps, origin)
+            except HandoutError as exc:
+                problems = tuple(_own_numbers(p, origin) for p in exc.problems)
+                entry = Entry(path, digest, loaded, None, problems, deps, origin)
     try:
         unchanged = _digest(path) == digest
     except HandoutError:

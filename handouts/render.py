@@ -104,6 +104,7 @@ def _key(project: Project, items: tuple[Item, ...], paper, large_print: bool,
     for lang, slug in items:
         path = library.files(project, lang).get(slug, project.content / lang / f"{slug}.yaml")
         h.update(file_digest(path))  # .yaml or .yml
+        h.update(tree_digest(project.content / library.BLOCKS / lang))  # what it may include
     return h.digest()
 
 

@@ -2,7 +2,8 @@
 
 It writes a commented clinic.yaml with every key (fictional placeholders), a
 placeholder logo, one example handout for each language that has a bundled
-catalog, and a .gitignore; with ``with_templates`` also a copy of the
+catalog with the clinic's "when to get help" block it includes, and a
+.gitignore; with ``with_templates`` also a copy of the
 templates. It never overwrites anything: if any file it would write is there
 already, it writes nothing and says which.
 """
@@ -70,70 +71,105 @@ review_every_months: 24                      # `handouts check` warns when a rev
 #   bold_italic: fonts/YourFont-BoldItalic.ttf # optional
 """
 
-#: One example handout per language, in that language's own plain words.
+#: One example handout per language, in that language's own plain words,
+#: with the clinic's "when to get help" included from BLOCKS.
 EXAMPLES = {
     "en": """\
 # An example handout. Copy this file to start a new one: the file name is the
 # handout's name (lower-case letters, digits and dashes). Plain words, short
 # sentences: `handouts check` shows the reading grade (aim for 6 or below).
+# Every medical statement should rest on a source you cite below. Have your
+# own clinicians review the words before you give them out.
 
 title: Night leg cramps                     # required; at most 90 characters
-summary: Leg cramps at night are common. Most are not serious, but some point to a vein problem.   # required
+summary: Leg cramps at night are common. Most are harmless and have no clear cause.   # required: the main message
 reviewed: {reviewed}                        # required: when clinicians last reviewed it
 next_review: {next_review}                  # optional
 sections:                                   # 1 to 6; 3 or 4 fit best
   - heading: What is a leg cramp?
     body: |
-      A muscle in your leg gets tight all of a sudden. It often happens in the calf.
-      It can hurt, but it most often goes away in a few minutes.
-  - heading: Why it happens at night
-    body: |
-      Your leg veins carry blood back to your heart. When they do not work well,
-      blood can pool in your legs. This can cause cramps at night.
+      A muscle in your leg, often the calf, suddenly gets tight and hurts.
+      Most cramps stop within minutes. They get more common with age.
   - heading: What you can do
     bullets:                                # one item per line
-      - Stretch and rub your calf.
-      - Drink water during the day.
-      - Tell us about the medicines you take.
+      - During a cramp, sit with your leg straight and pull your toes up toward your knee.
+      - Stand slowly and hold something steady.
+      - Tell your doctor all your medicines. Do not stop one on your own.
 callout:                                    # optional: the "when to get help" box
-  heading: When to get help
-  bullets:
-    - Call 911 if you have chest pain or trouble breathing.
-    - Call us if one leg swells, hurts or turns red.
+  include: when-to-get-help                 # the clinic's red flags: content/blocks/en/when-to-get-help.yaml
+  bullets:                                  # optional: this handout's own lines, after the block's
+    - "Same day: a cramp over 10 minutes, or cramp-like pain that stays or comes with swelling, warmth or redness."
 keywords: [leg cramps, night cramps]        # optional; for the PDF's details
+sources:                                    # where the facts come from: publisher, title, year
+  - "NHS: Leg cramps, 2023"
+  - "MedlinePlus (NLM): Muscle cramps, 2024"
 codes:                                      # optional: the diagnoses it is for, so the EHR finds it
   icd10cm: [G47.62]                         # (ICD-10-CM, and snomed: for SNOMED CT); see docs/ehr.md
 """,
     "es": """\
 # Un ejemplo de hoja. Copie este archivo para empezar otra: el nombre del
 # archivo es el nombre de la hoja (minúsculas, números y guiones). Palabras
-# sencillas y frases cortas.
+# sencillas y frases cortas. Cada dato médico debe venir de una fuente que
+# cite abajo. Pida a su equipo clínico que revise el texto antes de usarlo.
 
 title: Calambres en las piernas de noche    # obligatorio
-summary: Los calambres de noche son comunes. Casi siempre no son graves, pero a veces vienen de un problema en las venas.   # obligatorio
+summary: Los calambres de noche son comunes. La mayoría no son graves ni tienen una causa clara.   # obligatorio: el mensaje principal
 reviewed: {reviewed}                        # obligatorio: la fecha de la última revisión
 translated_from: {reviewed}                 # la fecha "reviewed" del original en inglés
 next_review: {next_review}                  # opcional
 sections:                                   # de 1 a 6
   - heading: ¿Qué es un calambre?
     body: |
-      Un músculo de la pierna se pone duro de repente. Pasa mucho en la pantorrilla.
-      Duele, pero casi siempre se quita en unos minutos.
-  - heading: ¿Por qué pasa de noche?
-    body: |
-      Las venas de las piernas llevan la sangre de vuelta al corazón. Si no
-      funcionan bien, la sangre se junta en las piernas. Eso puede dar calambres.
-  - heading: Qué puede hacer
+      Un músculo de la pierna, casi siempre la pantorrilla, se pone duro y
+      duele de repente. Suele pasar en minutos. Es más común con la edad.
+  - heading: Lo que usted puede hacer
     bullets:
-      - Estire y frote la pantorrilla.
-      - Tome agua durante el día.
-      - Díganos qué medicinas toma.
+      - Siéntese con la pierna estirada y jale los dedos del pie hacia usted.
+      - Levántese despacio y agárrese de algo firme.
+      - Dígale al médico qué medicinas toma. No deje ninguna por su cuenta.
 callout:
-  heading: Cuándo pedir ayuda
-  bullets:
-    - Llame al 911 si tiene dolor en el pecho o le falta el aire.
-    - Llámenos si una pierna se hincha, le duele o se pone roja.
+  include: when-to-get-help                 # las señales de alarma: content/blocks/es/when-to-get-help.yaml
+  bullets:                                  # opcional: las líneas propias de esta hoja
+    - "El mismo día: un calambre de más de 10 minutos. También un dolor tipo calambre que no se quita, o con hinchazón, calor o enrojecimiento."
 keywords: [calambres, calambres de noche]
+sources:                                    # de dónde vienen los datos: quién, título, año
+  - "MedlinePlus (NLM): Calambres musculares, 2024"
+  - "NHS: Leg cramps, 2023 (en inglés)"
+""",
+}
+
+#: The clinic's "when to get help", written once per language and included
+#: by every handout (``callout: {include: when-to-get-help}``).
+BLOCKS = {
+    "en": """\
+# Your clinic's "when to get help" box, written once for every English
+# handout; each one includes it with  callout: {include: when-to-get-help}.
+# A fix to a red flag is then one edit here. These are drafts from NHS and
+# MedlinePlus patient pages: have your clinicians review them.
+
+heading: When to get help
+bullets:
+  - "Call 911: sudden shortness of breath, chest pain or coughing up blood. It may be a clot in the lung."
+  - "Same day: one leg is swollen, painful, warm, or red or darker than usual. It is new for you and may build over hours or days. It may be a blood clot (DVT)."
+  - "Same-day care: call us. If we are closed, go to urgent care or the emergency room."
+  - "If a varicose vein bleeds, lie down, raise the leg above your heart and press hard on it. Call 911 if it still bleeds after 10 minutes, above all on a blood thinner."
+  - "Same day: a sore with spreading redness or darker skin, warmth, pus or fever."
+  - "Call us: a sore that has not healed in about 2 weeks."
+""",
+    "es": """\
+# El recuadro "Cuándo pedir ayuda" de su clínica, escrito una vez para todas
+# las hojas en español; cada una lo incluye con  callout: {include: when-to-get-help}.
+# Son borradores a partir de páginas del NHS y MedlinePlus: pida a su equipo
+# clínico que los revise.
+
+heading: Cuándo pedir ayuda
+bullets:
+  - "Llame al 911 si de repente le falta el aire, le duele el pecho o tose sangre. Puede ser un coágulo en el pulmón."
+  - "El mismo día: una pierna hinchada, con dolor, caliente, o más roja u oscura de lo normal. Es nuevo y puede empeorar en horas o días. Puede ser un coágulo (trombosis)."
+  - "Atención el mismo día: llámenos. Si estamos cerrados, vaya a atención urgente o a emergencias."
+  - "Si sangra una várice: acuéstese, suba la pierna más arriba del corazón y apriete fuerte. Llame al 911 si sangra más de 10 minutos, sobre todo si toma anticoagulantes."
+  - "El mismo día: una llaga con enrojecimiento o piel más oscura que se extiende, calor, pus o fiebre."
+  - "Llámenos: una llaga que no ha sanado en unas 2 semanas."
 """,
 }
 
@@ -206,6 +242,7 @@ def plan(folder: Path, with_templates: bool = False, today: dt.date | None = Non
         text = EXAMPLES.get(lang)
         if text is not None:
             files[Path("content") / lang / f"{EXAMPLE_SLUG}.yaml"] = text.format(**dates).encode()
+            files[Path("content") / "blocks" / lang / "when-to-get-help.yaml"] = BLOCKS[lang].encode()
     if with_templates:
         source = root / "templates"
         for path in sorted(source.rglob("*")):

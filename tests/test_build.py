@@ -13,6 +13,7 @@ import pikepdf
 import pytest
 import yaml
 
+from handouts import library
 from helpers import REPO, SLUGS, run_cli, run_process, squash
 from pdfutil import footer_top, header_bottom, open_pdf, pdffonts, stream_text
 
@@ -20,7 +21,8 @@ BASE14 = re.compile(r"Helvetica|Times|Courier|Symbol|ZapfDingbats", re.I)
 
 
 def article(slug: str) -> dict:
-    return yaml.safe_load((REPO / "content" / "en" / f"{slug}.yaml").read_text("utf-8"))
+    """The English article as built: with its included block's words."""
+    return library.load(REPO / "content" / "en" / f"{slug}.yaml").get().model_dump(mode="json")
 
 
 def clinic() -> dict:

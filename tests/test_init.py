@@ -4,6 +4,7 @@ check pass; `list` with a search word and --lang; review dates."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pdfplumber
@@ -185,3 +186,20 @@ def test_review_every_months_must_be_sensible(project):
     result, _ = build(project)
     assert result.returncode == 1
     assert any("review_every_months" in e for e in error_lines(result)), result.stderr
+
+
+def test_init_examples_include_the_clinics_red_flags_and_cite_a_source(fresh):
+    """The example a clinic starts from follows the seed handouts' standard:
+    its callout includes the clinic's "when to get help" block (written once
+    per language) and it cites a real source with its year."""
+    for lang, words in (("en", "Call 911"), ("es", "Llame al 911")):
+        example = yaml.safe_load((fresh / "content" / lang / f"{SLUG}.yaml").read_text("utf-8"))
+        assert example["callout"]["include"] == "when-to-get-help"
+        assert example["sources"] and all(re.search(r"\b20\d\d\b", s) for s in example["sources"])
+        block = fresh / "content" / "blocks" / lang / "when-to-get-help.yaml"
+        assert words in block.read_text("utf-8")
+        out = fresh / "out"
+        built = run_cli("build", "--lang", lang, "--out", str(out), cwd=fresh)
+        assert built.returncode == 0, built.stderr
+        with pdfplumber.open(out / lang / f"{SLUG}.pdf") as pdf:
+            assert words in pdf.pages[0].extract_text()

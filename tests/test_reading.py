@@ -12,12 +12,13 @@ import pikepdf
 import pytest
 import yaml
 
+from handouts import library
 from helpers import ALL_PDFS as ALL, CONTENT, HANDOUTS, unspaced
 from pdfutil import (footer_top, glued_words, header_bottom, pdftotext, poppler_structure_text,
                      structure_blocks, structure_elements)
 
 #: Article keys that are not printed as text.
-NOT_PRINTED = {"keywords", "reviewed", "next_review", "checklist", "codes"}
+NOT_PRINTED = {"keywords", "reviewed", "next_review", "checklist", "include", "translated_from", "codes"}
 #: clinic.yaml keys that are printed as text.
 CLINIC_PRINTED = ("name", "tagline", "phone", "address", "website", "email", "disclaimer")
 
@@ -41,7 +42,8 @@ def slugs_in(key: str) -> tuple[str, list[str]]:
 
 
 def article_words(lang: str, slug: str) -> list[str]:
-    data = yaml.safe_load((CONTENT / lang / f"{slug}.yaml").read_text("utf-8"))
+    """Every printed word of the article as built (with its included block's)."""
+    data = library.load(CONTENT / lang / f"{slug}.yaml").get().model_dump(mode="json")
     if data.get("sources"):  # printed on one line, joined with "; "
         data["sources"] = "; ".join(data["sources"])
     return [w for s in printed_strings(data) for w in s.split()]

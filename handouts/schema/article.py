@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Annotated, Any, Iterator
 
@@ -11,6 +12,9 @@ from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, mo
 from handouts.loader import Loaded, Loc, load_yaml
 from handouts.schema.fields import LANG_RE, Body, Bullet, HeaderTitle, Line, Strict, Title
 from handouts.schema.validate import validate
+
+#: A shared block's name: its file name under content/blocks/<lang>/, without .yaml.
+BLOCK_NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 
 
 def _translated_from(value: Any) -> tuple[str | None, dt.date]:
@@ -82,8 +86,27 @@ class Section(_Block):
         return self
 
 
-class Callout(_Block):
+class Block(_Block):
+    """Words several handouts share, written once: ``content/blocks/<lang>/<name>.yaml``
+    (the clinic's "when to get help"). A heading, and a body, bullets or both."""
+
     bullets: Annotated[list[Bullet], Field(max_length=10)] = []
+
+
+def _block_name(value: Any) -> Any:
+    if isinstance(value, str) and not BLOCK_NAME_RE.match(value):
+        raise ValueError(f"{value!r} is not a block name; name a file in content/blocks/<lang>/ "
+                         "without .yaml, such as when-to-get-help")
+    return value
+
+
+class Callout(Block):
+    """The box at the end. With ``include: NAME`` it starts with the shared
+    block ``content/blocks/<lang>/NAME.yaml`` (its heading, body and bullets;
+    ``library`` puts them in before validation) and this handout's own
+    ``bullets`` follow the block's."""
+
+    include: Annotated[str, BeforeValidator(_block_name)] | None = None
 
 
 def _code(system: str):
