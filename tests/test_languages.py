@@ -157,10 +157,10 @@ socket.socket.connect = refuse
 socket.create_connection = refuse
 socket.getaddrinfo = refuse
 from pathlib import Path
-from handouts.schema.article import load_article
+from handouts import library
 from handouts.readability import reading_ease
 for slug in {slugs!r}:
-    article, _ = load_article(Path(r"{root}") / f"{{slug}}.yaml")
+    article = library.load(Path(r"{root}") / f"{{slug}}.yaml").get()   # with its shared block
     print(slug, round(reading_ease(article), 1))
 """
 

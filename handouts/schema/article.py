@@ -194,5 +194,7 @@ class Article(Strict):
 
 
 def load_article(path: Path) -> tuple[Article, Loaded]:
+    """One file read on its own, without a shared block it includes (for
+    tools and tests). Handouts read articles through ``handouts.library``."""
     loaded = load_yaml(path)
     return validate(Article, loaded), loaded
