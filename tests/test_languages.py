@@ -269,7 +269,7 @@ def test_clinic_words_in_one_language_only_warn(project):
     clinic.write_text(text, "utf-8")
     result = run_cli("check", "--project", str(project))
     line = next(n for n, ln in enumerate(text.splitlines(), 1) if ln.startswith("tagline:"))
-    assert (f"warning: {clinic}:{line}: tagline is given in en only; the es handouts will show it "
+    assert (f"warning: content/clinic.yaml:{line}: tagline is given in en only; the es handouts will show it "
             "untranslated") in result.stdout, result.stdout
     # A bad per-language value is one clear line with file and line.
     clinic.write_text(text.replace("  en: Care for healthy legs and veins", "  english: Care"), "utf-8")

@@ -31,6 +31,13 @@ FIT_STEPS = tuple((size, spacing) for size in (13.0, 12.5, 12.0)
                   for spacing in (1.3, 1.15, 1.0, 0.85, 0.7, 0.55, 0.5, 0.45)
                   if (size == 13.0 or spacing <= 1.0) and (size == 12.0 or spacing >= 0.55))
 
+#: A handout with room to spare at the first step is set larger and more
+#: airy: the first of these that fits wins (the most generous first), so a
+#: short handout leaves no wide empty band above the footer. A handout that
+#: does not fit the first step never tries them.
+ROOMY_STEPS = tuple((size, spacing) for size in (14.0, 13.5) for spacing in (2.8, 2.4, 2.1, 1.9, 1.6, 1.3, 1.15, 1.0)) + \
+    ((13.0, 1.9), (13.0, 1.6))
+
 
 @dataclass
 class _Plan:
@@ -98,16 +105,24 @@ class ColumnsLayout(Layout):
     """The regular page: one page, the body in ``columns`` balanced columns."""
 
     steps = FIT_STEPS
+    roomy = ROOMY_STEPS
 
     def __init__(self, columns: int = 2):
         self.columns = columns
+
+    def _fits(self, build: PageBuilder, paper: str, art: BrandArt, body_pt: float, spacing: float) -> bool:
+        page = build(body_pt, spacing)
+        return not _plan(page, self.geometry(paper, page, art), self.columns, balance=False).leftover
 
     def fit_page(self, build: PageBuilder, paper: str, art: BrandArt) -> tuple[Page, Fit]:
         """Find the most generous (size, spacing) step at which the body fits."""
         fit: Fit | None = None
         page: Page | None = None
         columns = self.columns
-        for body_pt, spacing in self.steps:
+        steps = list(self.steps)
+        if self.roomy and self._fits(build, paper, art, *steps[0]):
+            steps = [*self.roomy, steps[0]]
+        for body_pt, spacing in steps:
             page = build(body_pt, spacing)
             geo = self.geometry(paper, page, art)
             plan = _plan(page, geo, columns, balance=False)
@@ -149,6 +164,10 @@ class ColumnsLayout(Layout):
                   for i in range(columns)]
         rest = flow(plan.cols, frames, canv, tall=plan.tall)
         y -= plan.col_h
+        if plan.bottom and plan.room > 0:
+            # Room to spare even at the largest type: most of it above the
+            # callout, so no wide empty band is left above the footer.
+            y -= plan.room * 0.75
         if plan.bottom:
             # The frame starts below the callout's space before (a frame drops
             # the space before its first flowable).
