@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from handouts.xmltext import escape, quoteattr
 
@@ -109,9 +110,11 @@ def find(text: str) -> list[Found]:
     return found
 
 
+@lru_cache(maxsize=4096)
 def markup(text: str) -> str:
     """Plain text -> ReportLab inline markup: escaped, each phone number kept
-    on one line, and each phone, email and web address a link."""
+    on one line, and each phone, email and web address a link. Cached: the
+    fit search builds the same paragraphs at every step (6% of a batch)."""
     out, pos = [], 0
     for item in find(text):
         out.append(escape(text[pos:item.start]))
