@@ -165,9 +165,9 @@ class ColumnsLayout(Layout):
         rest = flow(plan.cols, frames, canv, tall=plan.tall)
         y -= plan.col_h
         if plan.bottom and plan.room > 0:
-            # Room to spare even at the largest type: most of it above the
+            # Room to spare even at the largest type: all of it above the
             # callout, so no wide empty band is left above the footer.
-            y -= plan.room * 0.75
+            y -= plan.room
         if plan.bottom:
             # The frame starts below the callout's space before (a frame drops
             # the space before its first flowable).
