@@ -163,7 +163,7 @@ def test_print_opens_the_print_dialog_from_the_page(browser, tmp_path):
         hint = pg.inner_text(".actions + .hint")
         assert "print dialog" in hint and "Ctrl" not in hint and "tab" not in hint
         pg.click("#print")
-        pg.wait_for_function("document.querySelector('#print').dataset.printed === '1'")
+        pg.wait_for_function("() => document.querySelector('#print').dataset.printed === '1'")
         frame = pg.locator("iframe.print-frame")
         assert frame.get_attribute("src").startswith("/h/es/leg-cramps/handout.pdf?")
         assert len(pg.context.pages) == 1                    # no new tab
