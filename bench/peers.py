@@ -51,7 +51,7 @@ def words(article: dict, clinic: dict) -> list[tuple[str, str]]:
         out += [("p", p) for p in paragraphs(callout.get("body"))]
         out += [("li", b) for b in callout.get("bullets", []) or []]
     out += [("small", f"{clinic['name']} · {clinic['phone']} · {clinic['address']}"),
-            ("small", f"Last reviewed by our clinicians: {article['reviewed']}"),
+            ("small", f"Last reviewed by our clinicians: {article.get('reviewed', 'November 26, 2026')}"),
             ("small", clinic.get("disclaimer", ""))]
     return out
 
@@ -165,7 +165,7 @@ def weasy_html(article: dict, clinic: dict, clinic_dir: Path) -> tuple[str, str]
 <main><h1>{e(article['title'])}</h1><p class="summary">{e(article['summary'])}</p>
 <div class="columns">{''.join(body)}</div>{callout}</main>
 <footer><div><div>{e(clinic['address'])}<br>{e(clinic['phone'])} · {e(clinic['email'])}</div>
-<div><b>Last reviewed by our clinicians: {e(str(article['reviewed']))}</b></div>
+<div><b>Last reviewed by our clinicians: {e(str(article.get('reviewed', 'November 26, 2026')))}</b></div>
 <div class="fine">{e(clinic.get('disclaimer', ''))}</div></div>
 <a href="{e(qr_url)}"><img class="qr" src="{_qr_svg(qr_url)}" alt="QR code that opens {e(qr_url)}"></a>
 <div>Scan the code or visit:<br>{e(qr_url.split('://')[-1])}</div></footer></body></html>"""

@@ -7,44 +7,26 @@ is reported and nothing is written for it; the others still build.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from reportlab.lib.utils import ImageReader
 
-from handouts import batch, layout, library, markup, runaway, templating, templatewords, weight
+from handouts import batch, layout, library, markup, review, weight
 from handouts import catalog as catalogs
 from handouts.converters import parse_paper
-from handouts.errors import ContentError, HandoutError, Kind, Problem, TemplateError
-from handouts.fonts import describe_char
-from handouts.inputs import cached_brand, tree_digest
+from handouts.errors import HandoutError, Problem
+from handouts.handout import (TEMPLATE, Handout, clinic_words, handout_markup,  # noqa: F401 (re-exported)
+                              load_handout, template_context, with_words, words)
+from handouts.inputs import cached_brand
 from handouts.library import Item
-from handouts.loader import Loaded
 from handouts.output import write_atomic
-from handouts.project import SLUG_RE, Brand, Project, bundled_root
-from handouts.schema.article import Article
-from handouts.schema.validate import validate
+from handouts.project import Brand, Project
 from handouts.selection import plan
-from handouts.styles import face_for
 
-TEMPLATE = "handout.xml.j2"
-
-
-@dataclass(frozen=True)
-class Handout:
-    """One validated article, ready to render."""
-
-    slug: str
-    lang: str
-    path: Path
-    article: Article
-    loaded: Loaded
-
-    @property
-    def item(self) -> Item:
-        return Item(self.lang, self.slug)
+DRAFT_DATE = dt.date(2000, 1, 1)   # the PDF's date when no handout in it is approved
 
 
 @dataclass
@@ -56,6 +38,7 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     pdf: bytes | None = None     # kept only when not written
     size: int = 0                # bytes of the PDF made
+    approval: review.State | None = None   # approved, changed or never approved
 
     @property
     def ok(self) -> bool:
@@ -83,83 +66,8 @@ class Report:
 
 
 # -------------------------------------------------------------------------
-# Phase 1: discover and validate.
-
-def load_handout(item: Item, path: Path, brand: Brand) -> Handout:
-    """The article of ``item`` from the library, with every character
-    checked against the brand's fonts; a ContentError with all its problems."""
-    if not SLUG_RE.match(item.slug):
-        raise ContentError.at(path, None, None,
-                              "file names must be lower-case letters, digits and dashes, like leg-cramps.yaml")
-    entry = library.load(path)
-    loaded = entry.loaded
-    if loaded is None:  # not read at all
-        entry.get()
-    glyphs = [Problem(*entry.locate(loc), message, Kind.GLYPH)   # an included block's words: its file
-              for loc, text in _strings(loaded.data, ())
-              for message in brand.fonts.missing_in_words(text, face_for(loc))]
-    article = entry.get() if not glyphs else validate(Article, loaded, glyphs)
-    return Handout(item.slug, item.lang, path, article, loaded)
-
-
-def _strings(data, loc):
-    """Every string in loaded YAML with its location, valid or not."""
-    if isinstance(data, str):
-        yield loc, data
-    elif isinstance(data, dict):
-        for key, value in data.items():
-            yield from _strings(value, loc + (key,))
-    elif isinstance(data, list):
-        for i, value in enumerate(data):
-            yield from _strings(value, loc + (i,))
-
-
-# -------------------------------------------------------------------------
-# Phase 2: render in memory.
-
-def _environment(templates_dir: Path):
-    """The Jinja environment, made again when any template's content changes
-    (Jinja's own check looks only at modification times)."""
-    return _environment_for(templates_dir, tree_digest(templates_dir))
-
-
-@lru_cache(maxsize=16)
-def _environment_for(templates_dir: Path, digest: bytes):
-    return templating.environment(templates_dir)
-
-
-def words(project: Project, lang: str) -> catalogs.Catalog:
-    """The language's catalog: the bundled words, overridden by the project's."""
-    return catalogs.load(project.templates, bundled_root() / "templates", lang)
-
-
-def clinic_words(brand: Brand, lang: str, cat: catalogs.Catalog) -> dict[str, Any]:
-    """The clinic as plain data in one language: its per-language words
-    resolved, the catalog's words where the clinic gives none."""
-    clinic = brand.clinic
-    qr = clinic.qr or clinic.website
-    data = clinic.model_dump(exclude={"fonts", "reading"})
-    data.update(
-        qr=qr,
-        tagline=clinic.words("tagline", lang),
-        disclaimer=clinic.words("disclaimer", lang, cat["handout.disclaimer"]),
-        logo_alt=clinic.words("logo_alt", lang, cat.format("handout.logo_alt", clinic=clinic.name)),
-        qr_alt=clinic.words("qr_alt", lang, cat.format("handout.qr_alt", url=templating.bare_url(qr))),
-        qr_caption=clinic.words("qr_caption", lang, cat["handout.qr_caption"]),
-    )
-    return data
-
-
-def template_context(handout: Handout, brand: Brand, cat: catalogs.Catalog) -> dict[str, Any]:
-    """Plain data for the template: no model objects, no methods."""
-    article = handout.article.model_dump()
-    for section, model in zip(article["sections"], handout.article.sections):
-        section["paragraphs"] = model.paragraphs
-    if handout.article.callout:
-        article["callout"]["paragraphs"] = handout.article.callout.paragraphs
-    return {"lang": handout.lang, "article": article, "clinic": clinic_words(brand, handout.lang, cat),
-            "words": cat.section("handout")}
-
+# Phase 2: render in memory (phase 1, a Handout from the library with its
+# words checked against their approval, is handouts/handout.py).
 
 def brand_art(brand: Brand, paper: str, logo=None) -> layout.BrandArt:
     """The brand's drawing parts; ``logo`` replaces the brand's logo image."""
@@ -170,33 +78,12 @@ def brand_art(brand: Brand, paper: str, logo=None) -> layout.BrandArt:
     )
 
 
-def handout_markup(handout: Handout, brand: Brand, project: Project,
-                   cat: catalogs.Catalog) -> markup.Markup:
-    """The template's markup for one handout, parsed: every word on its page."""
-    env = _environment(project.templates)
-    context = template_context(handout, brand, cat)
-    text = templating.render(env, TEMPLATE, context)
-    try:
-        parsed = markup.parse(text, project.templates / TEMPLATE)
-        runaway.check(parsed, _strings(handout.loaded.data, ()),
-                      lambda: templating.render_marked(env, TEMPLATE, context),
-                      handout.path, handout.loaded.line_for)
-        return parsed
-    except markup.BrokenMarkup as exc:
-        found = templatewords.broken_markup(templating.render_marked(env, TEMPLATE, context))
-        if found is None:
-            raise
-        raise TemplateError.at(project.templates / TEMPLATE, *found[:1], None, found[1]) from None
-
-
 def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
                 page_layout: layout.Layout = layout.COLUMNS,
                 cat: catalogs.Catalog | None = None) -> layout.Sheet:
     """Template -> markup -> flowables, fitted by ``page_layout`` (one page;
     large print: at most two), or a FitError."""
-    cat = cat or words(project, handout.lang)
-    parsed = handout_markup(handout, brand, project, cat)
-    _check_markup_glyphs(parsed, brand, project.templates / TEMPLATE)
+    parsed = with_words(handout, brand, project, cat or words(project, handout.lang)).markup
 
     def build_at(body_pt: float, spacing: float) -> markup.Page:
         return markup.build(parsed, page_layout.styles(brand.palette, brand.fonts, body_pt, spacing))
@@ -211,7 +98,8 @@ def doc_info(handouts: list[Handout], brand: Brand, cat: catalogs.Catalog) -> la
     """Metadata for one handout, or for a packet of several (in the words of
     ``cat``, the first handout's language)."""
     articles = [h.article for h in handouts]
-    latest = max(a.reviewed for a in articles)
+    approved = [h.approval.record.date for h in handouts if h.approval and not h.approval.draft]
+    latest = max(approved, default=DRAFT_DATE)
     if len(articles) == 1:
         a = articles[0]
         title, subject = a.title, a.summary
@@ -246,17 +134,6 @@ def packet_pdf(sheets: list[tuple[Handout, layout.Sheet]], brand: Brand, project
     marked = [s.marked(bookmark(h, cats[h.lang], mixed) if bookmarks else None) for h, s in sheets]
     return layout.render_pdf(marked, brand_art(brand, paper),
                              doc_info([h for h, _ in sheets], brand, cats[sheets[0][0].lang]))
-
-
-def _check_markup_glyphs(parsed: markup.Markup, brand: Brand, template: Path) -> None:
-    """Text the template itself adds must be drawable too."""
-    text = parsed.root.text()
-    missing = brand.fonts.missing_glyphs(text)
-    if missing:
-        ch, face = missing[0]
-        line = templating.problem_line(template, ch)
-        raise TemplateError.at(template, line, None, f"the font {face} has no glyph for {describe_char(ch)}",
-                               Kind.GLYPH)
 
 
 def render_single(handout: Handout, brand: Brand, project: Project, paper: str,
@@ -304,6 +181,7 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
         todo = plan(project, list(langs) if langs is not None else None, slugs, packet is not None)
         for job_lang in dict.fromkeys(item.lang for item, _ in todo):
             report.warnings.extend(library.stray_files(project, job_lang))
+        report.problems.extend(review.orphans(project))
     except HandoutError as exc:
         report.problems.extend(exc.problems)
         return report
@@ -325,14 +203,15 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
         except HandoutError as exc:
             broken[job_lang] = exc.problems
 
-    # Phase 1: every handout validated before anything is rendered.
+    # Phase 1: every handout validated, its words read and checked against
+    # their approval, before anything is rendered.
     handouts: list[Handout] = []
     for item, path in todo:
         if item.lang in broken:
             report.outcomes.append(Outcome(item.slug, item.lang, problems=list(broken[item.lang])))
             continue
         try:
-            handouts.append(load_handout(item, path, brand))
+            handouts.append(with_words(load_handout(item, path, brand), brand, project, cats[item.lang]))
         except HandoutError as exc:
             report.outcomes.append(Outcome(item.slug, item.lang, problems=exc.problems))
 
@@ -351,7 +230,7 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
 
     if packet is not None:  # every page into one PDF, in this process
         for handout in handouts:
-            outcome = Outcome(handout.slug, handout.lang)
+            outcome = Outcome(handout.slug, handout.lang, approval=handout.approval)
             report.outcomes.append(outcome)
             try:
                 sheet = fit_handout(handout, brand, project, paper, page_layout, cats[handout.lang])
@@ -361,7 +240,7 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
                 outcome.problems.extend(exc.problems)
     for handout, result, problems in (batch.ordered_map(render_one, handouts, jobs)
                                       if packet is None else ()):
-        outcome = Outcome(handout.slug, handout.lang, problems=problems)
+        outcome = Outcome(handout.slug, handout.lang, problems=problems, approval=handout.approval)
         report.outcomes.append(outcome)
         done += 1
         if progress:

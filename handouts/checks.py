@@ -10,13 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import asdict, dataclass, field
 
-from handouts import library, readability, translations
+from handouts import library, readability, render, review, translations
 from handouts.build import run
 from handouts.errors import HandoutError, Kind, shown_path
 from handouts.inputs import cached_brand
 from handouts.loader import field_name
 from handouts.project import Project
-from handouts.review import add_months
 from handouts.schema.clinic import LOCALIZED
 from handouts.selection import check_langs
 
@@ -38,9 +37,13 @@ class HandoutCheck:
     long_sentences: list[str] = field(default_factory=list)
     has_summary: bool = False
     has_call_to_action: bool = False
-    reviewed: str | None = None
+    reviewed: str | None = None         # the date of the approval of these very words
     reviewed_days_ago: int | None = None
     next_review: str | None = None
+    approval: str | None = None         # "approved 2026-11-26", "changed since approved ...", "never approved"
+    approved_by: str | None = None
+    draft: bool | None = None
+    digest: str | None = None           # of the words now (sha256:...)
     fits: bool | None = None
     room_in: float | None = None       # inches left (negative: over)
     body_pt: float | None = None
@@ -78,9 +81,9 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
         results.extend(_clinic_checks(brand, library.languages(project)))
     except HandoutError:
         pass  # run() reports it, once per language
-    found = translations.survey(project)
     slugs = list(slugs)
     nowhere = [s for s in slugs if not any(s in library.files(project, lg) for lg in langs)]
+    reports = {}
     for lang in langs:
         mine = slugs
         if slugs and not named:  # a slug without --lang: the languages that have it
@@ -88,8 +91,14 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
             mine = [s for s in slugs if s in have] + ([s for s in nowhere] if lang == langs[0] else [])
             if not mine:
                 continue
-        report = run(project, lang=lang, slugs=mine, paper=paper, write=False)
+        reports[lang] = run(project, lang=lang, slugs=mine, paper=paper, write=False)
+    known = {o.item: o.approval.digest for r in reports.values() for o in r.outcomes if o.approval}
+    found = translations.survey(project, lambda item: known.get(item) or words_digest(project, item))
+    orphans = {str(p) for p in review.orphans(project)}
+    for i, (lang, report) in enumerate(reports.items()):
         for problem in report.problems:
+            if str(problem) in orphans and i:   # an approval without a handout: said once
+                continue
             results.append(HandoutCheck(slug="-", lang=lang, errors=[str(problem)]))
         for problem in report.warnings:
             results.append(HandoutCheck(slug="-", lang=lang, warnings=[str(problem)]))
@@ -111,7 +120,8 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
             if article is None:
                 continue
             _words(c, article, lang, today, clinic, grade_target)
-            _review_due(c, article, today, review_months)
+            if outcome.approval is not None:
+                _approval(c, outcome.approval, found.files[outcome.slug][lang], today, review_months)
             c.warnings.extend(found.warnings(lang, outcome.slug))
     return results
 
@@ -182,21 +192,37 @@ def _words(c: HandoutCheck, article, lang: str, today: dt.date, clinic=None,
     c.has_call_to_action = article.callout is not None
     if not c.has_call_to_action:
         c.warnings.append("no call to action (add a callout such as “When to get help”)")
-    c.reviewed = article.reviewed.isoformat()
-    c.reviewed_days_ago = (today - article.reviewed).days
-    if c.reviewed_days_ago < 0:
-        c.warnings.append(f"reviewed date {c.reviewed} is in the future")
     if article.next_review is not None:
         c.next_review = article.next_review.isoformat()
         if article.next_review < today:
             c.warnings.append(f"next review was due {c.next_review}")
 
 
-def _review_due(c: HandoutCheck, article, today: dt.date, months: int) -> None:
-    due = add_months(article.reviewed, months)
-    if due < today:
-        c.warnings.append(f"last reviewed {article.reviewed.isoformat()}, more than {months} months "
-                          f"ago (review_every_months in clinic.yaml); please review it")
+def _approval(c: HandoutCheck, state: review.State, path, today: dt.date, months: int) -> None:
+    """Whether these very words were approved, by whom and when; a typed
+    ``reviewed:`` date claims nothing."""
+    state = review.state(state.item, state.text, state.record, months, today)
+    c.approval, c.draft, c.digest = state.label(), state.draft, state.digest
+    if state.record is not None:
+        c.approved_by = state.record.by
+        c.reviewed = state.record.date.isoformat()
+        c.reviewed_days_ago = (today - state.record.date).days
+    warning = state.warning()
+    if warning:
+        c.warnings.append(f"{shown_path(path)}: {warning}")
+    loaded = library.load(path).loaded
+    if loaded is not None and isinstance(loaded.data, dict) and "reviewed" in loaded.data:
+        c.warnings.append(f"{shown_path(path)}:{loaded.line_for(('reviewed',))}: reviewed: is ignored: "
+                          "a typed date claims no review; the review line comes from the approval "
+                          "(handouts approve), so delete this line")
+
+
+def words_digest(project: Project, item) -> str | None:
+    """The digest of a handout's current words, or None when it has problems."""
+    try:
+        return render.approval(project, item).digest
+    except HandoutError:
+        return None
 
 
 def age(days: int | None) -> str:
@@ -227,7 +253,8 @@ def table(results: list[HandoutCheck]) -> str:
             c.reading or "-",
             str(len(c.long_sentences)),
             f"{'yes' if c.has_summary else 'no'}/{'yes' if c.has_call_to_action else 'no'}",
-            f"{c.reviewed or '-'} ({age(c.reviewed_days_ago)})" if c.reviewed else "-",
+            ("DRAFT: " if c.draft else "") + (f"{c.reviewed} ({age(c.reviewed_days_ago)})"
+                                               if c.reviewed else "never" if c.draft else "-"),
             fit,
             "-" if c.glyphs_ok is None else ("ok" if c.glyphs_ok else "missing"),
             c.status,

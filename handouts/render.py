@@ -21,10 +21,11 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from handouts import __version__, build, layout, library
+from handouts import __version__, build, layout, library, review
 from handouts.converters import parse_paper
 from handouts.errors import ContentError, HandoutError, Problem
 from handouts.inputs import cached_brand, file_digest, tree_digest
+from handouts.handout import approval  # noqa: F401 (re-exported: a handout's words against their approval)
 from handouts.library import Item
 from handouts.project import Project, bundled_root
 from handouts.selection import plan
@@ -43,6 +44,12 @@ class Rendered:
     title: str                         # the PDF's title (a packet's names every handout)
     lang: str                          # the (first) handout's language
     warnings: tuple[Problem, ...] = ()  # worth knowing, such as over the email limit
+    approvals: tuple[review.State, ...] = ()   # one per handout: its words' digest, approved or a draft
+
+    @property
+    def drafts(self) -> tuple[review.State, ...]:
+        """The handouts in it whose words no clinician approved (never, or not since they changed)."""
+        return tuple(a for a in self.approvals if a.draft)
 
     @property
     def item(self) -> Item:
@@ -89,6 +96,14 @@ def render_packet(project: Project, items: list[Item], paper: str | None = None,
     return _cached(project, tuple(Item(*i) for i in items), paper, large_print, packet=True)
 
 
+def words(project: Project, item: Item) -> str:
+    """The current words of one handout (``review.words``), without reading its
+    approval record: what ``handouts approve`` records."""
+    brand, _ = cached_brand(project)
+    handout = build.load_handout(item, library.path(project, item), brand)
+    return review.words(build.handout_markup(handout, brand, project, build.words(project, item.lang)).root)
+
+
 def _key(project: Project, items: tuple[Item, ...], paper, large_print: bool,
          packet: bool) -> bytes | None:
     """The digest of every input, or None when an item is not a handout name
@@ -105,6 +120,8 @@ def _key(project: Project, items: tuple[Item, ...], paper, large_print: bool,
         path = library.files(project, lang).get(slug, project.content / lang / f"{slug}.yaml")
         h.update(file_digest(path))  # .yaml or .yml
         h.update(tree_digest(project.content / library.BLOCKS / lang))  # what it may include
+        record = review.record_path(project.content, Item(lang, slug))
+        h.update(file_digest(record) + file_digest(record.with_suffix(".yml")))
     return h.digest()
 
 
@@ -148,13 +165,15 @@ def _make(project: Project, items: tuple[Item, ...], paper, large: bool, packet:
     handouts, failed = [], {}
     for i, (item, path) in enumerate(todo):
         try:
-            handouts.append((i, build.load_handout(item, path, brand)))
+            handouts.append((i, build.with_words(build.load_handout(item, path, brand), brand, project,
+                                                 cats[item.lang])))
         except HandoutError as exc:
             failed[i] = exc.problems
     if not packet and not failed:
         h = handouts[0][1]
         fit, pdf, too_big = build.render_single(h, brand, project, paper, page_layout, cats[h.lang])
-        return Rendered(pdf, (h.item,), (fit,), h.article.title, h.lang, (too_big,) if too_big else ())
+        return Rendered(pdf, (h.item,), (fit,), h.article.title, h.lang, (too_big,) if too_big else (),
+                        (h.approval,))
     sheets = []
     for i, h in handouts:   # the others are fitted too, so every problem is told at once
         try:
@@ -167,4 +186,4 @@ def _make(project: Project, items: tuple[Item, ...], paper, large: bool, packet:
     pdf = build.packet_pdf(sheets, brand, project, paper, cats)
     title = build.doc_info([h for h, _ in sheets], brand, cats[first.lang]).title
     return Rendered(pdf, tuple(h.item for h, _ in sheets), tuple(s.fit for _, s in sheets), title,
-                    first.lang)
+                    first.lang, approvals=tuple(h.approval for h, _ in sheets))

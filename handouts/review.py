@@ -3,9 +3,8 @@
 The words of a handout in one language are every word its patient sees: the
 article (with any shared block it includes), the fixed words the template
 prints from the language's catalog, and the clinic's words in that language,
-read from the handout markup the template produced (``words``). They are one
-canonical text, one line per block, and its ``digest`` (sha256) names that
-exact version.
+as one canonical text whose ``digest`` (sha256) names that exact version
+(``canonical.py``: ``words``, ``digest``, ``diff``, re-exported here).
 
 An approval is a small YAML file beside the content, versioned with it in the
 clinic's git (never in the database)::
@@ -29,117 +28,31 @@ reviewed" in the patient's language; a typed date never claims a review.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import hashlib
 import json
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Mapping
 
 import yaml
 
+from handouts import library
+from handouts.canonical import (REVIEW_TAG, SHORT, changed_words, diff, digest, same,  # noqa: F401 (re-exported)
+                                short, words)
 from handouts.errors import ContentError, HandoutError, Problem
 from handouts.library import Item
-from handouts.loader import load_yaml
+from handouts.loader import load_yaml, read_bytes
+from handouts.output import write_atomic
 
 #: Where approval records live, under content/.
 FOLDER = "approvals"
 SUFFIXES = (".yaml", ".yml")
 KEYS = ("handout", "by", "date", "digest", "text", "note")
 REQUIRED = ("handout", "by", "date", "digest", "text")
-#: The markup element the review line is written into (never part of the words).
-REVIEW_TAG = "reviewed"
-#: How many hex digits of a digest are shown and written by hand (translated_from).
-SHORT = 12
 
 _DIGEST = re.compile(r"sha256:[0-9a-f]{64}\Z")
-_SPACE = re.compile(r"\s+")
-#: Line prefixes that keep the structure readable in a diff.
-_PREFIX = {"title": "# ", "heading": "## ", "item": "- "}
-_INLINE = {"b", "strong", "i", "em", "br"}
-
-
-# -------------------------------------------------------------------------
-# The words.
-
-def words(root) -> str:
-    """The canonical text of parsed handout markup (``markup.parse(...).root``):
-    one line per block of text, whitespace collapsed, attributes (the logo's and
-    QR code's descriptions, "please turn over") as ``[tag name] value`` lines;
-    the review line left out (it is written from the approval)."""
-    lines: list[str] = []
-    _walk(root, lines)
-    return "\n".join(lines)
-
-
-def _walk(node, lines: list[str]) -> None:
-    if node.tag == REVIEW_TAG:
-        return
-    for name, value in sorted(node.attrs.items()):
-        value = _SPACE.sub(" ", value).strip()
-        if value and name != "lang":
-            lines.append(f"[{node.tag} {name}] {value}")
-    if any(isinstance(c, str) and c.strip() or not isinstance(c, str) and c.tag in _INLINE
-           for c in node.children):
-        text = _SPACE.sub(" ", _flat(node)).strip()
-        if text:
-            lines.append(_PREFIX.get(node.tag, "") + text)
-        return
-    for child in node.children:
-        if not isinstance(child, str):
-            _walk(child, lines)
-
-
-def _flat(node) -> str:
-    return "".join(c if isinstance(c, str) else " " if c.tag == "br" else _flat(c)
-                   for c in node.children)
-
-
-def digest(text: str) -> str:
-    """``sha256:<64 hex digits>`` of the canonical text."""
-    return "sha256:" + hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def short(full: str) -> str:
-    """The first few hex digits of a digest, as people copy them."""
-    return full.removeprefix("sha256:")[:SHORT]
-
-
-def same(full: str, given: str) -> bool:
-    """Whether ``given`` (a full digest or its first 12+ hex digits) names ``full``."""
-    given = given.strip().lower().removeprefix("sha256:")
-    return len(given) >= SHORT and full.removeprefix("sha256:").startswith(given)
-
-
-# -------------------------------------------------------------------------
-# Word diff.
-
-_TOKEN = re.compile(r"\n|[^\s]+")
-
-
-def diff(old: str, new: str) -> list[tuple[str, str]]:
-    """Word by word: ``[("=", "same words"), ("-", "removed"), ("+", "added"), ...]``
-    (line breaks kept as ``"\\n"`` inside the runs)."""
-    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    out: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op in ("equal", "delete", "replace"):
-            out.append(("=" if op == "equal" else "-", _join(a[i1:i2])))
-        if op in ("insert", "replace"):
-            out.append(("+", _join(b[j1:j2])))
-    return out
-
-
-def _join(tokens: list[str]) -> str:
-    return re.sub(r" ?\n ?", "\n", " ".join(tokens))
-
-
-def changed_words(ops: Iterable[tuple[str, str]]) -> tuple[int, int]:
-    """How many words were removed and added."""
-    removed = sum(len(t.split()) for op, t in ops if op == "-")
-    added = sum(len(t.split()) for op, t in ops if op == "+")
-    return removed, added
 
 
 # -------------------------------------------------------------------------
@@ -238,6 +151,25 @@ def read(path: Path, item: Item, today: dt.date | None = None) -> Record:
     return Record(item, path, by, day, given, text, note)
 
 
+def lookup(content: Path, item, today: dt.date | None = None) -> Record | None:
+    """The approval of ``item``, validated, or None when it was never
+    approved; a ContentError when its record is bad (or there are two)."""
+    item = Item(*item)
+    paths = [p for p in (record_path(content, item).with_suffix(s) for s in SUFFIXES) if p.is_file()]
+    if len(paths) > 1:
+        raise ContentError.at(paths[1], 1, None, f"a second approval for {item.lang}/{item.slug} "
+                              f"(the other is {paths[0].name}); keep one")
+    if not paths:
+        return None
+    data = read_bytes(paths[0])
+    return _read_cached(paths[0], item, hashlib.sha256(data).digest(), today or dt.date.today())
+
+
+@lru_cache(maxsize=1024)
+def _read_cached(path: Path, item: Item, _digest: bytes, today: dt.date) -> Record:
+    return read(path, item, today)
+
+
 def _not_a_mapping(path: Path, item: Item) -> list[Problem]:
     """The loader refused a file that is not a mapping (it read it safely
     first): say so in an approval's words, counting the approvals in a list."""
@@ -266,36 +198,40 @@ class Records:
         return self.found.get(Item(*item))
 
 
-def records(content: Path, exists: Callable[[Item], bool], today: dt.date | None = None) -> Records:
-    """Read and validate every record under ``content/approvals/``.
-    ``exists(item)`` says whether the handout is there."""
-    out = Records({}, [], set())
-    base = folder(content)
+def records(project, today: dt.date | None = None) -> Records:
+    """Read and validate every record under ``content/approvals/`` of ``project``."""
+    out = Records({}, orphans(project), set())
+    base = folder(project.content)
     if not base.is_dir():
         return out
     for lang_dir in sorted(p for p in base.iterdir() if p.is_dir()):
-        seen: dict[str, Path] = {}
-        for path in sorted(lang_dir.iterdir(), key=lambda p: (p.suffix != SUFFIXES[0], p.name)):
-            if path.suffix not in SUFFIXES or path.name.startswith("."):
-                continue
-            item = Item(lang_dir.name, path.stem)
-            if path.stem in seen:
-                out.problems.append(Problem(path, 1, None, f"a second approval for {item.lang}/{item.slug} "
-                                            f"(the other is {seen[path.stem].name}); keep one"))
-                out.broken.add(item)
-                out.found.pop(item, None)
-                continue
-            seen[path.stem] = path
-            if not exists(item):
-                out.problems.append(Problem(path, 1, None, f"an approval for a handout that does not exist "
-                                            f"(no content/{item.lang}/{item.slug}.yaml); delete this file "
-                                            "if the handout was removed or renamed"))
-                continue
+        have = library.files(project, lang_dir.name)
+        for slug in sorted({p.stem for p in lang_dir.iterdir() if p.suffix in SUFFIXES} & set(have)):
+            item = Item(lang_dir.name, slug)
             try:
-                out.found[item] = read(path, item, today)
+                record = lookup(project.content, item, today)
             except HandoutError as exc:
                 out.problems.extend(exc.problems)
                 out.broken.add(item)
+            else:
+                if record is not None:
+                    out.found[item] = record
+    return out
+
+
+def orphans(project) -> list[Problem]:
+    """A problem for each approval record whose handout does not exist."""
+    base = folder(project.content)
+    if not base.is_dir():
+        return []
+    out = []
+    for lang_dir in sorted(p for p in base.iterdir() if p.is_dir()):
+        have = library.files(project, lang_dir.name)
+        for path in sorted(lang_dir.iterdir()):
+            if path.suffix in SUFFIXES and not path.name.startswith(".") and path.stem not in have:
+                out.append(Problem(path, 1, None, f"an approval for a handout that does not exist (no "
+                                   f"content/{lang_dir.name}/{path.stem}.yaml); delete this file if the "
+                                   "handout was removed or renamed"))
     return out
 
 
@@ -335,7 +271,7 @@ def write(content: Path, item: Item, by: str, text: str, day: dt.date | None = N
                               f"here; delete it so there is one record ({path.name})")
     data = render_record(item, by, day, text, note)
     if write_file is None:
-        from handouts.output import write_atomic as write_file
+        write_file = write_atomic
     write_file(path, data)
     return Record(item, path, by, day, digest(text), text, note)
 
@@ -388,16 +324,17 @@ class State:
         text = f"approved {day}" if not self.draft else f"changed since approved {day}"
         return text + (", review due" if self.review_due else "")
 
-    def warning(self, path: Path | str) -> str | None:
+    def warning(self) -> str | None:
         """What ``check`` says about it (None when approved and not due)."""
         if self.record is None:
             return (f"draft: never approved; no clinician has approved these words (handouts review "
                     f"{self.item.slug} --lang {self.item.lang}, then handouts approve)")
         if self.draft:
             removed, added = changed_words(diff(self.record.text, self.text))
-            return (f"draft: changed since {self.record.by} approved it on {self.record.date.isoformat()} "
-                    f"({removed} words removed, {added} added); its PDF says draft until it is approved "
-                    f"again (handouts review {self.item.slug} --lang {self.item.lang})")
+            return (f"draft: the words changed since {self.record.by} approved them "
+                    f"(sha256:{short(self.record.digest)}) on {self.record.date.isoformat()}: {removed} "
+                    f"removed, {added} added (words); its PDF says draft until they are approved again "
+                    f"(handouts review {self.item.slug} --lang {self.item.lang})")
         if self.review_due:
             return (f"review due: {self.record.describe()}, due {self.due.isoformat()} "
                     "(review_every_months in clinic.yaml)")
@@ -413,17 +350,20 @@ def state(item, text: str, record: Record | None, months: int = 24,
 # -------------------------------------------------------------------------
 # The review line in the markup.
 
-def review_line(st: State, phrases: Mapping[str, str], longdate: Callable[[dt.date], str]) -> str:
+def review_line(st: State, phrases: Mapping[str, str], lang: str) -> str:
     """The footer's line: the approval's date, or the draft phrase. ``phrases``
     is the catalog's ``handout`` section (``reviewed``, ``draft``)."""
     if st.draft:
         return phrases["draft"]
-    return phrases["reviewed"].format(date=longdate(st.record.date))
+    from handouts.templating import longdate
+
+    return phrases["reviewed"].format(date=longdate(st.record.date, lang))
 
 
-def fill_review_line(root, line: str, make_node: Callable[[str], object]) -> None:
+def fill_review_line(root, line: str) -> None:
     """Write ``line`` into every ``<reviewed>`` of the markup (the template's
-    own words there are replaced); a template without one gets it in its footer."""
+    own words there are replaced); a template without one gets it at the top of
+    its footer, so no template can claim a review or hide a draft."""
     found = False
     for node in _nodes(root):
         if node.tag == REVIEW_TAG:
@@ -432,9 +372,7 @@ def fill_review_line(root, line: str, make_node: Callable[[str], object]) -> Non
     if not found:
         for node in root.children:
             if not isinstance(node, str) and node.tag == "footer":
-                new = make_node(REVIEW_TAG)
-                new.children.append(line)
-                node.children.insert(0, new)
+                node.children.insert(0, type(root)(REVIEW_TAG, {}, 0, [line], parent="footer"))
                 return
 
 

@@ -48,7 +48,8 @@ disclaimer:
   es: Esta hoja es solo para aprender. No reemplaza los consejos de su médico o enfermera.
 reading_grade: 6                             # `handouts check` warns above this grade
 # reading: {es: {formula: fernandez-huerta, target: 75}}   # optional: formula and target per language
-review_every_months: 24                      # `handouts check` warns when a review is older
+review_every_months: 24                      # an approval older than this is due for review
+draft_preview: false                        # true: staff may open a draft's PDF on the front-desk page (never emailed)
 # printer: Front_Desk                        # optional: the CUPS queue the page's Print sends to
 
 # Email (optional), for `handouts email`. The password is never written here:
@@ -83,8 +84,9 @@ EXAMPLES = {
 
 title: Night leg cramps                     # required; at most 90 characters
 summary: Leg cramps at night are common. Most are harmless and have no clear cause.   # required: the main message
-reviewed: {reviewed}                        # required: when clinicians last reviewed it
-next_review: {next_review}                  # optional
+next_review: {next_review}                  # optional: when to look at it again
+# No date of review here: a clinician approves the words with `handouts approve`
+# (see docs/content.md); until then the page says "Draft: not yet reviewed".
 sections:                                   # 1 to 6; 3 or 4 fit best
   - heading: What is a leg cramp?
     body: |
@@ -114,9 +116,9 @@ codes:                                      # optional: the diagnoses it is for,
 
 title: Calambres en las piernas de noche    # obligatorio
 summary: Los calambres de noche son comunes. La mayoría no son graves ni tienen una causa clara.   # obligatorio: el mensaje principal
-reviewed: {reviewed}                        # obligatorio: la fecha de la última revisión
-translated_from: {reviewed}                 # la fecha "reviewed" del original en inglés
 next_review: {next_review}                  # opcional
+# translated_from: sha256:...               # el texto en inglés del que se tradujo:
+#                                           # `handouts check` le da la línea exacta
 sections:                                   # de 1 a 6
   - heading: ¿Qué es un calambre?
     body: |
@@ -230,8 +232,7 @@ def placeholders_in(clinic) -> list[tuple[tuple, str]]:
 def plan(folder: Path, with_templates: bool = False, today: dt.date | None = None) -> dict[Path, bytes]:
     """Every file ``init`` writes, relative to ``folder``, with its bytes."""
     today = today or dt.date.today()
-    dates = {"reviewed": today.isoformat(),
-             "next_review": today.replace(year=today.year + 1, day=min(today.day, 28)).isoformat()}
+    dates = {"next_review": today.replace(year=today.year + 1, day=min(today.day, 28)).isoformat()}
     files: dict[Path, bytes] = {
         Path("content/clinic.yaml"): CLINIC.encode(),
         Path("content/assets/logo.png"): placeholder_logo(),
@@ -274,4 +275,6 @@ def init(folder: Path, with_templates: bool = False) -> list[Path]:
 
 
 def next_steps(folder: Path) -> list[str]:
-    return [f"cd {folder}", "handouts build", "handouts check --strict"]
+    """Build, read every word, have a clinician approve them, check."""
+    return [f"cd {folder}", "handouts build", f"handouts review {EXAMPLE_SLUG}",
+            f'handouts approve {EXAMPLE_SLUG} --by "NAME, CREDENTIAL"', "handouts check --strict"]

@@ -28,10 +28,13 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 from handouts import templatewords
 from handouts.errors import TemplateError
 
-def longdate(value: dt.date, lang: str = "en") -> str:
+def longdate(value: dt.date | None, lang: str = "en") -> str:
     """A date written out in the language, by Babel's locale data:
-    ``November 1, 2026``, ``1 de noviembre de 2026``."""
+    ``November 1, 2026``, ``1 de noviembre de 2026`` (nothing for no date)."""
     from babel.core import UnknownLocaleError
+
+    if value is None:
+        return ""
     from babel.dates import format_date
 
     try:

@@ -339,3 +339,11 @@ def use_smtp(root: Path, block: str | None) -> None:
 def plain_smtp(port: int, timeout: float = 5) -> str:
     """An smtp: block for a server on loopback without TLS."""
     return f"host: 127.0.0.1\nport: {port}\nsecurity: none\ntimeout: {timeout}"
+
+
+def approval_date(lang: str, slug: str, root: Path = REPO):
+    """The date of a handout's approval record (content/approvals/): the date
+    its footer's review line shows."""
+    import yaml
+
+    return yaml.safe_load((root / "content" / "approvals" / lang / f"{slug}.yaml").read_text("utf-8"))["date"]

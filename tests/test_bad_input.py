@@ -128,7 +128,6 @@ def test_wrong_type_names_the_line_and_field(project, old, new, field, words):
 @pytest.mark.parametrize("drop, field", [
     ("title: Leg cramps\n", "title"),
     ("summary: Most leg cramps are not serious.\n", "summary"),
-    ("reviewed: 2026-11-01\n", "reviewed"),
 ])
 def test_missing_top_level_key_is_required(project, drop, field):
     text = GOOD.replace(drop, "")

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from handouts import library
-from helpers import REPO, SLUGS, run_cli, run_process, squash
+from helpers import REPO, SLUGS, approval_date, run_cli, run_process, squash
 from pdfutil import footer_top, header_bottom, open_pdf, pdffonts, stream_text
 
 BASE14 = re.compile(r"Helvetica|Times|Courier|Symbol|ZapfDingbats", re.I)
@@ -124,7 +124,8 @@ def test_header_and_footer_carry_the_brand_and_review_date(built, slug):
     for key in ("name", "phone", "address", "email"):
         assert brand[key] in footer, key
     assert "riverbend.example.org" in footer
-    assert "November 1, 2026" in footer and "reviewed" in footer.lower()
+    day = approval_date("en", slug)
+    assert f"{day:%B} {day.day}, {day.year}" in footer and "reviewed" in footer.lower()
     assert brand["disclaimer"]["en"] in footer
     # The logo keeps its proportions (the demo logo is square).
     assert abs((img["x1"] - img["x0"]) - (img["bottom"] - img["top"])) < 0.5
@@ -151,7 +152,7 @@ def test_metadata(built, slug):
         assert str(info["/Keywords"]).strip()
         assert str(info["/Creator"]) == "handouts 0.1.0"
         assert str(pdf.Root.Lang) == "en"
-        assert str(info["/CreationDate"]).startswith("D:20261101")
+        assert str(info["/CreationDate"]).startswith(f"D:{approval_date('en', slug):%Y%m%d}")
 
 
 def test_qr_link_points_at_the_booking_page(built):
@@ -212,6 +213,7 @@ def test_runs_from_anywhere_with_the_bundled_demo(tmp_path):
 
 def test_project_folder_in_the_current_directory_is_the_default(project):
     (project / "content" / "en" / "risk-factors.yaml").unlink()
+    (project / "content" / "approvals" / "en" / "risk-factors.yaml").unlink()
     result = run_cli("build", cwd=project)
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in (project / "output" / "en").glob("*.pdf")) == [
@@ -244,11 +246,13 @@ def test_list_shows_slug_title_languages_and_review_date():
     result = run_cli("list", "--project", str(REPO))
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    # A column per language, with each one's reviewed date.
+    # A column per language, with the date its words were approved.
     assert lines[0].split() == ["slug", "title", "en", "es"]
     for slug in SLUGS:
         row = next(line for line in lines if line.startswith(slug))
-        assert article(slug)["title"] in row and row.split()[-2:] == ["2026-11-01", "2026-11-01"]
+        assert article(slug)["title"] in row
+        assert row.split()[-4:] == ["approved", f"{approval_date('en', slug)}", "approved",
+                                    f"{approval_date('es', slug)}"]
 
 
 def test_check_reports_grade_and_fit_without_writing(tmp_path):

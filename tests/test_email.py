@@ -22,12 +22,13 @@ import pytest
 import trustme
 from hypothesis import example, given, settings as hsettings, strategies as st
 from pypdf import PdfReader
+import yaml
 
 from handouts import mail
 from handouts import address
 from handouts.errors import HandoutError
 from handouts.project import Project
-from helpers import free_port, plain_smtp, run_cli, use_smtp
+from helpers import free_port, plain_smtp, run_cli, squash, use_smtp
 from smtpserver import PASSWORD, USER, server_tls_context, silent_server, smtp_server
 
 PATIENT = "María Núñez <maria@example.org>"
@@ -94,12 +95,18 @@ def test_delivers_one_pdf_per_handout_identical_to_build(clinic: Path, tmp_path:
         pdf = PdfReader(io.BytesIO(data))
         assert len(pdf.pages) == 1
         assert "leg cramp" in pdf.pages[0].extract_text().lower() or "venous" in pdf.pages[0].extract_text().lower()
-    # The log: the exact PDFs' hashes, the status, the Message-ID, a masked address only.
+    # The log: the exact PDFs' hashes and the approved words (the digest in the
+    # approval record), the status, the Message-ID, a masked address only.
     [row] = db_rows(clinic)
     assert row["status"] == "sent" and row["message_id"] == msg["Message-ID"] == result.message_id
+    words = {slug: yaml.safe_load((clinic / "content" / "approvals" / "en" / f"{slug}.yaml").read_text("utf-8"))[
+        "digest"] for slug in ["leg-cramps", "cvi-symptoms"]}
     assert json.loads(row["handouts"]) == [
-        {"slug": slug, "lang": "en", "sha256": hashlib.sha256(data).hexdigest()}
+        {"slug": slug, "lang": "en", "sha256": hashlib.sha256(data).hexdigest(), "words": words[slug]}
         for slug, (_, data) in zip(["leg-cramps", "cvi-symptoms"], files)]
+    # ... and the message says it too, for "which words did this patient get?".
+    assert squash(msg["X-Handouts-Approved"]) == (f"en/leg-cramps {words['leg-cramps']}; "
+                                                  f"en/cvi-symptoms {words['cvi-symptoms']}")
     assert row["recipient"] is None and row["raw"] is None and row["masked"] == "m••••@example.org"
     assert row["staff"] == "desk-1" and row["large_print"] == 0
     raw_db = b"".join(p.read_bytes() for p in (clinic / ".handouts").glob("handouts.db*"))

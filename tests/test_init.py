@@ -34,9 +34,22 @@ def test_init_then_build_then_check_pass(fresh):
     assert spanish.returncode == 0, spanish.stderr
     with pdfplumber.open(fresh / "output" / "es" / f"{SLUG}.pdf") as pdf:
         assert "Calambres en las piernas de noche" in pdf.pages[0].extract_text()
-    # The placeholders are warnings until replaced (tests/test_real_details.py):
-    # without --strict, check passes.
+        assert "Borrador: todavía sin revisar" in pdf.pages[0].extract_text()
+    # Nobody approved the example's words yet: drafts, and check says so.
+    draft = run_cli("check", cwd=fresh)
+    assert f"content/en/{SLUG}.yaml: draft: never approved" in draft.stdout
+    for lang in ("en", "es"):
+        approved = run_cli("approve", SLUG, "--lang", lang, "--by", "Ana Ruiz, MD", cwd=fresh)
+        assert approved.returncode == 0, approved.stderr
+    # The Spanish example must say which English words it was translated from: check gives the line.
     checked = run_cli("check", cwd=fresh)
+    [line] = re.findall(r"add (translated_from: sha256:[0-9a-f]{12})", checked.stdout)
+    spanish = fresh / "content" / "es" / f"{SLUG}.yaml"
+    spanish.write_text(spanish.read_text("utf-8") + line + "\n", "utf-8")
+    # The placeholders are warnings until replaced (tests/test_real_details.py):
+    # without --strict, check passes, and nothing is a draft or out of date.
+    checked = run_cli("check", cwd=fresh)
+    assert "draft" not in checked.stdout and "translated_from" not in checked.stdout
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert checked.stderr.strip().splitlines()[-1].endswith(": 0 with errors, 1 with warnings")
 
@@ -68,11 +81,12 @@ def test_init_writes_one_example_per_bundled_language(fresh):
     assert "output/" in ignore and ".handouts/" in ignore
 
 
-def test_init_prints_the_next_three_commands(tmp_path):
+def test_init_prints_the_next_commands(tmp_path):
     result = run_cli("init", "clinic2", cwd=tmp_path)
     lines = [line.strip() for line in result.stdout.splitlines()]
     at = lines.index("cd clinic2")
-    assert lines[at:at + 3] == ["cd clinic2", "handouts build", "handouts check --strict"]
+    assert lines[at:at + 5] == ["cd clinic2", "handouts build", f"handouts review {SLUG}",
+                                f'handouts approve {SLUG} --by "NAME, CREDENTIAL"', "handouts check --strict"]
 
 
 def test_init_refuses_to_overwrite_anything(fresh):
@@ -166,7 +180,8 @@ def test_check_warns_when_the_review_is_older_than_the_period(project, months, o
     reviewed = today.replace(year=today.year - years, day=1) - dt.timedelta(days=1 if old else -40)
     if months == 6:
         reviewed = today - dt.timedelta(days=200)
-    write_article(project, GOOD.replace("reviewed: 2026-11-01", f"reviewed: {reviewed.isoformat()}"))
+    write_article(project, GOOD.replace("reviewed: 2026-11-01\n", ""))
+    approve_on(project, reviewed)
     clinic = project / "content" / "clinic.yaml"
     if months is not None:
         clinic.write_text(clinic.read_text("utf-8") + f"review_every_months: {months}\n", "utf-8")
@@ -177,7 +192,17 @@ def test_check_warns_when_the_review_is_older_than_the_period(project, months, o
     warned = [w for w in row["warnings"] if "review_every_months" in w]
     assert bool(warned) == old, row["warnings"]
     if old:
-        assert f"more than {months or 24} months" in warned[0]
+        assert f"review due: approved by Ana Ruiz, MD on {reviewed.isoformat()}" in warned[0]
+
+
+def approve_on(project: Path, day: dt.date, slug: str = "leg-cramps") -> None:
+    """An approval of the handout's words made on ``day`` (in the past)."""
+    from handouts import render, review
+    from handouts.library import Item
+    from handouts.project import Project
+
+    item = Item("en", slug)
+    review.write(project / "content", item, "Ana Ruiz, MD", render.words(Project(project), item), day)
 
 
 def test_review_every_months_must_be_sensible(project):

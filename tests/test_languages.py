@@ -4,6 +4,7 @@ mixed-language packets, and a third language added with files alone."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import subprocess
 import sys
@@ -14,14 +15,19 @@ import pytest
 import yaml
 
 from helpers import REPO, SLUGS, run_cli, squash
+from handouts.templating import longdate
 from pdfutil import open_pdf, pdffonts, stream_text
 
 EN = yaml.safe_load((REPO / "templates" / "labels" / "en.yaml").read_text("utf-8"))
 ES = yaml.safe_load((REPO / "templates" / "labels" / "es.yaml").read_text("utf-8"))
-#: The English reviewed again after the translation (a past date: future ones are errors).
-AGAIN = (__import__("datetime").date.today() - __import__("datetime").timedelta(days=1)).isoformat()
 MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
              "September", "October", "November", "December")
+
+
+def approved_on(lang: str, slug: str, root: Path = REPO) -> str:
+    """The date of the demo's approval record, written out as the footer says it."""
+    record = yaml.safe_load((root / "content" / "approvals" / lang / f"{slug}.yaml").read_text("utf-8"))
+    return longdate(record["date"], lang)
 
 
 def fragments(phrase: str) -> list[str]:
@@ -75,7 +81,7 @@ def test_spanish_text_layer_has_no_english_label(built, slug):
         assert month not in text
     # ... and the Spanish words are there instead, with a Babel date.
     assert ES["handout"]["call_us"] in text
-    assert "Revisado por nuestro equipo médico: 1 de noviembre de 2026" in text
+    assert f"Revisado por nuestro equipo médico: {approved_on('es', slug)}" in text
     assert ES["handout"]["qr_caption"] in text and ES["handout"]["sources"] in text
     # The alt texts a screen reader speaks are Spanish too.
     alts = alt_texts(path)
@@ -107,7 +113,7 @@ def test_spanish_pdf_is_one_tagged_page_in_spanish_with_fonts_embedded(built, sl
 
 def test_english_keeps_its_words_and_date(built):
     text = text_of(built / "en" / "leg-cramps.pdf")
-    assert "Last reviewed by our clinicians: November 1, 2026" in text
+    assert f"Last reviewed by our clinicians: {approved_on('en', 'leg-cramps')}" in text
     assert "Questions? Call us" in text and "Care for healthy legs and veins" in text
     assert "Cuidamos" not in text
 
@@ -230,36 +236,49 @@ def test_lang_may_be_repeated_and_an_unknown_one_lists_those_there_are(tmp_path)
         assert "Traceback" not in bad.stderr
 
 
-def test_list_marks_missing_and_stale_translations(project):
+def remove_spanish_risk_factors_and_change_english_leg_cramps(project: Path) -> None:
+    """One translation gone (with its approval), one English word changed."""
     (project / "content" / "es" / "risk-factors.yaml").unlink()
+    (project / "content" / "approvals" / "es" / "risk-factors.yaml").unlink()
     en = project / "content" / "en" / "leg-cramps.yaml"
-    en.write_text(en.read_text("utf-8").replace("reviewed: 2026-11-01", f"reviewed: {AGAIN}"), "utf-8")
+    text = en.read_text("utf-8")
+    assert text.count(" cramps ") > 1
+    en.write_text(text.replace(" cramps ", " aches ", 1), "utf-8")
+
+
+def test_list_marks_missing_and_stale_translations(project):
+    remove_spanish_risk_factors_and_change_english_leg_cramps(project)
     result = run_cli("list", "--project", str(project))
     assert result.returncode == 0, result.stderr
     rows = {line.split()[0]: line for line in result.stdout.splitlines()[1:]}
     assert rows["risk-factors"].rstrip().endswith("missing")
-    assert "2026-11-01 stale" in rows["leg-cramps"]
+    assert "changed since approved" in rows["leg-cramps"]
+    assert rows["leg-cramps"].rstrip().endswith(f"approved {approved_date('es', 'leg-cramps')}, out of date")
+    assert "out of date" not in rows["cvi-symptoms"]
     assert result.stdout.splitlines()[0].split()[-2:] == ["en", "es"]
 
 
+def approved_date(lang: str, slug: str) -> str:
+    return yaml.safe_load((REPO / "content" / "approvals" / lang / f"{slug}.yaml").read_text("utf-8"))[
+        "date"].isoformat()
+
+
 def test_check_warns_stale_and_missing_translations(project):
-    (project / "content" / "es" / "risk-factors.yaml").unlink()
-    en = project / "content" / "en" / "leg-cramps.yaml"
-    en.write_text(en.read_text("utf-8").replace("reviewed: 2026-11-01", f"reviewed: {AGAIN}"), "utf-8")
+    remove_spanish_risk_factors_and_change_english_leg_cramps(project)
     result = run_cli("check", "--project", str(project))
     assert result.returncode == 0, result.stderr  # warnings only
-    out = result.stdout
-    assert ("es/leg-cramps was translated from the 2026-11-01 English; the English was reviewed "
-            f"again on {AGAIN}") in out
+    out = squash(result.stdout)
+    assert "es/leg-cramps is out of date: it was translated from other English words (sha256:" in out
+    assert "handouts review leg-cramps --lang en shows what changed" in out
     assert ("warning: risk-factors (en): there is no Spanish version (content/es/risk-factors.yaml)"
             in out)
     strict = run_cli("check", "--project", str(project), "--strict")
     assert strict.returncode == 1
     # A translation that does not say what it was made from is pointed out too.
     es = project / "content" / "es" / "cvi-symptoms.yaml"
-    es.write_text(es.read_text("utf-8").replace("translated_from: 2026-11-01\n", ""), "utf-8")
+    es.write_text(re.sub(r"translated_from: .*\n", "", es.read_text("utf-8")), "utf-8")
     again = run_cli("check", "--project", str(project), "--lang", "es")
-    assert "es/cvi-symptoms does not say which English version it was translated from" in again.stdout
+    assert "es/cvi-symptoms does not say which English words it was translated from" in again.stdout
 
 
 def test_clinic_words_in_one_language_only_warn(project):
@@ -299,7 +318,7 @@ def test_mixed_packet_has_a_language_per_part(tmp_path):
                       "Señales de insuficiencia venosa crónica (IVC) (Español)"]
     with open_pdf(packet) as pdf:
         first, second = (squash(stream_text(p)) for p in pdf.pages[:2])
-    assert "November 1, 2026" in first and "1 de noviembre de 2026" in second
+    assert approved_on("en", "leg-cramps") in first and approved_on("es", "leg-cramps") in second
     assert "Questions? Call us" not in second
 
 
@@ -322,6 +341,7 @@ handout:
   language: "Français"
   call_us: "Des questions ? Appelez-nous"
   reviewed: "Revu par nos soignants : {date}"
+  draft: "Brouillon : pas encore relu"
   qr_caption: "Scannez le code ou allez sur :"
   qr_alt: "Code QR qui ouvre {url}"
   sources: "Sources :"
@@ -336,8 +356,6 @@ handout:
 FR_ARTICLE = """\
 title: Crampes aux jambes
 summary: La plupart des crampes ne sont pas graves. Des crampes qui reviennent peuvent venir d'un problème de veines.
-reviewed: 2026-11-01
-translated_from: 2026-11-01
 sections:
   - heading: Qu'est-ce qu'une crampe ?
     body: Un muscle de la jambe se serre tout à coup. Cela fait mal, mais passe vite.
@@ -378,7 +396,12 @@ def test_a_third_language_is_added_with_files_alone(project):
     with pikepdf.open(path) as pdf:
         assert str(pdf.Root.Lang) == "fr" and len(pdf.pages) == 1
     text = text_of(path)
-    assert "Revu par nos soignants : 1 novembre 2026" in text
+    assert "Brouillon : pas encore relu" in text and "Revu par" not in text   # not yet approved
+    approved = run_cli("approve", "leg-cramps", "--lang", "fr", "--project", str(project), "--by", "Anne Roy, MD")
+    assert approved.returncode == 0, approved.stderr
+    assert run_cli("build", "--project", str(project), "--out", str(out), "--lang", "fr").returncode == 0
+    text = text_of(path)
+    assert f"Revu par nos soignants : {longdate(dt.date.today(), 'fr')}" in text and "Brouillon" not in text
     assert "Des questions ? Appelez-nous" in text and "Questions? Call us" not in text
     # check: no formula for French by default, said in words ...
     check = run_cli("check", "--project", str(project), "--lang", "fr")

@@ -21,12 +21,10 @@ BY = "Ana Ruiz, MD"
 
 
 @pytest.fixture
-def clinic(tmp_path: Path) -> Path:
-    root = tmp_path / "clinic"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    shutil.rmtree(root / "content" / review.FOLDER, ignore_errors=True)
-    return root
+def clinic(project: Path) -> Path:
+    """The demo clinic with no approvals."""
+    shutil.rmtree(project / "content" / review.FOLDER)
+    return project
 
 
 def words_of(root: Path, slug: str = "leg-cramps", lang: str = "en") -> str:
@@ -34,10 +32,6 @@ def words_of(root: Path, slug: str = "leg-cramps", lang: str = "en") -> str:
     brand, _ = cached_brand(project)
     handout = build.load_handout(Item(lang, slug), project.content / lang / f"{slug}.yaml", brand)
     return review.words(build.handout_markup(handout, brand, project, build.words(project, lang)).root)
-
-
-def exists(root: Path):
-    return lambda item: (root / "content" / item.lang / f"{item.slug}.yaml").is_file()
 
 
 def test_words_are_every_word_the_patient_sees_but_the_review_line(clinic):
@@ -71,22 +65,23 @@ def test_a_catalog_word_is_part_of_what_is_approved(clinic):
 
 
 def test_record_round_trip_and_states(clinic):
-    item = review.Item("en", "leg-cramps")
+    item = Item("en", "leg-cramps")
     text = words_of(clinic)
     content = clinic / "content"
     rec = review.write(content, item, BY, text, day=dt.date(2026, 11, 2))
     path = content / "approvals" / "en" / "leg-cramps.yaml"
     assert rec.path == path and path.is_file()
     assert [p.name for p in path.parent.iterdir()] == ["leg-cramps.yaml"]   # no temporary left
-    found = review.records(content, exists(clinic), TODAY)
+    found = review.records(Project(clinic), TODAY)
     assert not found.problems
     got = found.get(item)
     assert (got.by, got.date, got.text, got.digest) == (BY, dt.date(2026, 11, 2), text, review.digest(text))
 
     assert review.state(item, text, got, today=TODAY).kind == review.APPROVED
-    changed = review.state(item, text.replace("minutes", "hours"), got, today=TODAY)
+    changed = review.state(item, text.replace("stop within minutes", "stop within hours"), got, today=TODAY)
     assert changed.kind == review.CHANGED and changed.draft
-    assert "Ana Ruiz, MD approved it on 2026-11-02" in changed.warning(path)
+    assert "changed since Ana Ruiz, MD approved them (sha256:" in changed.warning()
+    assert "on 2026-11-02: 1 removed, 1 added" in changed.warning()
     assert review.state(item, text, None, today=TODAY).kind == review.NEVER
     due = review.state(item, text, got, months=24, today=dt.date(2028, 11, 3))
     assert not due.draft and due.review_due and "review due" in due.label()
@@ -94,27 +89,27 @@ def test_record_round_trip_and_states(clinic):
 
 
 def test_words_with_yaml_specials_round_trip(clinic):
-    item = review.Item("en", "leg-cramps")
+    item = Item("en", "leg-cramps")
     text = "# Title: with colon\n- item #not a comment\n[qr alt] x\n'quoted' \"both\" ¿ü? · 911"
     review.write(clinic / "content", item, BY, text, day=TODAY)
-    assert review.records(clinic / "content", exists(clinic), TODAY).get(item).text == text
+    assert review.records(Project(clinic), TODAY).get(item).text == text
 
 
 @pytest.mark.parametrize("by", ["", "   ", "Ana Ruiz", "Ana Ruiz,", ", MD", "Ana\nRuiz, MD"])
 def test_approve_needs_a_name_and_a_credential_and_writes_nothing_otherwise(clinic, by):
     with pytest.raises(HandoutError) as exc:
-        review.write(clinic / "content", review.Item("en", "leg-cramps"), by, "words", day=TODAY)
+        review.write(clinic / "content", Item("en", "leg-cramps"), by, "words", day=TODAY)
     assert len(exc.value.problems) == 1 and "--by" in str(exc.value)
     assert not (clinic / "content" / "approvals").exists()
 
 
 def _approved(clinic) -> Path:
-    review.write(clinic / "content", review.Item("en", "leg-cramps"), BY, words_of(clinic), day=TODAY)
+    review.write(clinic / "content", Item("en", "leg-cramps"), BY, words_of(clinic), day=TODAY)
     return clinic / "content" / "approvals" / "en" / "leg-cramps.yaml"
 
 
 def _problems(clinic) -> list[str]:
-    return [str(p) for p in review.records(clinic / "content", exists(clinic), TODAY).problems]
+    return [str(p) for p in review.records(Project(clinic), TODAY).problems]
 
 
 def _line(path: Path, start: str) -> int:
@@ -127,7 +122,7 @@ def test_a_hand_edited_text_is_refused_at_its_digest_line(clinic):
     [problem] = _problems(clinic)
     assert problem.startswith(f"{path}:{_line(path, 'digest:')}: digest: does not match the approved text")
     assert "edited by hand" in problem
-    assert review.records(clinic / "content", exists(clinic), TODAY).broken == {review.Item("en", "leg-cramps")}
+    assert review.records(Project(clinic), TODAY).broken == {Item("en", "leg-cramps")}
 
 
 def test_an_empty_by_is_refused_at_its_line(clinic):
@@ -172,3 +167,204 @@ def test_a_copied_record_and_other_hand_edits(clinic):
     path.write_text(path.read_text("utf-8").replace("approved: yes\n", ""), "utf-8")
     [problem] = _problems(clinic)
     assert problem == f"{path}:{_line(path, 'date:')}: date: 2027-01-01 is in the future"
+
+
+# ---------------------------------------------------------------------------
+# Done when (issue 19): one changed word of an approved handout makes it a
+# draft everywhere, and approving it again brings the review line back.
+
+from helpers import free_port, plain_smtp, run_cli, squash, use_smtp   # noqa: E402
+from smtpserver import smtp_server                                      # noqa: E402
+from webutil import LiveServer                                          # noqa: E402
+
+FICTIONAL = "Dr. Jordan Lee, MD (fictional demo reviewer)"
+
+
+def pdf_text(path: Path) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        return squash(" ".join(p.extract_text() or "" for p in pdf.pages))
+
+
+@pytest.fixture
+def demo(project: Path) -> Path:
+    """The demo clinic as it ships: every handout approved."""
+    return project
+
+
+def test_the_demo_is_approved_by_its_fictional_reviewer_and_check_strict_passes():
+    records = review.records(Project(REPO))
+    assert not records.problems
+    assert len(records.found) == sum(1 for p in (REPO / "content").glob("[a-z][a-z]/*.yaml"))
+    for record in records.found.values():
+        assert record.by == FICTIONAL and "fictional" in record.note
+    result = run_cli("check", "--strict", "--project", str(REPO))
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_one_changed_word_makes_a_draft_everywhere_until_it_is_approved_again(demo, tmp_path):
+    out = tmp_path / "out"
+    path = demo / "content" / "en" / "leg-cramps.yaml"
+    assert run_cli("check", "--strict", "--project", str(demo)).returncode == 0
+    before = run_cli("build", "leg-cramps", "--lang", "en", "--project", str(demo), "--out", str(out))
+    assert before.returncode == 0, before.stderr
+    approved = pdf_text(out / "en" / "leg-cramps.pdf")
+    assert "Last reviewed by our clinicians:" in approved and "Draft" not in approved
+
+    # One word.
+    text = path.read_text("utf-8")
+    old = next(w for w in text.split() if w == "minutes.")  # "... and stop within minutes."
+    path.write_text(text.replace(" minutes.", " hours.", 1), "utf-8")
+
+    # check --strict fails, naming the handout, who approved what and when, and that it changed.
+    strict = run_cli("check", "--strict", "--project", str(demo))
+    assert strict.returncode == 1
+    said = squash(strict.stdout)
+    assert ("content/en/leg-cramps.yaml: draft: the words changed since Dr. Jordan Lee, MD (fictional "
+            "demo reviewer) approved them (sha256:") in said
+    assert "1 removed, 1 added (words)" in said
+    # ... the other language's translation is out of date ...
+    assert "es/leg-cramps is out of date: it was translated from other English words" in said
+    listed = run_cli("list", "--project", str(demo)).stdout
+    row = next(line for line in listed.splitlines() if line.startswith("leg-cramps"))
+    assert "changed since approved" in row and row.rstrip().endswith("out of date")
+    # ... and nothing else is a draft.
+    assert "cvi-symptoms (en): content/en/cvi-symptoms.yaml: draft" not in said
+
+    # Its PDF claims no review and says draft where the line was.
+    built = run_cli("build", "leg-cramps", "--lang", "en", "--project", str(demo), "--out", str(out))
+    assert built.returncode == 0 and "DRAFT: not yet reviewed" in built.stdout
+    draft = pdf_text(out / "en" / "leg-cramps.pdf")
+    assert "Draft: not yet reviewed" in draft
+    assert "reviewed by" not in draft.lower() and "Last reviewed" not in draft
+
+    # handouts review shows the new word (and the old one), marked.
+    shown = run_cli("review", "leg-cramps", "--project", str(demo))
+    assert shown.returncode == 0, shown.stderr
+    assert "[-minutes.-] {+hours.+}" in shown.stdout
+    assert "changed since Dr. Jordan Lee, MD (fictional demo reviewer) approved it" in shown.stdout
+    assert old
+
+    # The page: a badge, no print, no email.
+    with LiveServer(demo) as server:
+        status, _, body = server.raw("GET", "/h/en/leg-cramps")
+        assert status == 200
+        page = body.decode()
+        assert 'class="badge draft"' in page and "Draft: not yet reviewed" in page
+        assert 'id="print"' not in page and 'action="/email"' not in page
+        status, _, _ = server.raw("GET", "/h/en/leg-cramps/handout.pdf?paper=letter&print=1")
+        assert status == 403
+        status, _, body = server.raw("GET", "/")
+        assert b"Draft: not yet reviewed" in body
+        # ... the approved Spanish version still prints, marked out of date.
+        status, _, body = server.raw("GET", "/h/es/leg-cramps")
+        assert 'id="print"' in body.decode() and 'id="stale"' in body.decode()
+        status, _, _ = server.raw("GET", "/h/es/leg-cramps/handout.pdf?paper=letter")
+        assert status == 200
+
+    # handouts approve --by: the review line is back, check --strict passes for English.
+    again = run_cli("approve", "leg-cramps", "--project", str(demo), "--by", "Ana Ruiz, MD")
+    assert again.returncode == 0, again.stderr
+    assert run_cli("build", "leg-cramps", "--lang", "en", "--project", str(demo), "--out", str(out)).returncode == 0
+    back = pdf_text(out / "en" / "leg-cramps.pdf")
+    assert f"Last reviewed by our clinicians: {TODAY_LONG()}" in back and "Draft" not in back
+    ok = run_cli("check", "--strict", "--project", str(demo), "--lang", "en")
+    assert ok.returncode == 0, ok.stdout
+    # The Spanish stays out of date until it is translated and says from which words.
+    assert "es/leg-cramps is out of date" in run_cli("check", "--project", str(demo)).stdout
+
+
+def TODAY_LONG() -> str:
+    return f"{dt.date.today():%B} {dt.date.today().day}, {dt.date.today().year}"
+
+
+def test_a_draft_is_never_emailed_and_the_log_keeps_the_words_that_went(demo):
+    with smtp_server() as (inbox, port):
+        use_smtp(demo, plain_smtp(port))
+        sent = run_cli("email", "leg-cramps", "--to", "maria@example.org", "--project", str(demo))
+        assert sent.returncode == 0, sent.stderr
+        [got] = inbox.received
+        words = review.lookup(demo / "content", Item("en", "leg-cramps")).digest
+        assert squash(got.message["X-Handouts-Approved"]) == f"en/leg-cramps {words}"
+        log = run_cli("log", "--project", str(demo))
+        assert f"leg-cramps (en, words {words[:19]})" in log.stdout
+        path = demo / "content" / "en" / "leg-cramps.yaml"
+        path.write_text(path.read_text("utf-8").replace(" minutes.", " hours.", 1), "utf-8")
+        refused = run_cli("email", "leg-cramps", "--to", "maria@example.org", "--project", str(demo))
+        assert refused.returncode == 1
+        [line] = [x for x in refused.stderr.splitlines() if x.startswith("error:")]
+        assert "content/en/leg-cramps.yaml: is a draft (changed since approved" in line
+        assert "never emailed to a patient" in line
+        assert len(inbox.received) == 1
+
+
+def test_draft_preview_lets_staff_open_a_draft_but_never_email_it(demo):
+    (demo / "content" / "approvals" / "en" / "leg-cramps.yaml").unlink()   # never approved
+    clinic = demo / "content" / "clinic.yaml"
+    clinic.write_text(clinic.read_text("utf-8") + "draft_preview: true\n", "utf-8")
+    with LiveServer(demo) as server:
+        status, _, body = server.raw("GET", "/h/en/leg-cramps")
+        page = body.decode()
+        assert "Staff preview only" in page and 'id="print"' in page and 'action="/email"' not in page
+        status, _, pdf = server.raw("GET", "/h/en/leg-cramps/handout.pdf?paper=letter")
+        assert status == 200
+        import io
+        from pypdf import PdfReader
+        assert "Draft: not yet reviewed" in squash(PdfReader(io.BytesIO(pdf)).pages[0].extract_text())
+
+
+def test_review_of_a_handout_never_approved_shows_all_its_words(demo):
+    (demo / "content" / "approvals" / "es" / "cvi-symptoms.yaml").unlink()
+    shown = run_cli("review", "es:cvi-symptoms", "--project", str(demo))
+    assert shown.returncode == 0
+    assert shown.stdout.startswith("es/cvi-symptoms (content/es/cvi-symptoms.yaml): never approved")
+    assert "# Señales de insuficiencia venosa crónica (IVC)" in shown.stdout
+    assert "approve cvi-symptoms --lang es" in shown.stderr
+
+
+@pytest.mark.parametrize("args, why", [
+    ((), "--by: is required"),
+    (("--by", ""), "--by: is empty"),
+    (("--by", "   "), "--by: is empty"),
+    (("--by", "Ana Ruiz"), "needs a name and a credential"),
+])
+def test_approve_refuses_a_missing_or_empty_by_and_writes_nothing(demo, args, why):
+    record = demo / "content" / "approvals" / "en" / "leg-cramps.yaml"
+    before = record.read_bytes()
+    result = run_cli("approve", "leg-cramps", "--project", str(demo), *args)
+    assert result.returncode == 1
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and why in line
+    assert record.read_bytes() == before
+
+
+def test_approve_writes_nothing_when_one_of_several_handouts_is_bad(demo):
+    result = run_cli("approve", "leg-cramps", "leg-cramp", "--project", str(demo), "--by", "Ana Ruiz, MD")
+    assert result.returncode == 1
+    assert "no handout named leg-cramp; did you mean leg-cramps?" in result.stderr
+    assert "Ana Ruiz" not in (demo / "content" / "approvals" / "en" / "leg-cramps.yaml").read_text("utf-8")
+
+
+@pytest.mark.parametrize("command", ["check", "build", "list", "review"])
+def test_a_tampered_record_is_one_line_naming_file_and_line_with_exit_1(demo, tmp_path, command):
+    record = demo / "content" / "approvals" / "en" / "leg-cramps.yaml"
+    record.write_text(record.read_text("utf-8").replace("stop within minutes", "stop within hours"), "utf-8")
+    line = next(i for i, x in enumerate(record.read_text("utf-8").splitlines(), 1) if x.startswith("digest:"))
+    extra = {"build": ["--out", str(tmp_path / "out")], "review": ["leg-cramps"]}.get(command, [])
+    result = run_cli(command, "--project", str(demo), *extra)
+    assert result.returncode == 1
+    said = result.stdout + result.stderr
+    assert f"content/approvals/en/leg-cramps.yaml:{line}: digest: does not match the approved text" in said
+    assert "Traceback" not in said
+    if command == "build":   # the others still build; nothing for this one
+        assert not (tmp_path / "out" / "en" / "leg-cramps.pdf").exists()
+        assert (tmp_path / "out" / "en" / "cvi-symptoms.pdf").exists()
+
+
+def test_an_approval_of_a_handout_that_does_not_exist_fails_check(demo):
+    (demo / "content" / "en" / "risk-factors.yaml").unlink()
+    result = run_cli("check", "--project", str(demo), "--lang", "en")
+    assert result.returncode == 1
+    assert ("content/approvals/en/risk-factors.yaml:1: an approval for a handout that does not exist"
+            in result.stdout + result.stderr)

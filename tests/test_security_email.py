@@ -30,8 +30,8 @@ from smtpserver import smtp_server
 from webutil import LiveServer, copy_project
 
 #: The headers we write, in order; nothing else may arrive.
-OURS = ["Subject", "From", "To", "Reply-To", "Date", "Message-ID", "MIME-Version", "Content-Type",
-        "Content-Language"]
+OURS = ["Subject", "From", "To", "Reply-To", "Date", "Message-ID", "X-Handouts-Approved", "MIME-Version",
+        "Content-Type", "Content-Language"]
 
 BREAKS = ["\r\n", "\n", "\r", "\x85", "\u2028", "\u2029", "\x0b", "\x0c", "\x00", "\t"]
 INJECTED = ["X-Injected: yes", "Bcc: evil@attacker.example", "Reply-To: evil@attacker.example",
@@ -74,7 +74,7 @@ def _deliver_and_read(mailroom, to: address.Recipient, title: str):
     """Compose as handouts does, send it to the real server, and return what
     we meant and what arrived."""
     inbox, conf, pdf, cat = mailroom
-    files = [compose.Attachment("leg-cramps", "en", title, pdf)]
+    files = [compose.Attachment("leg-cramps", "en", title, pdf, "sha256:" + "0" * 64)]
     msg = compose.compose(conf, to, files, "en", cat)
     before = len(inbox.received)
     transport.deliver(conf, msg.as_bytes(policy=compose.POLICY), conf.sender.addr, to.addr)

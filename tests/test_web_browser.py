@@ -12,7 +12,7 @@ import time
 import pypdf
 import pytest
 
-from helpers import REPO
+from helpers import REPO, run_cli
 from webutil import LiveServer, axe_violations, browser_page, copy_project
 
 DOCS = REPO / "docs"
@@ -167,10 +167,18 @@ def test_an_edited_file_shows_the_new_text_without_restart(page, site):
     pdf_of(page, page.locator("#print").get_attribute("href"))       # rendered and cached
     old_summary = page.locator(".lead").inner_text()
     new = "Walking every day keeps the blood in your legs moving well."
+    record = site.root / "content" / "approvals" / "en" / "risk-factors.yaml"
+    approval = record.read_bytes()
     path.write_text(re.sub(r"(?m)^summary: .*$", f"summary: {new}", original), "utf-8")
     try:
         page.goto("/h/en/risk-factors")
         assert page.locator(".lead").inner_text() == new != old_summary
+        # New words are a draft until a clinician approves them: no Print.
+        assert page.locator(".badge.draft").count() == 1 and page.locator("#print").count() == 0
+        approved = run_cli("approve", "risk-factors", "--project", str(site.root), "--by", "Ana Ruiz, MD")
+        assert approved.returncode == 0, approved.stderr
+        page.goto("/h/en/risk-factors")
+        assert page.locator(".badge.draft").count() == 0
         _, body = pdf_of(page, page.locator("#print").get_attribute("href"))
         text = " ".join(pypdf.PdfReader(io.BytesIO(body)).pages[0].extract_text().split())
         assert "Walking every day keeps" in text
@@ -178,14 +186,14 @@ def test_an_edited_file_shows_the_new_text_without_restart(page, site):
         assert visible_slugs(page)[0] == "risk-factors"
     finally:
         path.write_text(original, "utf-8")
+        record.write_bytes(approval)
 
 
 def test_past_next_review_is_flagged(page, site):
     path = site.root / "content" / "en" / "leg-cramps.yaml"
     original = path.read_text("utf-8")
-    text = re.sub(r"(?m)^next_review: .*\n", "", original)
-    # A next review before `reviewed` is an error, so the review is older too.
-    text = re.sub(r"(?m)^reviewed: .*$", "reviewed: 2023-01-15\nnext_review: 2024-01-15", text)
+    # next_review is not a printed word: the approval still holds, and is due.
+    text = re.sub(r"(?m)^next_review: .*\n", "", original) + "next_review: 2024-01-15\n"
     path.write_text(text, "utf-8")
     try:
         page.goto("/")

@@ -1,6 +1,6 @@
 """The command line: parse options, call library functions, print results.
 One module per kind of command (``build``, ``check``, ``listing``, ``init``,
-``serve``, ``mail``), what they share in ``options``; each is imported only
+``serve``, ``mail``, ``review``), what they share in ``options``; each is imported only
 when its command runs (or ``--help`` lists it), so a build loads neither email
 nor the web server.
 
@@ -32,7 +32,9 @@ class LazyGroup(click.Group):
             "email": ("handouts.cli.mail", "email"),
             "outbox": ("handouts.cli.mail", "outbox"),
             "log": ("handouts.cli.mail", "log_"),
-            "db": ("handouts.cli.db", "db")}
+            "db": ("handouts.cli.db", "db"),
+            "review": ("handouts.cli.review", "review_"),
+            "approve": ("handouts.cli.review", "approve")}
 
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.lazy})

@@ -36,7 +36,8 @@ def build(slugs, project, out, langs, paper, packet, large_print):
     for o in report.outcomes:
         if o.ok and o.output and not progress.shown:
             pages = f", {o.fit.pages} pages" if o.fit.pages > 1 else ""
-            click.echo(f"built {shown_path(o.output)}  ({o.size // 1024} KB, body {o.fit.body_pt:g} pt{pages})")
+            draft = ", DRAFT: not yet reviewed" if o.approval and o.approval.draft else ""
+            click.echo(f"built {shown_path(o.output)}  ({o.size // 1024} KB, body {o.fit.body_pt:g} pt{pages}{draft})")
     finish(report, "built", time.monotonic() - started)
 
 

@@ -1,5 +1,6 @@
-"""``handouts list``: handouts, their languages and review dates; search and
-diagnosis codes."""
+"""``handouts list``: handouts, their languages and the state of their words
+(approved, changed since, never approved; review due; translations out of
+date); search and diagnosis codes."""
 
 from __future__ import annotations
 
@@ -18,13 +19,25 @@ from handouts.project import LANG_RE
               help="Only handouts for this ICD-10-CM code or SNOMED CT id, as an EHR asks "
                    "(a handout coded I83 is for I83.91 too).")
 def list_(search, project, lang, code):
-    """List handouts: slug, title, and a column per language with its reviewed
-    date; a missing translation shows as "missing", one older than its
-    original as "stale". With SEARCH, only those whose slug, title, summary
+    """List handouts: slug, title, and a column per language with the state
+    of its words: "approved DATE", "changed since approved DATE" or "never
+    approved" (both drafts), ", review due" when its approval is older than
+    review_every_months, ", out of date" for a translation made from other
+    words of its original, and "missing". With SEARCH, only those whose slug, title, summary
     or keywords contain it (in any language); with --code, only those for
     that diagnosis."""
+    from handouts import review
+    from handouts.handout import approval as words_state
     from handouts.catalog import REFERENCE
+    from handouts.errors import HandoutError
+    from handouts.library import Item
     from handouts.translations import survey
+
+    def approval(item):
+        try:
+            return words_state(proj, item)
+        except HandoutError:
+            return None
 
     wanted = None
     if code is not None:
@@ -37,7 +50,7 @@ def list_(search, project, lang, code):
             sys.exit(1)
 
     proj = open_project(project)
-    found = survey(proj)
+    found = survey(proj, lambda item: (approval(item) or None) and approval(item).digest)
     langs = found.languages
     if lang is not None:
         if not LANG_RE.match(lang):
@@ -66,10 +79,11 @@ def list_(search, project, lang, code):
             a = found.article(lg, slug)
             if lg not in files:
                 cells.append("missing")
-            elif a is None:
+            elif a is None or approval(Item(lg, slug)) is None:
                 cells.append("error")
             else:
-                cells.append(a.reviewed.isoformat() + (" stale" if found.stale(lg, slug) else ""))
+                cells.append(approval(Item(lg, slug)).label()
+                             + (", out of date" if found.stale(lg, slug) else ""))
         table.append((slug, article.title if article else "?", *cells))
     widths = [max(len(str(x[i])) for x in [header, *table]) for i in range(len(header))]
     for r in [header, *table]:
@@ -77,9 +91,10 @@ def list_(search, project, lang, code):
     if not table:
         what = (f" matching {search!r}" if search else "") + (f" for the code {code}" if code else "")
         click.echo(f"no handouts{what}" + (f" in {lang}" if lang else ""), err=True)
-    for p in found.problems:
+    problems = [*found.problems, *review.records(proj).problems]
+    for p in dict.fromkeys(problems):
         click.echo(f"error: {p}", err=True)
-    if found.problems:
+    if problems:
         sys.exit(1)
 
 

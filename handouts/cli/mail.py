@@ -15,7 +15,9 @@ from handouts.library import Item
 
 
 def _handouts(entry) -> str:
-    return ", ".join(f"{h.slug} ({h.lang})" for h in entry.handouts)
+    """``leg-cramps (en, words sha256:9f1bbe5d695b)``: which approved words went out."""
+    return ", ".join(f"{h.slug} ({h.lang}" + (f", words {h.words[:19]})" if h.words else ")")
+                     for h in entry.handouts)
 
 
 @click.command()

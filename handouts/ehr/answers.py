@@ -57,13 +57,14 @@ class Handout:
 
 
 def handouts(project: Project) -> list[Handout]:
-    """Every handout with at least one good language file, by title."""
+    """Every handout with at least one good language file whose words a
+    clinician approved (a draft is never handed out), by title."""
     found: dict[str, dict[str, Article]] = {}
     langs = sorted(library.languages(project), key=lambda lg: (lg != FALLBACK, lg))
     for lang in langs:
         for slug, path in library.files(project, lang).items():
             entry = library.load(path) if SLUG_RE.match(slug) else None
-            if entry is not None and entry.ok:
+            if entry is not None and entry.ok and approved_on(project, slug, lang) is not None:
                 found.setdefault(slug, {})[lang] = entry.article
     out = [Handout(slug, articles) for slug, articles in found.items()]
     return sorted(out, key=lambda h: (next(iter(h.articles.values())).title.casefold(), h.slug))
@@ -173,6 +174,19 @@ def clinic_name(project: Project) -> str:
         return project.root.name
 
 
-def reviewed_at(article) -> dt.datetime:
-    """A handout's review date as a time (midnight UTC), for feeds."""
-    return dt.datetime.combine(article.reviewed, dt.time(0, 0), tzinfo=dt.timezone.utc)
+def approved_on(project: Project, slug: str, lang: str) -> dt.date | None:
+    """When a clinician approved the words of this handout as they are now
+    (None: a draft, or it has problems)."""
+    from handouts import render
+
+    try:
+        state = render.approval(project, library.Item(lang, slug))
+    except HandoutError:
+        return None
+    return None if state.draft else state.record.date
+
+
+def reviewed_at(project: Project, chosen: "Chosen") -> dt.datetime:
+    """When its words were approved, as a time (midnight UTC), for feeds."""
+    day = approved_on(project, chosen.slug, chosen.lang) or dt.date(2000, 1, 1)
+    return dt.datetime.combine(day, dt.time(0, 0), tzinfo=dt.timezone.utc)

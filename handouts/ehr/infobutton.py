@@ -114,7 +114,7 @@ def answer(project: Project, query: Query, base: str, feed_id: str, ui_lang: str
                 categories=[(CODE, query.code), (SYSTEM, query.system_param), (NAME, query.name),
                             (LANGUAGE, query.lang)])
     for handout in found:
-        feed.entries.append(entry(answers.choose(handout, query.lang), words, base))
+        feed.entries.append(entry(project, answers.choose(handout, query.lang), words, base))
     if feed.entries:
         feed.updated = max(e.updated for e in feed.entries)
     return feed
@@ -128,7 +128,7 @@ def page_for(feed: Feed, query: Query) -> str:
     return "/?" + urlencode({"q": query.code or query.name})
 
 
-def entry(chosen: answers.Chosen, words: answers.Words, base: str) -> Entry:
+def entry(project: Project, chosen: answers.Chosen, words: answers.Words, base: str) -> Entry:
     a = chosen.article
     summary = a.summary
     if chosen.fallback:
@@ -138,7 +138,7 @@ def entry(chosen: answers.Chosen, words: answers.Words, base: str) -> Entry:
     return Entry(title=a.title, lang=chosen.lang, summary=summary,
                  page=answers.page_url(base, chosen), pdf=answers.pdf_url(base, chosen),
                  page_label=words("page_link"), pdf_label=words("pdf_link"),
-                 updated=answers.reviewed_at(a))
+                 updated=answers.reviewed_at(project, chosen))
 
 
 def _time(value: dt.datetime) -> str:

@@ -21,7 +21,7 @@ from email import message_from_bytes, policy
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
-from handouts import catalog, headertext
+from handouts import catalog, headertext, library
 from handouts.errors import ContentError, HandoutError
 from handouts.address import Recipient
 from handouts.library import Item
@@ -40,6 +40,7 @@ class Attachment:
     lang: str
     title: str
     pdf: bytes
+    words: str = ""     # the digest of its approved words (sha256:...): which words the patient got
 
     @property
     def sha256(self) -> str:
@@ -59,7 +60,15 @@ def _render(project: Project, item: Item, paper: str | None, large_print: bool) 
     from handouts.render import render
 
     done = render(project, item, paper=paper, large_print=large_print)
-    return Attachment(item.slug, item.lang, done.title, done.pdf)
+    for state in done.drafts:   # a draft never goes to a patient
+        raise DraftError.at(library.path(project, item), None, None, f"is a draft ({state.label()}): "
+                            "a draft is never emailed to a patient; a clinician approves it first "
+                            f"(handouts review {item.slug} --lang {item.lang}, then handouts approve)")
+    return Attachment(item.slug, item.lang, done.title, done.pdf, done.approvals[0].digest)
+
+
+class DraftError(ContentError):
+    """A handout's words were never approved, or changed since: not sent."""
 
 
 def attachments(project: Project, items: list[Item], paper: str | None,
@@ -274,6 +283,8 @@ def compose(settings: Settings, to: Recipient, files: list[Attachment], lang: st
         "Reply-To": (settings.reply_to or settings.sender).header(),
         "Date": format_datetime((now or datetime.now()).astimezone()),
         "Message-ID": f"<{uuid.uuid4().hex}@{settings.sender.domain}>",   # unique, on our domain
+        # Which approved words went out: "en/leg-cramps sha256:...; ..." (see docs/content.md).
+        "X-Handouts-Approved": "; ".join(f"{a.lang}/{a.slug} {a.words}" for a in files),
     }
     msg = EmailMessage(policy=POLICY)
     for header, value in ours.items():

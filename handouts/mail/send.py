@@ -34,6 +34,7 @@ class Handout:
     slug: str
     lang: str
     sha256: str     # of the exact PDF that was attached
+    words: str = ""  # the digest of its approved words (sha256:...), as handouts review shows it
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ def send_handouts(project, items: Iterable, to: str, *, lang: str = "en", paper:
     more = {a.lang: compose.words(project, a.lang) for a in files if a.lang != lang}
     msg = compose.compose(conf, to_addr, files, lang, compose.words(project, lang), large_print,
                           more=more)
-    handouts = [Handout(a.slug, a.lang, a.sha256) for a in files]
+    handouts = [Handout(a.slug, a.lang, a.sha256, a.words) for a in files]
     raw = msg.as_bytes(policy=policy.SMTP)
     token = store.new_claim()
     with store.connect(project) as db:

@@ -17,20 +17,28 @@ from handouts.schema.validate import validate
 BLOCK_NAME_RE = re.compile(r"[a-z0-9][a-z0-9-]{0,63}\Z")
 
 
-def _translated_from(value: Any) -> tuple[str | None, dt.date]:
-    """``2026-11-01`` (the English reviewed on that date) or ``{fr: 2026-11-01}``."""
+_WORDS_DIGEST = re.compile(r"sha256:[0-9a-f]{12,64}\Z")
+
+
+def _translated_from(value: Any) -> tuple[str | None, str | dt.date]:
+    """The digest of the original's words it was made from: ``sha256:3f9a2c41b7d0``
+    (the English) or ``{fr: sha256:...}``. A date (the old form) is kept, and
+    reported as out of date by ``check``."""
     def day(v):
         if isinstance(v, dt.datetime):
             return v.date()
         if isinstance(v, dt.date):
             return v
         if isinstance(v, str):
+            if _WORDS_DIGEST.match(v.strip().lower()):
+                return v.strip().lower()
             try:
                 return dt.date.fromisoformat(v.strip())
             except ValueError:
                 pass
-        raise ValueError("should be the reviewed date (YYYY-MM-DD) of the file it was translated "
-                         "from, such as 2026-11-01 (or {fr: 2026-11-01} for a French original)")
+        raise ValueError("should be the digest of the words it was translated from, as handouts "
+                         "review and handouts list show it, such as sha256:3f9a2c41b7d0 "
+                         "(or {fr: sha256:3f9a2c41b7d0} for a French original)")
     if isinstance(value, dict) and len(value) == 1:
         (lang, v), = value.items()
         if not isinstance(lang, str) or not LANG_RE.match(lang):
@@ -144,7 +152,8 @@ class Article(Strict):
 
     title: HeaderTitle
     summary: Line
-    reviewed: dt.date
+    #: Ignored (``check`` warns): the review line comes from the approval record.
+    reviewed: dt.date | None = None
     next_review: dt.date | None = None
     sections: Annotated[list[Section], Field(min_length=1, max_length=6)]
     callout: Callout | None = None
@@ -152,14 +161,14 @@ class Article(Strict):
     keywords: Annotated[list[Title], Field(max_length=12)] = []
     #: ICD-10-CM and SNOMED CT codes of the diagnoses it is for (docs/ehr.md).
     codes: Codes = Codes()
-    #: A translation: the ``reviewed`` date of the original it was made from,
-    #: as (language or None for the reference language, date).
+    #: A translation: the digest of the original's words it was made from, as
+    #: (language or None for the reference language, ``sha256:...`` or an old date).
     translated_from: TranslatedFrom | None = None
 
     @field_validator("reviewed")
     @classmethod
-    def _not_in_future(cls, value: dt.date) -> dt.date:
-        if value > dt.date.today():
+    def _not_in_future(cls, value: dt.date | None) -> dt.date | None:
+        if value is not None and value > dt.date.today():
             raise ValueError(f"{value.isoformat()} is in the future; write the date clinicians "
                              "last reviewed this handout")
         return value

@@ -164,8 +164,11 @@ class Clinic(Strict):
     #: The CUPS queue the front-desk page prints to (``lp -d``) on the computer
     #: that runs it; without one, Print opens the browser's print dialog.
     printer: Annotated[str, AfterValidator(_queue)] | None = None
-    #: `handouts check` warns when a handout was reviewed longer ago than this.
+    #: An approval older than this many months is due for review (check, list, the page).
     review_every_months: Annotated[int, NotBool, Field(ge=1, le=120)] = 24
+    #: The front-desk page may open a draft's PDF (marked "Draft") for staff to
+    #: preview; a draft is never emailed to a patient either way.
+    draft_preview: bool = False
     #: Per language: the reading-level formula and its target (see readability.py).
     reading: dict[Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")], ReadingTarget] = {}
 

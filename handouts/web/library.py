@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from handouts import library
+from handouts import library, render, review, translations
+from handouts.errors import HandoutError
+from handouts.library import Item
 from handouts.project import SLUG_RE, Project
 from handouts.schema.article import Article
 from handouts.web import search
@@ -34,10 +36,18 @@ class Entry:
     article: Article | None
     problems: tuple[str, ...] = ()
     stamp: bytes = b""                    # the digest of the file's content when read
+    approval: review.State | None = None  # its words against their approval record
+    stale: str | None = None              # a translation made from other words: the original's language
 
     @property
     def ok(self) -> bool:
         return self.article is not None
+
+    @property
+    def draft(self) -> bool:
+        """Never approved, or changed since: not for a patient. (A handout whose
+        words cannot be read has problems instead, and is not shown at all.)"""
+        return self.approval is not None and self.approval.draft
 
 
 @dataclass
@@ -66,12 +76,15 @@ class Card:
 
     @property
     def next_review(self) -> dt.date | None:
+        """The earliest review due: an approval's age, or a ``next_review:`` date."""
         dates = [e.article.next_review for e in self.good.values() if e.article.next_review]
+        dates += [e.approval.due for e in self.good.values() if e.approval and not e.approval.draft]
         return min(dates) if dates else None
 
     @property
     def reviewed(self) -> dt.date | None:
-        dates = [e.article.reviewed for e in self.good.values()]
+        """The oldest approval of its words (None when no language is approved)."""
+        dates = [e.approval.record.date for e in self.good.values() if not e.draft]
         return min(dates) if dates else None
 
     def overdue(self, today: dt.date | None = None) -> bool:
@@ -126,8 +139,23 @@ class Library:
 
     def _entry(self, slug: str, lang: str, path: Path) -> Entry:
         read = library.load(path)
-        return Entry(slug, lang, path, read.article, tuple(self.describe(p) for p in read.problems),
-                     read.digest)
+        problems, approval = tuple(self.describe(p) for p in read.problems), None
+        if read.ok:
+            try:
+                approval = render.approval(self.project, Item(lang, slug))
+            except HandoutError as exc:   # its template or approval record: it cannot be shown
+                problems += tuple(self.describe(p) for p in exc.problems)
+        return Entry(slug, lang, path, read.article, problems, read.digest, approval)
+
+    def _follow(self, cards: dict[str, "Card"]) -> None:
+        """Mark translations made from other words of their original."""
+        digests = {Item(e.lang, e.slug): e.approval.digest for c in cards.values()
+                   for e in c.entries.values() if e.approval}
+        found = translations.survey(self.project, digests.get)
+        for card in cards.values():
+            for lang, e in card.entries.items():
+                if found.stale(lang, card.slug):
+                    card.entries[lang] = replace(e, stale=found.source_of(lang, card.slug)[0])
 
     def describe(self, problem) -> str:
         """``content/en/x.yaml:14: field: message`` with a path from the project."""
@@ -146,6 +174,7 @@ class Library:
                 if not SLUG_RE.match(slug):
                     continue
                 cards.setdefault(slug, Card(slug)).entries[lang] = self._entry(slug, lang, path)
+        self._follow(cards)
         def sort_key(card: Card):
             main = card.main(prefer)
             return (main is None, search.fold(main.article.title) if main else card.slug)

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from handouts.web import mailer
 from handouts.web.pages import Words, render, ui_lang, view, web_of
+from handouts.web.views.selection import draft_preview
 
 
 def _query(request: Request) -> str:
@@ -57,7 +58,8 @@ async def index(request: Request) -> Response:
     slugs = {c.slug for c in shown}
     ordered = shown + [c for c in cards if c.slug not in slugs]
     return render(request, "index.html", cards=cards, shown=slugs, ordered=ordered, q=q,
-                  today=dt.date.today(), often=often, can_order=bool(given))
+                  today=dt.date.today(), often=often, can_order=bool(given),
+                  draft_preview=draft_preview(web))
 
 
 @view()

@@ -13,7 +13,7 @@ from starlette.responses import Response
 from handouts import printing
 from handouts.errors import HandoutError
 from handouts.web.pages import error, problem_lines, render, safe_next, view, web_of
-from handouts.web.views.selection import choose, pdf_of
+from handouts.web.views.selection import choose, draft_preview, drafts, pdf_of
 
 
 def _copies(value) -> int | None:
@@ -31,6 +31,8 @@ async def send(request: Request) -> Response:
     sel = choose(web, form)
     if not sel or not sel.items:
         return error(request, 404)
+    if drafts(web, sel) and not draft_preview(web):   # a draft is not printed for a patient
+        return error(request, 403, "draft_help")
     back = safe_next(form.get("back"))
     queue = web.renderer.printer()
     if not queue:

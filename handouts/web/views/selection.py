@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from handouts.errors import HandoutError
+from handouts.inputs import cached_brand
 from handouts.library import Item, is_name
 from handouts.project import LANG_RE
 from handouts.web import mailer
@@ -131,7 +132,8 @@ async def show(request: Request, sel: Selection, status: int = 200, email: dict 
                    large=sel.large, problems=problems, pages=pages, query=sel.query,
                    today=dt.date.today(), email=email, status=status,
                    email_ready=await run_in_threadpool(mailer.configured, web.project),
-                   printer=web.renderer.printer())
+                   printer=web.renderer.printer(),
+                   drafts=[e for e in entries if e.draft], draft_preview=draft_preview(web))
     if sel.packet:
         langs = list(dict.fromkeys(lang for lang, _ in sel.items))
         return render(request, "packet.html", langs=langs, **context)
@@ -157,12 +159,28 @@ async def counted(request: Request) -> Response:
     return Response(status_code=204)
 
 
+def draft_preview(web: Web) -> bool:
+    """Whether clinic.yaml lets staff open a draft's PDF (never email it)."""
+    try:
+        return cached_brand(web.project)[0].clinic.draft_preview
+    except HandoutError:
+        return False
+
+
+def drafts(web: Web, sel: Selection) -> list:
+    """The handouts of a selection whose words no clinician approved."""
+    cards = {c.slug: c for c in web.library.cards()}
+    return [cards[slug].entries[lang] for lang, slug in sel.items if cards[slug].entries[lang].draft]
+
+
 @view()
 async def pdf(request: Request) -> Response:
     web = web_of(request)
     sel = _selection(request)
     if not sel or not sel.items:
         return error(request, 404)
+    if drafts(web, sel) and not draft_preview(web):   # a draft is not printed for a patient
+        return error(request, 403, "draft_help")
     try:
         data = await run_in_threadpool(pdf_of, web, sel)
     except HandoutError as exc:
