@@ -167,7 +167,8 @@ def approval(project: Project, item: Item, today: dt.date | None = None) -> revi
     brand, brand_digest = cached_brand(project)
     record = review.record_path(project.content, item)
     key = (str(project.root), item, today, brand_digest, file_digest(path), file_digest(record),
-           file_digest(record.with_suffix(".yml")), tree_digest(project.templates),
+           file_digest(record.with_suffix(".yml")), tree_digest(project.content / library.BLOCKS / item.lang),
+           tree_digest(project.templates),
            tree_digest(bundled_root() / "templates"))
     with _lock:
         if key in _approvals:

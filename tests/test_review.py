@@ -368,3 +368,17 @@ def test_an_approval_of_a_handout_that_does_not_exist_fails_check(demo):
     assert result.returncode == 1
     assert ("content/approvals/en/risk-factors.yaml:1: an approval for a handout that does not exist"
             in result.stdout + result.stderr)
+
+
+def test_a_changed_word_in_the_shared_block_makes_every_handout_that_includes_it_a_draft(demo):
+    block = demo / "content" / "blocks" / "en" / "when-to-get-help.yaml"
+    block.write_text(block.read_text("utf-8").replace("chest pain", "chest ache", 1), "utf-8")
+    result = run_cli("check", "--strict", "--project", str(demo), "--lang", "en")
+    assert result.returncode == 1
+    drafts = {line.split("(en): ")[1].split(":")[0] for line in result.stdout.splitlines()
+              if ": draft: the words changed since" in line}
+    including = {f"content/en/{p.name}" for p in (demo / "content" / "en").glob("*.yaml")
+                 if "include: when-to-get-help" in p.read_text("utf-8")}
+    assert drafts == including and including
+    shown = run_cli("review", "leg-cramps", "--project", str(demo))
+    assert "[-pain-] {+ache+}" in shown.stdout
