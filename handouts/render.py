@@ -168,6 +168,8 @@ def _make(project: Project, items: tuple[Item, ...], paper, large: bool, packet:
             handouts.append((i, build.with_words(build.load_handout(item, path, brand), brand, project,
                                                  cats[item.lang])))
         except HandoutError as exc:
+            if not packet:      # one handout: its own error, as build reports it
+                raise
             failed[i] = exc.problems
     if not packet and not failed:
         h = handouts[0][1]
