@@ -28,6 +28,7 @@ name: Your Clinic Name                      # required; printed in bold at the t
 tagline:                                     # optional; a short line under the name,
   en: Your clinic's tagline                  # one text per language (or one text for all)
   es: El lema de su clínica
+  vi: Khẩu hiệu của phòng khám
 phone: (555) 555-0100                        # required; printed large: "Questions? Call us"
 address: 100 Main Street, Suite 1, Your Town, ST 00000   # required; in the footer
 website: https://your-clinic.example.org     # required
@@ -39,6 +40,7 @@ logo: assets/logo.png                        # required; PNG or JPEG, relative t
 logo_alt:                                    # required; read aloud by screen readers
   en: Your Clinic Name logo
   es: Logotipo de Your Clinic Name
+  vi: Biểu tượng của Your Clinic Name
 colors:                                      # each needs 4.5:1 contrast against white
   primary: "#1F5A7A"                         # headings and rules; keep the quotes
   accent: "#A23B1F"                          # the "when to get help" box
@@ -46,6 +48,7 @@ paper: letter                                # letter or a4
 disclaimer:
   en: This sheet is for learning only. It does not replace advice from your own doctor or nurse.
   es: Esta hoja es solo para aprender. No reemplaza los consejos de su médico o enfermera.
+  vi: Tờ này chỉ để tìm hiểu. Tờ này không thay thế lời khuyên của bác sĩ hay y tá của quý vị.
 reading_grade: 6                             # `handouts check` warns above this grade
 # reading: {es: {formula: fernandez-huerta, target: 75}}   # optional: formula and target per language
 review_every_months: 24                      # an approval older than this is due for review
@@ -138,6 +141,36 @@ sources:                                    # de dónde vienen los datos: quién
   - "MedlinePlus (NLM): Calambres musculares, 2024"
   - "NHS: Leg cramps, 2023 (en inglés)"
 """,
+    "vi": """\
+# Một tờ thông tin mẫu. Chép tệp này để bắt đầu tờ mới: tên tệp là tên của tờ
+# (chữ thường, số và gạch ngang). Từ ngữ đơn giản, câu ngắn. Machine-drafted
+# translation, not yet reviewed by a qualified medical translator: have one
+# review it before you give it out (docs/languages.md).
+
+title: Chuột rút ở chân về đêm              # bắt buộc
+summary: Chuột rút về đêm hay gặp. Phần lớn vô hại và không rõ nguyên nhân.   # bắt buộc: ý chính
+reviewed: {reviewed}                        # bắt buộc: ngày xem lại gần nhất
+translated_from: {reviewed}                 # ngày "reviewed" của bản tiếng Anh gốc
+next_review: {next_review}                  # không bắt buộc
+sections:                                   # từ 1 đến 6
+  - heading: Chuột rút là gì?
+    body: |
+      Một cơ ở chân, thường là bắp chân, bỗng co cứng và đau.
+      Phần lớn hết sau vài phút. Càng lớn tuổi càng hay gặp.
+  - heading: Quý vị có thể làm gì
+    bullets:
+      - Khi bị chuột rút, ngồi duỗi thẳng chân, kéo ngón chân về phía đầu gối.
+      - Đứng lên từ từ và vịn vào vật gì chắc chắn.
+      - Báo bác sĩ mọi thuốc quý vị dùng. Đừng tự ngưng thuốc.
+callout:
+  include: when-to-get-help                 # dấu hiệu nguy hiểm: content/blocks/vi/when-to-get-help.yaml
+  bullets:                                  # không bắt buộc: các dòng riêng của tờ này
+    - "Trong ngày: chuột rút quá 10 phút. Hoặc đau kiểu chuột rút không hết, hay kèm sưng, nóng, đỏ."
+keywords: [chuột rút, chuột rút về đêm]
+sources:                                    # dữ kiện lấy từ đâu: ai, tên bài, năm
+  - "MedlinePlus (NLM): Muscle cramps, 2024 (tiếng Anh)"
+  - "NHS: Leg cramps, 2023 (tiếng Anh)"
+""",
 }
 
 #: The clinic's "when to get help", written once per language and included
@@ -172,6 +205,21 @@ bullets:
   - "Si sangra una várice: acuéstese, suba la pierna más arriba del corazón y apriete fuerte. Llame al 911 si sangra más de 10 minutos, sobre todo si toma anticoagulantes."
   - "El mismo día: una llaga con enrojecimiento o piel más oscura que se extiende, calor, pus o fiebre."
   - "Llámenos: una llaga que no ha sanado en unas 2 semanas."
+""",
+    "vi": """\
+# Ô "Khi nào cần được giúp" của phòng khám, viết một lần cho mọi tờ tiếng Việt;
+# mỗi tờ đưa ô này vào bằng  callout: {include: when-to-get-help}.
+# Machine-drafted translation, not yet reviewed by a qualified medical
+# translator (docs/languages.md); have your clinicians review it too.
+
+heading: Khi nào cần được giúp
+bullets:
+  - "Gọi 911: đột nhiên khó thở, đau ngực hoặc ho ra máu. Có thể là cục máu đông ở phổi."
+  - "Trong ngày: một chân mới bị sưng, đau, nóng, hoặc đỏ hay sẫm hơn thường lệ. Dấu hiệu có thể tăng dần trong vài giờ hay vài ngày. Có thể là cục máu đông (DVT)."
+  - "Cần khám trong ngày: gọi cho chúng tôi. Nếu đóng cửa, hãy đến phòng khám khẩn cấp hoặc phòng cấp cứu."
+  - "Tĩnh mạch giãn chảy máu: nằm xuống, gác chân cao hơn tim, ấn mạnh lên chỗ đó. Gọi 911 nếu sau 10 phút vẫn chảy, nhất là khi dùng thuốc chống đông."
+  - "Trong ngày: vết loét có vùng đỏ hay sẫm màu lan rộng, nóng, có mủ hoặc sốt."
+  - "Gọi cho chúng tôi: vết loét chưa lành sau khoảng 2 tuần."
 """,
 }
 
@@ -209,9 +257,9 @@ PLACEHOLDERS = {
     "address": "100 Main Street, Suite 1, Your Town, ST 00000",
     "website": "https://your-clinic.example.org",
     "email": "care@your-clinic.example.org",
-    "tagline": ("Your clinic's tagline", "El lema de su clínica"),
+    "tagline": ("Your clinic's tagline", "El lema de su clínica", "Khẩu hiệu của phòng khám"),
     "qr": "https://your-clinic.example.org/book",
-    "logo_alt": ("Your Clinic Name logo", "Logotipo de Your Clinic Name"),
+    "logo_alt": ("Your Clinic Name logo", "Logotipo de Your Clinic Name", "Biểu tượng của Your Clinic Name"),
 }
 
 

