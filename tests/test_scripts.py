@@ -70,7 +70,8 @@ def test_every_character_of_the_language_files_is_in_the_embedded_font(lang):
     from handouts.fonts import default_family
 
     family = default_family()
-    files = [*sorted((REPO / "content" / lang).glob("*.yaml")), REPO / "templates" / "labels" / f"{lang}.yaml"]
+    files = [*sorted((REPO / "content" / lang).glob("*.yaml")), *sorted((REPO / "content" / "blocks" / lang).glob("*.yaml")),
+             REPO / "templates" / "labels" / f"{lang}.yaml"]
     for path in files:
         text = path.read_text("utf-8")
         assert unicodedata.is_normalized("NFC", text), f"{path.name}: write it composed (NFC)"
