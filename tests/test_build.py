@@ -262,9 +262,7 @@ def test_list_shows_slug_title_languages_and_review_date():
     for slug in SLUGS:
         row = next(line for line in lines if line.startswith(slug))
         assert article(slug)["title"] in row
-        assert (f"approved {approval_date('en', slug)}  approved {approval_date('es', slug)}"
-                in " ".join(row.split(" ")).replace("   ", "  ")) or row.split()[-2 * len(LANGS):][:4] == [
-            "approved", approval_date("en", slug), "approved", approval_date("es", slug)], row
+        assert f"approved {approval_date('en', slug)}" in row and f"approved {approval_date('es', slug)}" in row
 
 
 def test_check_reports_grade_and_fit_without_writing(tmp_path):

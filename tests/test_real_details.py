@@ -14,8 +14,8 @@ import pytest
 
 from helpers import REPO, build, clinic_path, error_lines, expect_error, line_of, pdfs, run_cli, set_line
 
-FIELDS = ["name", "phone", "address", "website", "email", "tagline.en", "tagline.es", "qr",
-          "logo_alt.en", "logo_alt.es"]
+FIELDS = ["name", "phone", "address", "website", "email", "tagline.en", "tagline.es", "tagline.vi", "qr",
+          "logo_alt.en", "logo_alt.es", "logo_alt.vi"]
 REAL = {
     r"name:": "name: Lakeside Foot Clinic",
     r"phone:": "phone: (503) 555-0199",
@@ -27,6 +27,8 @@ REAL = {
     r"  es: El lema de su clínica": "  es: Primero los pies",
     r"  en: Your Clinic Name logo": "  en: Lakeside Foot Clinic logo",
     r"  es: Logotipo de Your Clinic Name": "  es: Logotipo de Lakeside Foot Clinic",
+    r"  vi: Khẩu hiệu của phòng khám": "  vi: Đôi chân trước tiên",
+    r"  vi: Biểu tượng của Your Clinic Name": "  vi: Biểu tượng của Lakeside Foot Clinic",
 }
 
 
@@ -47,7 +49,7 @@ def test_a_fresh_project_fails_strict_until_every_placeholder_is_replaced(fresh)
         assert len(hits) == 1, (field, checked.stderr)
         assert hits[0].startswith("warning: content/clinic.yaml:"), hits[0]
         line = int(hits[0].split(":")[2])
-        assert key in text.splitlines()[line - 1] or field.endswith((".en", ".es")), (field, line)
+        assert key in text.splitlines()[line - 1] or field.endswith((".en", ".es", ".vi")), (field, line)
     assert not run_cli("check", cwd=fresh).returncode  # not strict: warnings only
     path = clinic_path(fresh)
     for pattern, replacement in REAL.items():
