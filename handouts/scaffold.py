@@ -149,9 +149,9 @@ sources:                                    # de dónde vienen los datos: quién
 
 title: Chuột rút ở chân về đêm              # bắt buộc
 summary: Chuột rút về đêm hay gặp. Phần lớn vô hại và không rõ nguyên nhân.   # bắt buộc: ý chính
-reviewed: {reviewed}                        # bắt buộc: ngày xem lại gần nhất
-translated_from: {reviewed}                 # ngày "reviewed" của bản tiếng Anh gốc
 next_review: {next_review}                  # không bắt buộc
+# translated_from: sha256:...               # bản tiếng Anh gốc đã dịch:
+#                                           # `handouts check` cho dòng chính xác
 sections:                                   # từ 1 đến 6
   - heading: Chuột rút là gì?
     body: |

@@ -61,7 +61,7 @@ def test_drafts_say_they_are_machine_drafted_and_unreviewed(lang):
     for slug in HANDOUTS[lang]:
         head = (REPO / "content" / lang / f"{slug}.yaml").read_text("utf-8").split("title:")[0]
         assert "Machine-drafted translation" in head and DRAFT_NOTE in head, slug
-        assert re.search(r"^translated_from: \d{4}-\d\d-\d\d$",
+        assert re.search(r"^translated_from: sha256:[0-9a-f]{12}$",
                          (REPO / "content" / lang / f"{slug}.yaml").read_text("utf-8"), re.M)
 
 
