@@ -38,14 +38,16 @@ def test_init_then_build_then_check_pass(fresh):
     # Nobody approved the example's words yet: drafts, and check says so.
     draft = run_cli("check", cwd=fresh)
     assert f"content/en/{SLUG}.yaml: draft: never approved" in draft.stdout
-    for lang in ("en", "es"):
+    for lang in ("en", "es", "vi"):
         approved = run_cli("approve", SLUG, "--lang", lang, "--by", "Ana Ruiz, MD", cwd=fresh)
         assert approved.returncode == 0, approved.stderr
-    # The Spanish example must say which English words it was translated from: check gives the line.
+    # The translated examples must say which English words they were translated
+    # from: check gives the line (one English text, one digest).
     checked = run_cli("check", cwd=fresh)
-    [line] = re.findall(r"add (translated_from: sha256:[0-9a-f]{12})", checked.stdout)
-    spanish = fresh / "content" / "es" / f"{SLUG}.yaml"
-    spanish.write_text(spanish.read_text("utf-8") + line + "\n", "utf-8")
+    [line] = set(re.findall(r"add (translated_from: sha256:[0-9a-f]{12})", checked.stdout))
+    for lang in ("es", "vi"):
+        translation = fresh / "content" / lang / f"{SLUG}.yaml"
+        translation.write_text(translation.read_text("utf-8") + line + "\n", "utf-8")
     # The placeholders are warnings until replaced (tests/test_real_details.py):
     # without --strict, check passes, and nothing is a draft or out of date.
     checked = run_cli("check", cwd=fresh)
