@@ -48,7 +48,6 @@ from handouts.output import write_atomic
 
 #: Where approval records live, under content/.
 FOLDER = "approvals"
-SUFFIXES = (".yaml", ".yml")
 KEYS = ("handout", "by", "date", "digest", "text", "note")
 REQUIRED = ("handout", "by", "date", "digest", "text")
 
@@ -155,7 +154,7 @@ def lookup(content: Path, item, today: dt.date | None = None) -> Record | None:
     """The approval of ``item``, validated, or None when it was never
     approved; a ContentError when its record is bad (or there are two)."""
     item = Item(*item)
-    paths = [p for p in (record_path(content, item).with_suffix(s) for s in SUFFIXES) if p.is_file()]
+    paths = [p for p in (record_path(content, item).with_suffix(s) for s in library.ARTICLE_SUFFIXES) if p.is_file()]
     if len(paths) > 1:
         raise ContentError.at(paths[1], 1, None, f"a second approval for {item.lang}/{item.slug} "
                               f"(the other is {paths[0].name}); keep one")
@@ -206,7 +205,7 @@ def records(project, today: dt.date | None = None) -> Records:
         return out
     for lang_dir in sorted(p for p in base.iterdir() if p.is_dir()):
         have = library.files(project, lang_dir.name)
-        for slug in sorted({p.stem for p in lang_dir.iterdir() if p.suffix in SUFFIXES} & set(have)):
+        for slug in sorted({p.stem for p in lang_dir.iterdir() if p.suffix in library.ARTICLE_SUFFIXES} & set(have)):
             item = Item(lang_dir.name, slug)
             try:
                 record = lookup(project.content, item, today)
@@ -228,7 +227,7 @@ def orphans(project) -> list[Problem]:
     for lang_dir in sorted(p for p in base.iterdir() if p.is_dir()):
         have = library.files(project, lang_dir.name)
         for path in sorted(lang_dir.iterdir()):
-            if path.suffix in SUFFIXES and not path.name.startswith(".") and path.stem not in have:
+            if path.suffix in library.ARTICLE_SUFFIXES and not path.name.startswith(".") and path.stem not in have:
                 out.append(Problem(path, 1, None, f"an approval for a handout that does not exist (no "
                                    f"content/{lang_dir.name}/{path.stem}.yaml); delete this file if the "
                                    "handout was removed or renamed"))

@@ -20,7 +20,7 @@ from fhir.resources.condition import Condition
 from fhir.resources.patient import Patient
 
 from helpers import REPO
-from webutil import LiveServer, announce, copy_project
+from webutil import LiveServer, announce, copy_project, served_copy
 
 ICD = "2.16.840.1.113883.6.90"
 SCT = "2.16.840.1.113883.6.96"
@@ -38,15 +38,13 @@ def title(lang: str, slug: str) -> str:
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = copy_project(REPO, tmp_path_factory.mktemp("clinic"))
-    with LiveServer(root, ehr_requests_per_minute=10_000) as server:
+    with served_copy(tmp_path_factory, "clinic", ehr_requests_per_minute=10_000) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def staff_site(tmp_path_factory):
-    root = copy_project(REPO, tmp_path_factory.mktemp("staffclinic"))
-    with LiveServer(root, password=PASSWORD, ehr_token=TOKEN) as server:
+    with served_copy(tmp_path_factory, "staffclinic", password=PASSWORD, ehr_token=TOKEN) as server:
         yield server
 
 

@@ -20,7 +20,7 @@ import pytest
 
 from conftest import REPO
 from helpers import free_port, plain_smtp, use_smtp
-from webutil import LiveServer, announce, browser_page, copy_project
+from webutil import LiveServer, announce, browser_page, copy_project, served_copy
 
 COOKIE = "handouts_session"
 FORM = "application/x-www-form-urlencoded"
@@ -28,15 +28,13 @@ FORM = "application/x-www-form-urlencoded"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = copy_project(REPO, tmp_path_factory.mktemp("limits"))
-    with LiveServer(root, outbox_retry_seconds=0) as server:
+    with served_copy(tmp_path_factory, "limits", outbox_retry_seconds=0) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def staff_site(tmp_path_factory):
-    root = copy_project(REPO, tmp_path_factory.mktemp("limits-staff"))
-    with LiveServer(root, password="correct horse battery", outbox_retry_seconds=0) as server:
+    with served_copy(tmp_path_factory, "limits-staff", password="correct horse battery", outbox_retry_seconds=0) as server:
         yield server
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from helpers import REPO, plain_smtp, run_cli, use_smtp
 from smtpserver import smtp_server
-from webutil import LiveServer, announce, copy_project
+from webutil import LiveServer, announce, copy_project, served_copy
 
 COOKIE = "handouts_session"
 PASSWORD = "correct horse battery"
@@ -22,8 +22,7 @@ PUBLIC = "handouts.clinic.example"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = copy_project(REPO, tmp_path_factory.mktemp("rebind"))
-    with LiveServer(root, outbox_retry_seconds=0) as server:
+    with served_copy(tmp_path_factory, "rebind", outbox_retry_seconds=0) as server:
         yield server
 
 

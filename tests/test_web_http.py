@@ -15,22 +15,20 @@ import pytest
 
 from helpers import REPO, free_port, plain_smtp, use_smtp
 from smtpserver import smtp_server
-from webutil import LiveServer, copy_project
+from webutil import LiveServer, copy_project, served_copy
 
 COOKIE = "handouts_session"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    root = copy_project(REPO, tmp_path_factory.mktemp("clinic"))
-    with LiveServer(root, emails_per_minute=3) as server:
+    with served_copy(tmp_path_factory, "clinic", emails_per_minute=3) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def staff_site(tmp_path_factory):
-    root = copy_project(REPO, tmp_path_factory.mktemp("staffclinic"))
-    with LiveServer(root, password="correct horse battery", failed_signins=3) as server:
+    with served_copy(tmp_path_factory, "staffclinic", password="correct horse battery", failed_signins=3) as server:
         yield server
 
 

@@ -138,6 +138,15 @@ keywords: [calambres, piernas]
 """
 
 
+@contextmanager
+def served_copy(tmp_path_factory, name: str, **options):
+    """A fresh copy of the demo project (``copy_project``) served by a LiveServer."""
+    from helpers import REPO
+
+    with LiveServer(copy_project(REPO, tmp_path_factory.mktemp(name)), **options) as server:
+        yield server
+
+
 def copy_project(repo: Path, target: Path) -> Path:
     """The repository's content and templates, with a Spanish leg-cramps."""
     shutil.copytree(repo / "content", target / "content")
