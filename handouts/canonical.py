@@ -15,8 +15,9 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
-import xml.parsers.expat
 from typing import Iterable
+
+from handouts import xmltree
 
 #: The markup element the review line is written into (never part of the words).
 REVIEW_TAG = "reviewed"
@@ -60,45 +61,15 @@ def _walk(node, lines: list[str]) -> None:
             _walk(child, lines)
 
 
-class _Node:
-    __slots__ = ("tag", "attrs", "children")
-
-    def __init__(self, tag: str, attrs: dict):
-        self.tag, self.attrs, self.children = tag, attrs, []
-
-
-def parse(text: str) -> _Node:
-    """The markup's tree as ``markup.parse`` reads it (the same parser and
-    the same joining of text), for its words only: without the layout's
-    modules, so ``list`` and the page need no renderer. Raises ValueError for
-    markup that is not well formed (``markup.parse`` says why)."""
-    holder = _Node("#document", {})
-    stack = [holder]
-    parser = xml.parsers.expat.ParserCreate()
-
-    def start(tag, attrs):
-        node = _Node(tag, dict(attrs))
-        stack[-1].children.append(node)
-        stack.append(node)
-
-    def chars(data):
-        children = stack[-1].children
-        if children and isinstance(children[-1], str):
-            children[-1] += data
-        else:
-            children.append(data)
-
-    def refuse(*args):
-        raise ValueError("DOCTYPE and entity declarations are not allowed in handout markup")
-
-    parser.StartElementHandler, parser.CharacterDataHandler = start, chars
-    parser.EndElementHandler = lambda tag: stack.pop()
-    parser.StartDoctypeDeclHandler = parser.EntityDeclHandler = refuse
+def parse(text: str) -> xmltree.Node:
+    """The markup's tree as ``markup.parse`` reads it (the same reader,
+    ``xmltree``), for its words only: without the layout's modules, so
+    ``list`` and the page need no renderer. Raises ValueError for markup that
+    is not well formed (``markup.parse`` says why)."""
     try:
-        parser.Parse(text, True)
-    except xml.parsers.expat.ExpatError as exc:
+        roots = xmltree.parse(text)
+    except xmltree.ExpatError as exc:
         raise ValueError(str(exc)) from None
-    roots = [c for c in holder.children if not isinstance(c, str)]
     if len(roots) != 1:
         raise ValueError("the markup must have one root")
     return roots[0]

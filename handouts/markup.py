@@ -9,30 +9,15 @@ and line. Adding a tag means adding one row to a table.
 from __future__ import annotations
 
 import re
-import xml.parsers.expat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from handouts import contacts, converters
+from handouts import contacts, converters, xmltree
 from handouts.errors import TemplateError
 from handouts.flowables import Box, ListItem, TaggedParagraph as Paragraph
 from handouts.tagging import StructNode
 from handouts.styles import Styles
-
-
-@dataclass
-class Node:
-    tag: str
-    attrs: dict[str, str]
-    line: int
-    children: list["Node | str"] = field(default_factory=list)
-    parent: str = ""
-
-    def text(self) -> str:
-        return "".join(c if isinstance(c, str) else c.text() for c in self.children)
-
-    def elements(self) -> list["Node"]:
-        return [c for c in self.children if isinstance(c, Node)]
+from handouts.xmltree import Node  # noqa: F401  (the tree's node, for the layout)
 
 
 @dataclass
@@ -112,45 +97,19 @@ MAX_DEPTH = 30
 
 def parse(text: str, template: Path) -> Markup:
     """Parse rendered markup. DOCTYPEs and entity declarations are refused."""
-    holder = Node("#document", {}, 0)
-    stack = [holder]
-    parser = xml.parsers.expat.ParserCreate()
 
-    def start(tag, attrs):
-        if len(stack) > MAX_DEPTH:
-            line = tag_line(template, tag, stack[-1].tag)
-            raise TemplateError.at(template, line, None,
+    def too_deep(tag, parent, depth):
+        if depth > MAX_DEPTH:
+            raise TemplateError.at(template, tag_line(template, tag, parent), None,
                                    f"markup nested more than {MAX_DEPTH} tags deep (at <{tag}>)")
-        node = Node(tag, dict(attrs), parser.CurrentLineNumber, parent=stack[-1].tag)
-        stack[-1].children.append(node)
-        stack.append(node)
 
-    def end(tag):
-        stack.pop()
-
-    def chars(data):
-        children = stack[-1].children
-        if children and isinstance(children[-1], str):
-            children[-1] += data
-        else:
-            children.append(data)
-
-    def refuse(*args):
-        raise ValueError("DOCTYPE and entity declarations are not allowed in handout markup")
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    parser.CharacterDataHandler = chars
-    parser.StartDoctypeDeclHandler = refuse
-    parser.EntityDeclHandler = refuse
     try:
-        parser.Parse(text, True)
-    except xml.parsers.expat.ExpatError:
+        roots = xmltree.parse(text, on_open=too_deep)
+    except xmltree.ExpatError:
         raise BrokenMarkup.at(template, None, None, "the template made broken markup "
                               "(tags that do not open and close in order)") from None
-    except ValueError as exc:
+    except xmltree.Refused as exc:
         raise TemplateError.at(template, None, None, str(exc)) from None
-    roots = holder.elements()
     if len(roots) != 1 or roots[0].tag != "handout":
         raise TemplateError.at(template, None, None, "the markup must have one <handout> root")
     return Markup(roots[0], template)

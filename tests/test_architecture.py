@@ -25,6 +25,7 @@ LAYERS = {
     "handouts.address": "base",
     "handouts.contacts": "base",
     "handouts.xmltext": "base",
+    "handouts.xmltree": "base",
     "handouts.schema": "schema",
     "handouts.mail": "mail",
     "handouts.ehr": "ehr",
