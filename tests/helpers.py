@@ -193,7 +193,7 @@ def cli(*args: str) -> CliResult:
 
 def build(project: Path, *args: str, out: Path | None = None) -> tuple[CliResult, Path]:
     """Build the project's English handouts (these tests break English files;
-    the Spanish ones are tested in test_languages.py)."""
+    the Spanish ones are tested in test_spanish.py)."""
     out = out or project / "out"
     if "--lang" not in args and "--packet" not in args:
         args = ("--lang", "en", *args)
@@ -347,3 +347,10 @@ def approval_date(lang: str, slug: str, root: Path = REPO):
     import yaml
 
     return yaml.safe_load((root / "content" / "approvals" / lang / f"{slug}.yaml").read_text("utf-8"))["date"]
+
+
+def approved_on(lang: str, slug: str, root: Path = REPO) -> str:
+    """The date of the demo's approval record, written out as the footer says it."""
+    from handouts.templating import longdate
+
+    return longdate(approval_date(lang, slug, root), lang)

@@ -6,8 +6,9 @@ import subprocess
 from pathlib import Path
 
 import pdfplumber
+import pikepdf
 
-from helpers import require_tool
+from helpers import require_tool, squash
 
 
 def stream_text(page) -> str:
@@ -40,6 +41,32 @@ def pdffonts(path: Path) -> list[dict[str, str]]:
 
 def open_pdf(path: Path):
     return pdfplumber.open(path)
+
+
+def text_of(path: Path) -> str:
+    """Every page's characters in drawing order, white space squashed."""
+    with open_pdf(path) as pdf:
+        return squash(" ".join(stream_text(p) for p in pdf.pages))
+
+
+def struct_elems(pdf: pikepdf.Pdf):
+    """Every structure element of an open PDF, depth first."""
+    def walk(node):
+        if isinstance(node, pikepdf.Dictionary) and node.get("/Type") == "/StructElem":
+            yield node
+        kids = node.get("/K") if isinstance(node, pikepdf.Dictionary) else None
+        if isinstance(kids, pikepdf.Array):
+            for kid in kids:
+                yield from walk(kid)
+        elif isinstance(kids, pikepdf.Dictionary):
+            yield from walk(kids)
+    yield from walk(pdf.Root.StructTreeRoot)
+
+
+def alt_texts(path: Path) -> list[str]:
+    """The /Alt of every structure element (what a screen reader says for a figure)."""
+    with pikepdf.open(path) as pdf:
+        return [str(e.Alt) for e in struct_elems(pdf) if "/Alt" in e]
 
 
 _GLYPHS: dict[tuple, tuple[list[list[dict]], list[tuple[float, float]]]] = {}
