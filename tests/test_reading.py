@@ -169,6 +169,11 @@ def test_phone_email_and_website_are_tagged_links(all_pdfs, key):
     ("Call 211 for help", [("211", None, "2 1 1")]),
     ("Visit www.example.org/care.", [("www.example.org/care", "https://www.example.org/care", None)]),
     ("Write to care@example.org.", [("care@example.org", "mailto:care@example.org", None)]),
+    # Chinese writes no space around them, and its punctuation is no part of them:
+    ("拨打911：突然胸痛", [("911", None, "9 1 1")]),
+    ("请拨打(541) 555-0142联系我们", [("(541) 555-0142", "tel:+15415550142", "5 4 1, 5 5 5, 0 1 4 2")]),
+    ("访问https://example.org/book。", [("https://example.org/book", "https://example.org/book", None)]),
+    ("写信到care@example.org。", [("care@example.org", "mailto:care@example.org", None)]),
     # Not numbers to read digit by digit, nor links:
     ("It costs $911.", []), ("Lose 211 pounds", []), ("Walk 30 minutes, 5 days a week.", []),
     ("1200 Riverside Avenue, Suite 210, Springfield, OR 97477", []), ("2026-11-01", []),
