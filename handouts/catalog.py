@@ -44,12 +44,8 @@ class Catalog:
         """The phrase for ``count`` in this language's plural form: ``key.one``,
         ``key.other`` (and ``key.few``, ``key.many`` where a language has them,
         from the CLDR rules Babel knows); ``key.other`` when a form is missing."""
-        from babel import Locale
-
-        try:
-            form = Locale.parse(self.lang.replace("-", "_")).plural_form(count)
-        except (ValueError, TypeError, LookupError):
-            form = "other"
+        locale = babel_locale(self.lang)
+        form = locale.plural_form(count) if locale else "other"
         phrase = self.words.get(f"{key}.{form}") or self.words[f"{key}.other"]
         return phrase.format(count=count, **values)
 
@@ -57,6 +53,38 @@ class Catalog:
         """``section("handout")`` -> ``{"call_us": ..., ...}``."""
         cut = len(prefix) + 1
         return {k[cut:]: v for k, v in self.words.items() if k.startswith(prefix + ".")}
+
+
+def babel_locale(lang: str):
+    """Babel's locale (CLDR's data) for a language code, ``zh-Hans`` as
+    ``zh_Hans``; None for a language CLDR does not know (Hmong ``hmn``,
+    Marshallese ``mh``, Chuukese ``chk``...), which a clinic may still add
+    with files: its words come from its catalog, its dates are written
+    2026-11-01, and every plural is the ``other`` form."""
+    from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return None
+
+
+def language_name(templates: Path, bundled: Path, lang: str, ui: str, in_sentence: bool = False) -> str:
+    """``lang``'s name for a reader of ``ui``. As a label in its own language,
+    the name its catalog gives (``handout.language``: "Español", "Русский");
+    in another language, or inside a sentence (``in_sentence``: "Aún no está
+    en español"), CLDR's name in ``ui`` ("Spanish", "español"); for a language
+    CLDR cannot name, the catalog's own name again; the code when there is
+    neither."""
+    if ui != lang or in_sentence:
+        named, reader = babel_locale(lang), babel_locale(ui)
+        name = named.get_display_name(reader) if named and reader else None
+        if name:
+            return name
+    try:
+        return load(templates, bundled, lang)["handout.language"]
+    except (ContentError, KeyError):
+        return lang
 
 
 def _flatten(data, path: Path, loaded, prefix=()) -> dict[str, str]:

@@ -12,7 +12,6 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from babel import Locale
 
 from handouts import catalog, library
 from handouts.ehr import codes
@@ -146,21 +145,17 @@ class Words:
     project has no catalog for it), and language names in that language."""
 
     def __init__(self, project: Project, lang: str):
-        bundled = bundled_root() / "templates"
-        have = catalog.languages(project.templates, bundled)
+        self.templates, self.bundled = project.templates, bundled_root() / "templates"
+        have = catalog.languages(self.templates, self.bundled)
         primary = lang.split("-")[0]
         self.lang = lang if lang in have else primary if primary in have else catalog.REFERENCE
-        self.cat = catalog.load(project.templates, bundled, self.lang)
+        self.cat = catalog.load(self.templates, self.bundled, self.lang)
 
     def __call__(self, phrase: str, /, **values) -> str:
         return self.cat[f"ehr.{phrase}"].format(**values)
 
     def language_name(self, lang: str) -> str:
-        try:
-            name = Locale.parse(lang.replace("-", "_")).get_display_name(self.lang.replace("-", "_"))
-        except (ValueError, TypeError, LookupError):
-            return lang
-        return name if name else lang
+        return catalog.language_name(self.templates, self.bundled, lang, self.lang, in_sentence=True)
 
 
 def clinic_name(project: Project) -> str:

@@ -14,8 +14,6 @@ from urllib.parse import quote
 import logging
 
 import jinja2
-from babel import Locale
-from babel.dates import format_date
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -87,20 +85,15 @@ class Web:
         return catalog.languages(self.project.templates, bundled_root() / "templates")
 
     def lang_name(self, lang: str, ui: str | None = None) -> str:
-        """``lang``'s name in the language ``ui`` (its own name when ``ui`` is ``lang``)."""
-        try:
-            name = Locale.parse(lang.replace("-", "_")).get_display_name(ui or self.settings.ui_lang)
-        except (ValueError, TypeError, LookupError):
-            return lang
-        return name[:1].upper() + name[1:] if name else lang
+        """``lang``'s name in the language ``ui`` (its own name, from its
+        catalog, when ``ui`` is ``lang``; catalog.language_name), capitalised
+        as a label."""
+        name = catalog.language_name(self.project.templates, bundled_root() / "templates", lang,
+                                     ui or self.settings.ui_lang)
+        return name[:1].upper() + name[1:]
 
     def date(self, value: dt.date | None, ui: str | None = None) -> str:
-        if value is None:
-            return ""
-        try:
-            return format_date(value, format="long", locale=ui or self.settings.ui_lang)
-        except (ValueError, LookupError):
-            return value.isoformat()
+        return templating.longdate(value, ui or self.settings.ui_lang)
 
     @property
     def staff_only(self) -> bool:
