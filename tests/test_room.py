@@ -1,18 +1,21 @@
 """Use the room (issue 21): a short handout (about half a page of words) is
 set larger, up to 14 pt, and more airy, and the room it still
 leaves goes above the callout, so no empty band over about an inch is left
-above the footer, on Letter and A4, in English and Spanish. Measured on the
-real PDFs with pdfplumber."""
+above the footer, on Letter and A4, in English and Spanish. Footer and
+caption lines never end with a separator dot and never leave a lone word or
+year on a line. Measured on the real PDFs with pdfplumber."""
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
 import pdfplumber
 import pytest
 
-from helpers import REPO, run_cli
+from helpers import REPO, SINGLE_PDFS, run_cli
+from pdfutil import footer_top
 
 
 SHORT = {
@@ -86,3 +89,89 @@ def test_a_short_handout_is_set_large_and_leaves_no_wide_band(short, paper, lang
         assert body == {14.0}, body                # the body at its largest
         band = band_above_footer(page)
         assert band <= 1.0, f"{band:.2f} in empty above the footer"
+
+
+def footer_lines(page) -> list[str]:
+    """The footer's printed lines, a line beside another (contact lines, QR
+    caption) read as two: words on one baseline, split where they stand
+    farther apart than a few spaces."""
+    rule = footer_top(page)
+    words = sorted((w for w in page.extract_words(extra_attrs=["size"]) if w["top"] > rule),
+                   key=lambda w: (round(w["bottom"]), w["x0"]))
+    lines: list[list[dict]] = []
+    for w in words:
+        last = lines[-1][-1] if lines else None
+        if last and abs(last["bottom"] - w["bottom"]) < 1 and w["x0"] - last["x1"] < 2 * w["size"]:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [" ".join(w["text"] for w in line) for line in lines]
+
+
+WHOLE = re.compile(r"^(\S+@\S+|https?://\S+|\S+\.\S+/\S*|\S+\.(org|com|net)\S*)$")   # an address, whole
+
+
+@pytest.mark.parametrize("key", SINGLE_PDFS)
+def test_footer_lines_never_end_with_a_dot_or_leave_a_lone_word(all_pdfs, key):
+    with pdfplumber.open(all_pdfs[key]) as pdf:
+        lines = footer_lines(pdf.pages[-1])
+    assert lines
+    for line in lines:
+        assert not line.endswith("·"), lines
+        assert not line.startswith("·"), lines
+        words = line.split()
+        assert len(words) > 1 or WHOLE.match(line), f"a lone word: {line!r} in {lines}"
+        assert not re.fullmatch(r"\(?\d{4}\)?[.,;]?", line), f"a lone year in {lines}"
+    # The review date is whole on one line (the approved handouts).
+    if key.split("/")[0] in ("en", "es"):
+        date = re.compile(r"[A-Z][a-z]+ \d{1,2}, 20\d\d|\d{1,2} de [a-z]+ de 20\d\d")
+        assert any(date.search(line) for line in lines), lines
+
+
+def test_a_footer_paragraph_is_set_narrower_rather_than_leave_a_lone_last_word():
+    """Every length of a disclaimer at several widths: wherever ReportLab alone
+    would leave one word on the last line, the settled paragraph does not, and
+    it never takes more than one extra line."""
+    from reportlab.lib.styles import ParagraphStyle
+
+    from handouts.flowables import TaggedParagraph as Paragraph
+    from handouts.layout.lines import settle
+
+    style = ParagraphStyle("fine", fontName="Helvetica", fontSize=14, leading=17)
+    words = ("This sheet is for learning only and it does not replace advice from your own "
+             "doctor or nurse at the clinic today").split()
+
+    def last_line(para, width):
+        para.wrap(width, 1e6)
+        return para.blPara.lines
+
+    lone = 0
+    for n in range(3, len(words) + 1):
+        text = " ".join(words[:n])
+        for width in (200, 260, 330, 400):
+            plain = last_line(Paragraph(text, style), width)
+            settled = last_line(settle(Paragraph(text, style), width), width)
+            lone += len(plain[-1][1]) == 1
+            assert len(settled) == 1 or len(settled[-1][1]) > 1, (text, width)
+            assert len(settled) <= len(plain) + 1
+    assert lone >= 3   # the case happened
+
+
+def test_contact_parts_break_at_their_separator_and_the_dot_goes():
+    from reportlab.lib.styles import ParagraphStyle
+
+    from handouts.flowables import TaggedParagraph as Paragraph
+    from handouts.layout.lines import SEPARATOR, settle
+
+    style = ParagraphStyle("footer", fontName="Helvetica", fontSize=18, leading=22)
+    para = Paragraph("<b>Riverbend Clinic</b> · https://riverbend.example.org · care@riverbend.example.org",
+                     style)
+    para.handout_where = ("footer",)
+    parts = para.text.split(" · ")
+    for width in (300, 480):
+        lines = settle(para, width, SEPARATOR).text.split("<br/>")
+        assert 1 < len(lines) < 3 if width == 480 else len(lines) == 3, lines
+        assert [p for line in lines for p in line.split(" · ")] == parts   # whole parts, no dot at a break
+    settled = settle(para, 480, SEPARATOR)
+    assert settled.handout_where == ("footer",)
+    assert settle(para, 2000, SEPARATOR) is para   # one line: as it was

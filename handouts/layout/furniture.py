@@ -16,6 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from handouts.converters import PAPER_SIZES
 from handouts.layout.images import draw_image
+from handouts.layout.lines import LABEL, SEPARATOR, settle
 from handouts.flowables import TaggedParagraph as Paragraph
 from handouts.markup import Page
 from handouts.styles import Styles, resized
@@ -80,6 +81,9 @@ def _qr(url: str):
 
 
 FOOTER_SIDE = ("contact", "reviewed")   # beside the QR code; the rest spans the width
+#: Where a footer line may break: contact lines at their separator dots (the
+#: dot dropped), the review line after its label (the date kept whole).
+FOOTER_JOINTS = {"contact": SEPARATOR, "reviewed": LABEL}
 NAME_SIZES = (16.0, 14.5, 13.0)        # the clinic name shrinks to stay within two lines
 
 
@@ -154,7 +158,7 @@ class Geometry:
             self.caption_w = QR_CAPTION_W * st.footer.fontSize / 9.5 if self.caption_beside else 0.0
             side_w = self.content_w - self.qr_total - self.caption_w
             text_w = self.caption_w - 8 if self.caption_beside else side_w
-            label = page.footer.get("qr", [])
+            label = [settle(p, text_w) for p in page.footer.get("qr", [])]
             if self.caption_beside:
                 url = Paragraph("<br/>".join(escape(line) for line in url_lines(
                     bare_url(page.qr_url), st.footer.fontName, st.footer.fontSize, text_w)),
@@ -162,8 +166,9 @@ class Geometry:
                 url.handout_word_breaks = False  # broken at its joints, not between words
                 self.caption = [*label, url]
             else:  # one line when it fits: "Scan the code or visit: clinic.org/book"
-                self.caption = [Paragraph(" ".join([*(p.text for p in label),
-                                                    escape(bare_url(page.qr_url))]), st.footer)]
+                self.caption = [settle(Paragraph(" ".join([*(p.text for p in label),
+                                                          escape(bare_url(page.qr_url))]), st.footer),
+                                       text_w)]
             self.caption_text_w = text_w
             # The symbol's top quiet zone lies under the rule; its bottom one
             # may reach into the blank margin below the footer text.
@@ -184,13 +189,15 @@ class Geometry:
         for key, paras in page.footer.items():
             if key == "qr":
                 continue
+            joint = FOOTER_JOINTS.get(key)
             for para in paras:
-                h = para.wrap(side_w, self.height)[1] + FOOTER_LINE_GAP
+                beside = settle(para, side_w, joint)
+                h = beside.wrap(side_w, self.height)[1] + FOOTER_LINE_GAP
                 if key in FOOTER_SIDE or (not self.fine and side_h + h <= room):
-                    self.side.append(para)
+                    self.side.append(beside)
                     side_h += h
                 else:
-                    self.fine.append(para)
+                    self.fine.append(settle(para, self.content_w, joint))
         if not self.caption_beside:
             side_h += caption_h + FOOTER_LINE_GAP
             caption_h = 0.0
