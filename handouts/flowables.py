@@ -112,6 +112,14 @@ class TaggedParagraph(Paragraph):
         self._handout_wrap = (availWidth, rl.wrapped(self))
         return self.width, self.height
 
+    def restyle(self, style) -> None:
+        """Take ``style``, which differs from the paragraph's own at most in
+        spacing (``spacing.respace``): the lines broken so far stay good."""
+        key = self.__dict__.get("_handout_key")
+        if key is not None and key[4] is self.style:
+            self._handout_key = (*key[:4], style)
+        self.style = style
+
     def _lines_key(self, width: float):
         """What the line breaks depend on, or None for a split part (its
         fragments are not its text)."""

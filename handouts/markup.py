@@ -16,6 +16,7 @@ from handouts import contacts, converters, xmltree
 from handouts.errors import TemplateError
 from handouts.flowables import Box, ListItem, TaggedParagraph as Paragraph
 from handouts.tagging import StructNode
+from handouts.spacing import box_spaces, list_spaces
 from handouts.styles import Styles
 from handouts.xmltree import Node  # noqa: F401  (the tree's node, for the layout)
 
@@ -194,9 +195,9 @@ def _items(m, node, st: Styles, ctx: Ctx, marker: str):
         flow.handout_role = "LI"
         flow.handout_list = group   # the items of one list, for keeping it whole
         out.append(flow)
-    if out:
-        out[-1].spaceAfter = st.body.spaceAfter
+    list_spaces(out, st)
     return out
+
 
 
 def b_bullets(m, node, st, ctx):
@@ -214,7 +215,8 @@ def b_title(m, node, st, ctx):
 def b_summary(m, node, st: Styles, ctx):
     p = _para(inline(m, node), st.summary, ("summary",), "P", ctx.parent)
     box = Box([p], padding=st.body_pt * 0.75, background=st.palette.color("primary_tint"),
-              bar=st.palette.color("accent"), bar_width=5, space_after=st.body_pt * 0.5 * st.spacing)
+              bar=st.palette.color("accent"), bar_width=5)
+    box_spaces(box, st, "summary")
     box.handout_where = ("summary",)
     box.handout_role = "summary"
     box.handout_zone = "top"
@@ -242,8 +244,8 @@ def b_callout(m, node, st: Styles, ctx):
     finally:
         ctx.in_callout = False
     box = Box(children, padding=st.body_pt * 0.85, background=st.palette.color("accent_tint"),
-              border=st.palette.color("accent"), border_width=1.75, radius=6,
-              space_before=st.body_pt * 0.9 * st.spacing)
+              border=st.palette.color("accent"), border_width=1.75, radius=6)
+    box_spaces(box, st, "callout")
     box.handout_where = ("callout",)
     box.handout_role = "callout"
     box.handout_zone = "bottom"
@@ -326,3 +328,4 @@ def build(m: Markup, st: Styles) -> Page:
     if not page.title:
         raise TemplateError.at(m.template, None, None, "the markup has no <title>")
     return page
+

@@ -76,6 +76,10 @@ class Styles:
     min_text_pt: float = 0.0
 
 
+#: The paragraph styles of ``Styles`` (each named as its field).
+STYLE_FIELDS = tuple(name for name, kind in Styles.__annotations__.items() if kind == "ParagraphStyle")
+
+
 #: Large print (APH guidance): every glyph on the page at least 18 pt (the
 #: body, the header, the footer's contact lines, the review date, the QR
 #: code's caption, "please turn over"), headings larger, more generous

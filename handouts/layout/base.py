@@ -16,6 +16,7 @@ from handouts.fonts import FontFamily
 from handouts.layout.flow import Fit
 from handouts.layout.furniture import BrandArt, Geometry
 from handouts.markup import Page
+from handouts.spacing import respace
 from handouts.styles import Palette, Styles, make_styles
 
 #: Builds the page (markup into flowables) at a body size and spacing factor.
@@ -40,6 +41,31 @@ class Sheet:
         """Draw this sheet (one or more pages); returns its links and their
         descriptions."""
         return self.layout.draw(canv, self, art)
+
+
+class Tries:
+    """The pages of one fit search. Each body size is built once (markup into
+    flowables, and the header and footer measured); another spacing at that
+    size respaces the page already built (``spacing.respace``: the same lines,
+    only other spaces), so a step costs laying the body out again, from the
+    lines each paragraph keeps, and no new flowables."""
+
+    def __init__(self, layout: "Layout", build: PageBuilder, paper: str, art: BrandArt):
+        self.layout, self.build, self.paper, self.art = layout, build, paper, art
+        self._built: dict[float, tuple[Page, Geometry]] = {}
+
+    def at(self, body_pt: float, spacing: float) -> tuple[Page, Geometry]:
+        """The page and its geometry at one step."""
+        held = self._built.get(body_pt)
+        if held is not None:
+            page, geo = held
+            st = self.layout.styles(page.styles.palette, page.styles.fonts, body_pt, spacing)
+            if st is page.styles or respace(page, st) is not None:
+                return page, geo   # the furniture's styles are the same: so is its geometry
+        page = self.build(body_pt, spacing)
+        geo = self.layout.geometry(self.paper, page, self.art)
+        self._built[body_pt] = (page, geo)
+        return page, geo
 
 
 class Layout(ABC):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 
-from handouts.layout.base import Layout, PageBuilder, Sheet
+from handouts.layout.base import Layout, PageBuilder, Sheet, Tries
 from handouts.layout.flow import Fit, fit_error, flow, frame_at, measure
 from handouts.layout.furniture import BrandArt, Geometry, draw_footer, draw_header
 from handouts.markup import Page
@@ -110,21 +110,17 @@ class ColumnsLayout(Layout):
     def __init__(self, columns: int = 2):
         self.columns = columns
 
-    def _fits(self, build: PageBuilder, paper: str, art: BrandArt, body_pt: float, spacing: float) -> bool:
-        page = build(body_pt, spacing)
-        return not _plan(page, self.geometry(paper, page, art), self.columns, balance=False).leftover
-
     def fit_page(self, build: PageBuilder, paper: str, art: BrandArt) -> tuple[Page, Fit]:
         """Find the most generous (size, spacing) step at which the body fits."""
         fit: Fit | None = None
         page: Page | None = None
         columns = self.columns
+        tries = Tries(self, build, paper, art)
         steps = list(self.steps)
-        if self.roomy and self._fits(build, paper, art, *steps[0]):
+        if self.roomy and not _plan(*tries.at(*steps[0]), columns, balance=False).leftover:
             steps = [*self.roomy, steps[0]]
         for body_pt, spacing in steps:
-            page = build(body_pt, spacing)
-            geo = self.geometry(paper, page, art)
+            page, geo = tries.at(body_pt, spacing)
             plan = _plan(page, geo, columns, balance=False)
             if not plan.leftover:
                 plan = _plan(page, geo, columns)

@@ -8,7 +8,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
 from handouts import rl
-from handouts.layout.base import Layout, PageBuilder, Sheet
+from handouts.layout.base import Layout, PageBuilder, Sheet, Tries
 from handouts.layout.flow import Fit, fit_error, flow, frame_at, measure
 from handouts.layout.furniture import BrandArt, Geometry, draw_footer, draw_header
 from handouts.markup import Page
@@ -47,9 +47,9 @@ class LargePrintLayout(Layout):
     def fit_page(self, build: PageBuilder, paper: str, art: BrandArt) -> tuple[Page, Fit]:
         """Fit a large-print handout on as few pages as it needs."""
         fit = page = None
+        tries = Tries(self, build, paper, art)
         for body_pt, spacing in self.steps:
-            page = build(body_pt, spacing)
-            geo = self.geometry(paper, page, art)
+            page, geo = tries.at(body_pt, spacing)
             for pages in range(1, self.max_pages + 1):
                 frames = _frames(geo, pages)
                 available = sum(rl.frame_height(f) for f in frames)

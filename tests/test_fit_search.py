@@ -1,0 +1,92 @@
+"""The fit search lays a handout out once per body size: the page is built
+(markup into flowables) once for each size it tries, and each other spacing
+at that size only respaces it. Respacing must give exactly what building
+again gives, so the fitted result is the same as when every step was built."""
+
+from __future__ import annotations
+
+import pytest
+
+from helpers import HANDOUTS, LANGS, REPO
+from handouts import layout, markup
+from handouts.spacing import respace
+from handouts.build import brand_art, with_words, words
+from handouts.flowables import Box, ListItem
+from handouts.handout import load_handout
+from handouts.inputs import cached_brand
+from handouts.layout.columns import ROOMY_STEPS
+from handouts.library import Item
+from handouts.project import Project
+
+
+def parsed(lang: str, slug: str):
+    proj = Project.find(REPO)
+    brand, _ = cached_brand(proj)
+    handout = load_handout(Item(lang, slug), proj.content / lang / f"{slug}.yaml", brand)
+    return proj, brand, with_words(handout, brand, proj, words(proj, lang)).markup
+
+
+def measured(flowables: list, width: float) -> list:
+    """Everything the layout reads of each flowable, nested boxes included."""
+    out = []
+    for f in flowables:
+        row = [type(f).__name__, getattr(f, "handout_role", ""), f.wrap(width, 1e6)[1],
+               f.getSpaceBefore(), f.getSpaceAfter()]
+        para = f.paragraph if isinstance(f, ListItem) else f
+        if hasattr(para, "style"):
+            row += [para.style.name, para.style.spaceBefore, para.style.spaceAfter, para.blPara.lines]
+        if isinstance(f, Box):
+            row.append(measured(f.children, width - f.padding * 2 - f.bar_width))
+        out.append(row)
+    return out
+
+
+SIZES = {}
+for size, spacing in (*layout.FIT_STEPS, *ROOMY_STEPS):
+    SIZES.setdefault(size, []).append(spacing)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_respaced_page_is_the_page_built_at_that_spacing(lang):
+    """For every demo handout, at every size and spacing the search tries
+    (the most generous first, as the search goes), the respaced page and a
+    page built at that step measure alike, flowable by flowable."""
+    for slug in HANDOUTS[lang]:
+        _, brand, marks = parsed(lang, slug)
+        style = lambda b, s: layout.COLUMNS.styles(brand.palette, brand.fonts, b, s)  # noqa: E731
+        for size, spacings in SIZES.items():
+            page = markup.build(marks, style(size, spacings[0]))
+            for spacing in spacings[1:]:
+                assert respace(page, style(size, spacing)) is page
+                fresh = markup.build(marks, style(size, spacing))
+                for width in (250.0, 504.0):
+                    assert measured(page.body, width) == measured(fresh.body, width), (slug, size, spacing)
+                assert page.styles is fresh.styles
+
+
+def test_respace_refuses_styles_that_break_lines_differently():
+    """Large print's leading follows the spacing, and another body size
+    breaks other lines: respace says so instead of keeping stale lines."""
+    _, brand, marks = parsed("en", "leg-cramps")
+    big = layout.LARGE_PRINT
+    page = markup.build(marks, big.styles(brand.palette, brand.fonts, 18.0, 1.15))
+    assert respace(page, big.styles(brand.palette, brand.fonts, 18.0, 1.0)) is page  # same leading
+    assert respace(page, big.styles(brand.palette, brand.fonts, 18.0, 0.55)) is None
+    page = markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, 13.0, 1.0))
+    assert respace(page, layout.COLUMNS.styles(brand.palette, brand.fonts, 12.5, 1.0)) is None
+
+
+@pytest.mark.parametrize("slug", HANDOUTS["en"])
+def test_the_search_builds_each_body_size_once(slug):
+    """Counting the pages the fit search builds: one per body size tried,
+    however many spacings it tries at that size."""
+    proj, brand, marks = parsed("en", slug)
+    sizes = []
+
+    def build_at(body_pt, spacing):
+        sizes.append(body_pt)
+        return markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, body_pt, spacing))
+
+    sheet = layout.COLUMNS.fit(build_at, "letter", brand_art(brand, "letter"))
+    assert sheet.fit.fits
+    assert len(sizes) == len(set(sizes)), sizes
