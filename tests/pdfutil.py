@@ -143,6 +143,13 @@ def pdftotext(path: Path) -> str:
                           check=True).stdout
 
 
+def pdftotext_page(path: Path, page: int) -> str:
+    """One page's text (from 1) as poppler lays it out."""
+    exe = require_tool("pdftotext")
+    return subprocess.run([exe, "-raw", "-f", str(page), "-l", str(page), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
 def structure_elements(path: Path) -> list[dict]:
     """Every structure element in tree order, read with pikepdf in the order of
     its /K: type, ActualText, Alt, its text (the glyphs of its marked content

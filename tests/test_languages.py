@@ -15,7 +15,7 @@ import yaml
 
 from helpers import LANGS, REPO, approved_on, run_cli, squash
 from handouts.templating import longdate
-from pdfutil import open_pdf, stream_text, text_of
+from pdfutil import open_pdf, pdftotext_page, stream_text, text_of
 
 EN = yaml.safe_load((REPO / "templates" / "labels" / "en.yaml").read_text("utf-8"))
 
@@ -65,6 +65,36 @@ def test_mixed_packet_has_a_language_per_part(tmp_path):
         first, second = (squash(stream_text(p)) for p in pdf.pages[:2])
     assert approved_on("en", "leg-cramps") in first and approved_on("es", "leg-cramps") in second
     assert "Questions? Call us" not in second
+
+
+def test_a_packet_in_every_shipped_language_tags_each_part_with_its_own(tmp_path):
+    """English, then every other language the demo ships (Vietnamese, and
+    Chinese and Arabic where they are), one part each: each part's /Lang in
+    the structure tree is its own, its page's text layer has its own title,
+    and its bookmark names the language in that language's catalog words."""
+    import unicodedata
+
+    langs = ["en", *[lang for lang in LANGS if lang != "en"]]
+    assert len(langs) >= 3 and "vi" in langs
+    packet = tmp_path / "family.pdf"
+    items = [f"{lang}:leg-cramps" for lang in langs]
+    result = run_cli("build", "--project", str(REPO), "--packet", str(packet), *items)
+    assert result.returncode == 0, result.stderr
+    titles = {lang: yaml.safe_load((REPO / "content" / lang / "leg-cramps.yaml").read_text("utf-8"))["title"]
+              for lang in langs}
+    names = {lang: yaml.safe_load((REPO / "templates" / "labels" / f"{lang}.yaml").read_text("utf-8"))[
+        "handout"]["language"] for lang in langs}
+    with pikepdf.open(packet) as pdf:
+        assert len(pdf.pages) == len(langs) and str(pdf.Root.Lang) == "en"
+        (document,) = pdf.Root.StructTreeRoot.K
+        assert [str(p.S) for p in document.K] == ["/Part"] * len(langs)
+        assert [str(p.Lang) for p in document.K] == langs
+        with pdf.open_outline() as outline:
+            bookmarks = [item.title for item in outline.root]
+    assert bookmarks == [f"{titles[lang]} ({names[lang]})" for lang in langs]
+    for n, lang in enumerate(langs, 1):
+        page = unicodedata.normalize("NFC", pdftotext_page(packet, n))
+        assert " ".join(titles[lang].split()) in " ".join(page.split()), (lang, page[:200])
 
 
 def test_packet_slug_without_language_takes_the_first_lang_given(tmp_path):
