@@ -68,6 +68,21 @@ def test_the_page_finds_each_handout_by_its_own_title(site, lang, slug):
     assert status == 200 and f'lang="{lang}"' in page and html.escape(title, quote=False) in page
 
 
+@pytest.mark.parametrize("lang, slug", CASES, ids=IDS)
+def test_any_word_of_its_own_title_finds_a_handout(site, lang, slug):
+    """Each word of the title on its own (for Chinese, which writes no
+    spaces, any two neighbouring characters of it: "抽筋" in "腿抽筋")."""
+    title = article(lang, slug)["title"]
+    typed = []
+    for word in re.findall(r"\w+", title):
+        han = re.fullmatch(r"[\u3400-\u4dbf\u4e00-\u9fff]+", word)
+        typed += [word[i:i + 2] for i in range(len(word) - 1)] if han else [word] if len(word) >= 3 else []
+    assert typed, title
+    for word in typed:
+        _, _, body = get(site, f"/search.json?q={quote(word)}")
+        assert slug in json.loads(body)["slugs"], (word, title)
+
+
 @pytest.mark.parametrize("lang", NEW)
 def test_language_names_on_the_page_come_from_the_catalogs(site, lang):
     own = catalog(lang)["handout"]["language"]

@@ -41,8 +41,31 @@ def fold(text: str) -> str:
     return "".join(out)
 
 
+#: Han characters and kana: Chinese and Japanese write no spaces between
+#: words, so a run of them is indexed, and searched, as its overlapping
+#: pairs of characters ("腿抽筋" -> "腿抽", "抽筋"): a word of two or more
+#: characters typed anywhere in a handout finds it, with no dictionary.
+#: (Korean writes spaces; its syllables fold to letters, jamo, as above.)
+_HAN = re.compile(r"([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)")
+
+
 def words(text: str) -> list[str]:
-    return fold(text).split()
+    out: list[str] = []
+    for word in fold(text).split():
+        for part in _HAN.split(word):
+            if not part:
+                continue
+            if len(part) > 1 and _HAN.fullmatch(part):
+                out.extend(part[i:i + 2] for i in range(len(part) - 1))
+            else:
+                out.append(part)
+    return out
+
+
+def _long_enough(word: str) -> bool:
+    """A query word that must match: three letters or more, or two Han
+    characters or kana (a pair carries a word's meaning)."""
+    return len(word) >= 3 or bool(_HAN.match(word))
 
 
 def typo_distance(a: str, b: str, limit: int) -> int:
@@ -125,7 +148,7 @@ def code_score(query: str, code: str) -> float:
 def score(document: Document, query: str) -> float:
     """How well ``document`` matches ``query``; 0 for no match."""
     query = DOTTED_CODE.sub(lambda m: m.group(0).replace(".", ""), query)
-    terms = [w for w in words(query) if len(w) >= 3] or words(query)
+    terms = [w for w in words(query) if _long_enough(w)] or words(query)
     if not terms:
         return 0.0
     total = 0.0
