@@ -58,16 +58,42 @@ callout:
 }
 
 
+#: Two more sections in place of the callout: about half a page, no callout.
+MORE = {
+    "en": """\
+  - heading: More to know
+    body: Some medicines can cause cramps. Ask your doctor if a medicine you take could be the cause. Do not stop a medicine on your own.
+  - heading: Sleep well
+    bullets:
+      - Keep your blankets loose over your feet.
+      - Sleep on your side with your toes pointing down.
+      - Walk for a few minutes before bed.
+""",
+    "es": """\
+  - heading: Algo más
+    body: Algunas medicinas pueden dar calambres. Pregunte a su médico si una medicina que toma puede ser la causa. No deje una medicina por su cuenta.
+  - heading: Duerma bien
+    bullets:
+      - Deje las cobijas sueltas sobre los pies.
+      - Duerma de lado con los dedos de los pies hacia abajo.
+      - Camine unos minutos antes de acostarse.
+""",
+}
+
+
 @pytest.fixture(scope="module")
 def short(tmp_path_factory) -> Path:
-    """About half a page of words, with a callout, in English and Spanish."""
+    """About half a page of words, with a callout (short) and without one
+    (plain), in English and Spanish."""
     root = tmp_path_factory.mktemp("room") / "clinic"
     shutil.copytree(REPO / "content", root / "content")
     for lang, text in SHORT.items():
         (root / "content" / lang / "short.yaml").write_text(text, "utf-8")
+        plain = text[:text.index("callout:")] + MORE[lang]
+        (root / "content" / lang / "plain.yaml").write_text(plain, "utf-8")
     out = root / "out"
     for paper in ("letter", "a4"):
-        result = run_cli("build", "short", "--paper", paper, "--out", str(out / paper), cwd=root)
+        result = run_cli("build", "short", "plain", "--paper", paper, "--out", str(out / paper), cwd=root)
         assert result.returncode == 0, result.stderr
     return out
 
@@ -89,6 +115,24 @@ def test_a_short_handout_is_set_large_and_leaves_no_wide_band(short, paper, lang
         assert body == {14.0}, body                # the body at its largest
         band = band_above_footer(page)
         assert band <= 1.0, f"{band:.2f} in empty above the footer"
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_short_handout_without_a_callout_spreads_its_sections_down_the_page(short, paper, lang):
+    """No callout to take the room: the sections of each column move apart
+    (at most half an inch more a gap), so no band over an inch is left."""
+    with pdfplumber.open(short / paper / lang / "plain.pdf") as pdf:
+        page = pdf.pages[0]
+        words = page.extract_words(extra_attrs=["size"])
+        assert {round(w["size"], 1) for w in words if w["text"] in ("muscle", "músculo")} == {14.0}
+        band = band_above_footer(page)
+        assert band <= 1.0, f"{band:.2f} in empty above the footer"
+        # The columns keep their blocks side by side from the same top.
+        heads = [w for w in words if round(w["size"], 1) == round(14 * 1.3, 1)]
+        tops = sorted({round(w["top"]) for w in heads})
+        assert len(heads) >= 5 and min(w["x0"] for w in heads) < page.width / 3 < max(w["x0"] for w in heads)
+        assert tops[0] == min(round(w["top"]) for w in heads if w["x0"] > page.width / 2)
 
 
 def footer_lines(page) -> list[str]:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import Spacer
 
 from handouts.layout.base import Layout, PageBuilder, Sheet, Tries
 from handouts.layout.flow import Fit, fit_error, flow, frame_at, measure
@@ -55,6 +56,7 @@ class _Plan:
     leftover: list
     tall: float = 0.0     # a block taller than this (the tallest column) may split
     split: tuple = ()     # the blocks that had to (YAML locations)
+    spread: list | None = None   # each column's own story, its sections spread (see _spread)
 
 
 def _split_zones(body: list) -> tuple[list, list, list]:
@@ -101,6 +103,45 @@ def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True) -> _Pla
     return _Plan(top, cols, bottom, top_h, bottom_h, col_w, hi, max_h - hi, [], max_h, tuple(split))
 
 
+#: A gap between two sections grows by at most this much when a page with
+#: room to spare and no callout is spread out.
+MAX_SPREAD = 0.5 * inch
+
+
+def _spread(plan: _Plan, columns: int) -> _Plan:
+    """Room to spare under balanced columns with no callout below them goes
+    between the sections of each column, up to MAX_SPREAD a gap, so the
+    columns reach down the page instead of leaving an empty band above the
+    footer. Each column keeps the blocks balancing gave it. (With a callout,
+    the room goes above the callout instead, which then sits at the foot.)"""
+    full = plan.col_h + plan.room
+    if plan.room <= 1 or plan.leftover or plan.bottom or plan.split:
+        return plan   # no room, or a callout to take it, or a block split between columns
+    stories, rest = [], list(plan.cols)
+    for _ in range(columns):
+        before = rest
+        rest = flow(rest, [frame_at(0, 0, plan.col_w, plan.col_h)], tall=plan.tall)
+        stories.append(before[:len(before) - len(rest)])
+    if rest:
+        return plan
+    spread, lowest = [], 0.0
+    for story in stories:
+        gaps = [i for i, f in enumerate(story) if i and getattr(f, "handout_role", "") == "H2"]
+        used = measure(story, plan.col_w)[0] if story else 0.0
+        extra = min(MAX_SPREAD, (full - used) / len(gaps)) if gaps else 0.0
+        while True:
+            out = [x for i, f in enumerate(story)
+                   for x in ([Spacer(0, extra), f] if i in gaps and extra > 0 else [f])]
+            if extra <= 0 or not flow(list(out), [frame_at(0, 0, plan.col_w, full)], tall=plan.tall):
+                break
+            extra -= 1.0   # spaces before and after meet a spacer a little differently
+        spread.append(out)
+        lowest = max(lowest, measure(out, plan.col_w)[0] if out else 0.0)
+    col_h = min(full, max(lowest, plan.col_h))
+    return _Plan(plan.top, plan.cols, plan.bottom, plan.top_h, plan.bottom_h, plan.col_w, col_h,
+                 full - col_h, [], plan.tall, plan.split, spread)
+
+
 class ColumnsLayout(Layout):
     """The regular page: one page, the body in ``columns`` balanced columns."""
 
@@ -123,7 +164,7 @@ class ColumnsLayout(Layout):
             page, geo = tries.at(body_pt, spacing)
             plan = _plan(page, geo, columns, balance=False)
             if not plan.leftover:
-                plan = _plan(page, geo, columns)
+                plan = _spread(_plan(page, geo, columns), columns)
                 page.handout_layout = (geo, plan, self)  # draw draws this very plan
                 return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing,
                                  split=plan.split)
@@ -158,7 +199,11 @@ class ColumnsLayout(Layout):
             y -= plan.top_h
         frames = [frame_at(geo.left + i * (plan.col_w + GUTTER), y - plan.col_h, plan.col_w, plan.col_h)
                   for i in range(columns)]
-        rest = flow(plan.cols, frames, canv, tall=plan.tall)
+        if plan.spread is None:
+            rest = flow(plan.cols, frames, canv, tall=plan.tall)
+        else:   # each column its own story, as _spread planned it
+            rest = [f for story, frame in zip(plan.spread, frames)
+                    for f in flow(story, [frame], canv, tall=plan.tall)]
         y -= plan.col_h
         if plan.bottom and plan.room > 0:
             # Room to spare even at the largest type: all of it above the
