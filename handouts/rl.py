@@ -2,19 +2,28 @@
 
 ReportLab's public API does not say where a frame's cursor stands, which lines
 a paragraph broke into, which annotations a page has, or when the document was
-made; handouts needs each of these. Every such access is one small function
+made, and it cannot write object streams; handouts needs each of these. Every such access is one small function
 here, so a ReportLab upgrade that renames an internal breaks this file and no
 other (tests/test_layout_objects.py fails if another module reaches in).
 """
 
 from __future__ import annotations
 
+import zlib
+
+from reportlab import rl_config
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import _digester
 from reportlab.platypus.paragraph import _SplitWord, _SplitWordEnd
 from reportlab.rl_config import _FUZZ
 
 #: ReportLab's "nothing can fit in this width" threshold (``rl_config._FUZZ``).
 FUZZ = _FUZZ
+
+# Streams (pages, images) in binary Flate only, not also ASCII85 text: a
+# quarter smaller, and less to encode. ReportLab reads this setting as it
+# writes, for every document in the process; handouts always wants it off.
+rl_config.useA85 = 0
 
 
 # -- Frames: where the cursor stands --------------------------------------
@@ -109,6 +118,102 @@ def annotation_count(canv) -> int:
 def annotation(canv, index: int):
     """The current page's ``index``-th annotation object."""
     return canv._doc.idToObject[canv._annotationrefs[index].name]
+
+
+def shown_pages(canv) -> list:
+    """The document's pages (``PDFPage``) shown so far, in order."""
+    return list(canv._doc.Pages.pages)
+
+
+def page_annotations(canv, page) -> list[tuple]:
+    """(reference, dictionary) of each annotation on a shown page, in the
+    order the canvas made them."""
+    objects = canv._doc.idToObject
+    return [(ref, objects[ref.name]) for ref in page.Annots or ()]
+
+
+def page_content(page) -> str:
+    """A shown page's content stream, as the canvas wrote it."""
+    return page.stream
+
+
+def set_page_entries(page, **entries) -> None:
+    """Add entries to a page dictionary that ``PDFPage`` does not know (such
+    as /StructParents and /Tabs): it writes only the keys it lists."""
+    known = type(page).__NoDefault__
+    page.__NoDefault__ = [*known, *(k for k in entries if k not in known)]
+    for key, value in entries.items():
+        setattr(page, key, value)
+
+
+def add_to_id(canv, data: str | bytes) -> None:
+    """Make the file identifier (/ID, a digest even with ``invariant``)
+    depend on ``data`` too; before saving."""
+    canv._doc.updateSignature(data)
+
+
+def producer(canv) -> str:
+    """The /Producer ReportLab writes in the document information."""
+    return canv._doc.info.producer
+
+
+def pdf_bytes(canv) -> bytes:
+    """The PDF ``canv.save()`` would write, every object formatted by
+    ReportLab, but packed as PDF 1.5 allows: the objects that are not streams
+    (page, font and structure dictionaries, the structure tree's hundreds of
+    small elements) in one Flate-compressed object stream, and a
+    cross-reference stream in place of the plain table and trailer. A third
+    smaller than ReportLab's own file. The canvas is done with afterwards."""
+    if canv._code:
+        canv.showPage()
+    doc = canv._doc
+    if not isinstance(doc.encrypt, pdfdoc.NoEncryption):
+        raise ValueError("an encrypted PDF cannot be packed here")
+    # What PDFDocument.GetPDFData and .format do before the objects.
+    for font in doc.delayedFonts:
+        font.addObjects(doc)
+    doc.info.invariant = doc.invariant
+    doc.info.digest(doc.signature)
+    doc.Outlines.prepare(doc, canv)
+    if doc.Outlines.ready < 0:
+        doc.Catalog.Outlines = None
+    root, info = doc.Reference(doc.Catalog), doc.Reference(doc.info)
+    if doc._pdfVersion < (1, 5):
+        doc._pdfVersion = (1, 5)
+    out = bytearray(pdfdoc.PDFFile(doc._pdfVersion).format(doc))
+    xref: dict[int, tuple[int, int, int]] = {0: (0, 0, 65535)}   # number: (type, field 2, field 3)
+    packed: list[tuple[int, bytes]] = []
+    number = 0
+    while (number := number + 1) in doc.numberToId:   # objects may add objects as they format
+        body = pdfdoc.format(doc.idToObject[doc.numberToId[number]], doc, toplevel=1)
+        if body.rstrip().endswith(b"endstream"):   # a stream: written as ReportLab writes it
+            xref[number] = (1, len(out), 0)
+            out += b"%d 0 obj\n%s%sendobj\n" % (number, body, b"" if body.endswith(b"\n") else b"\n")
+        else:
+            packed.append((number, body))
+    objstm, xref_number = number, number + 1
+    for i, (n, _) in enumerate(packed):
+        xref[n] = (2, objstm, i)
+    index = offsets = b""
+    for n, body in packed:
+        index += b"%d %d " % (n, len(offsets))
+        offsets += body + b"\n"
+    data = zlib.compress(index + offsets)
+    xref[objstm] = (1, len(out), 0)
+    out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
+            b"stream\n%s\nendstream\nendobj\n" % (objstm, len(packed), len(index), len(data), data))
+    xref[xref_number] = (1, len(out), 0)
+    rows = [xref[n] for n in range(xref_number + 1)]
+    w2, w3 = ((max(row[i] for row in rows).bit_length() + 7) // 8 for i in (1, 2))
+    data = zlib.compress(b"".join(b"%c%s%s" % (kind, a.to_bytes(w2, "big"), b.to_bytes(w3, "big"))
+                                  for kind, a, b in rows))
+    ident = b"<%s>" % doc.signature.hexdigest().upper().encode()   # ReportLab's /ID digest
+    out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 %d %d ] /Root %s /Info %s /ID [ %s %s ] "
+            b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n"
+            b"startxref\n%d\n%%%%EOF\n" % (xref_number, xref_number + 1, w2, w3, root.format(doc),
+                                             info.format(doc), ident, ident, len(data), data,
+                                             xref[xref_number][1]))
+    return bytes(out)
 
 
 def set_timestamp(canv, t: float, lt, ymdhms: tuple) -> None:

@@ -1,26 +1,28 @@
 """Tagged PDF (PDF/UA-1 structure) for ReportLab output.
 
-ReportLab's open-source edition writes no structure tree, so tagging happens in
-two steps:
+ReportLab's open-source edition writes no structure tree of its own, so
+tagging happens in two steps, both before ReportLab's one save:
 
 1. While drawing, a ``Tagger`` on the canvas wraps every piece of real content
    in a marked-content sequence with an MCID (``/P <</MCID 3>> BDC ... EMC``)
    and every decoration in ``/Artifact BMC ... EMC``. Each MCID is recorded in
    a ``StructNode``: the logical tree that markup and layout build in reading
    order.
-2. ``finish`` opens the saved PDF with pikepdf and writes the structure tree,
-   the parent tree, ``/StructParents`` and ``/Tabs /S`` on each page, link
-   annotations' ``/StructParent``, ``/MarkInfo``, ``/Lang``, the viewer
-   preference ``DisplayDocTitle`` and XMP metadata with the PDF/UA identifier.
+2. Once every page is shown, ``write_tree`` adds ReportLab objects
+   (``PDFDictionary``, ``PDFArray``, ``PDFStream``) to the canvas's document:
+   the structure tree, the parent tree, ``/StructParents`` and ``/Tabs /S`` on
+   each page, link annotations' ``/StructParent``, ``/MarkInfo``, ``/Lang``,
+   the viewer preference ``DisplayDocTitle`` and XMP metadata with the PDF/UA
+   identifier. ``Canvas.save`` then writes them with everything else: the PDF
+   is never opened again.
 """
 
 from __future__ import annotations
 
-import io
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-import pikepdf
+from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
 
 from handouts import rl
 from handouts.xmltext import escape
@@ -137,13 +139,8 @@ def link_count(canv) -> int:
 
 def links_since(canv, start: int) -> list[tuple[int, str]]:
     """(index, URI) of each link annotation made on this page since ``start``."""
-    out = []
-    for index in range(start, rl.annotation_count(canv)):
-        annot = rl.annotation(canv, index)
-        action = annot.dict.get("A")
-        uri = action.dict.get("URI") if action is not None else None
-        out.append((index, getattr(uri, "s", str(uri))))
-    return out
+    return [(index, str(link_uri(rl.annotation(canv, index))))
+            for index in range(start, rl.annotation_count(canv))]
 
 
 XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
@@ -170,81 +167,82 @@ XMP = """<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <?xpacket end="w"?>"""
 
 
-def finish(pdf: bytes, root: StructNode, *, lang: str, title: str, author: str, subject: str,
-           keywords: str, creator: str, date: str, link_text: dict[str, str]) -> bytes:
-    """Add the structure tree and PDF/UA catalog entries to ReportLab's output."""
-    src = pikepdf.open(io.BytesIO(pdf))
-    pages = list(src.pages)
-    nums: list = []          # the parent tree's number-tree array
-    parents: dict[int, dict[int, pikepdf.Dictionary]] = {p: {} for p in range(len(pages))}
+def write_tree(canv, root: StructNode, *, lang: str, title: str, author: str, subject: str,
+               keywords: str, creator: str, date: str, link_text: dict[str, str]) -> None:
+    """Add the structure tree and the PDF/UA catalog entries to the canvas's
+    document, once every page is shown and before it is saved: ReportLab
+    writes them with the pages in its one save."""
+    doc = rl.document(canv)
+    pages = rl.shown_pages(canv)
+    page_refs = [doc.Reference(page) for page in pages]
+    annots = [rl.page_annotations(canv, page) for page in pages]
+    nums: list = []          # the parent tree's number-tree array, after the pages'
+    parents: list[dict[int, object]] = [{} for _ in pages]
 
-    struct_root = src.make_indirect(pikepdf.Dictionary(Type=pikepdf.Name.StructTreeRoot))
+    struct_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
+    root_ref = doc.Reference(struct_root)
 
-    def build(node: StructNode, parent) -> pikepdf.Object:
-        elem = src.make_indirect(pikepdf.Dictionary(
-            Type=pikepdf.Name.StructElem, S=pikepdf.Name("/" + node.type), P=parent))
-        if node.alt is not None:
-            elem.Alt = pikepdf.String(node.alt)
-        if node.actual_text is not None:
-            elem.ActualText = pikepdf.String(node.actual_text)
-        if node.title is not None:
-            elem.T = pikepdf.String(node.title)
-        if node.lang is not None:
-            elem.Lang = pikepdf.String(node.lang)
-        kids = pikepdf.Array()
+    def build(node: StructNode, parent):
+        elem = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName(node.type), "P": parent})
+        ref = doc.Reference(elem)
+        for key, value in (("Alt", node.alt), ("ActualText", node.actual_text), ("T", node.title),
+                           ("Lang", node.lang)):
+            if value is not None:
+                elem[key] = PDFString(value)
+        kids = []
         first_page = None
         for kid in node.kids:
             if isinstance(kid, StructNode):
-                kids.append(build(kid, elem))
+                kids.append(build(kid, ref))
             elif isinstance(kid, MCRef):
-                page = pages[kid.page].obj
+                page = page_refs[kid.page]
                 if first_page is None:
                     first_page = page
-                kids.append(pikepdf.Dictionary(Type=pikepdf.Name.MCR, Pg=page, MCID=kid.mcid))
-                parents[kid.page][kid.mcid] = elem
+                kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page, "MCID": kid.mcid}))
+                parents[kid.page][kid.mcid] = ref
             elif isinstance(kid, AnnotRef):
-                annot = pages[kid.page].obj.Annots[kid.index]
-                if str(annot.A.URI) != kid.uri:
+                annot_ref, annot = annots[kid.page][kid.index]
+                if link_uri(annot) != kid.uri:
                     raise AssertionError(f"link {kid.index} on page {kid.page + 1} is not {kid.uri}")
                 key = len(pages) + len(nums) // 2
-                annot.StructParent = key
-                annot.Contents = pikepdf.String(kid.contents or link_text.get(kid.uri, kid.uri))
-                annot.F = 4   # Print: the link's area prints like the page
-                nums.extend([key, elem])
-                kids.append(pikepdf.Dictionary(Type=pikepdf.Name.OBJR, Obj=annot,
-                                               Pg=pages[kid.page].obj))
+                annot["StructParent"] = key
+                annot["Contents"] = PDFString(kid.contents or link_text.get(kid.uri, kid.uri))
+                annot["F"] = 4   # Print: the link's area prints like the page
+                nums.extend([key, ref])
+                kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": annot_ref,
+                                           "Pg": page_refs[kid.page]}))
         if first_page is not None:
-            elem.Pg = first_page
-        elem.K = kids
-        return elem
+            elem["Pg"] = first_page
+        elem["K"] = PDFArray(kids)
+        return ref
 
-    document = build(root, struct_root)
-    struct_root.K = pikepdf.Array([document])
-    page_nums = []
+    struct_root["K"] = PDFArray([build(root, root_ref)])
+    page_nums: list = []
     for i, page in enumerate(pages):
-        page.obj.StructParents = i
-        page.obj.Tabs = pikepdf.Name.S
+        rl.set_page_entries(page, StructParents=i, Tabs=PDFName("S"))
         mcids = parents[i]
-        array = pikepdf.Array([mcids[m] for m in range(len(mcids))]) if mcids else pikepdf.Array()
         if set(mcids) != set(range(len(mcids))):
             raise AssertionError("MCIDs on a page are not numbered 0..n-1")
-        page_nums.extend([i, src.make_indirect(array)])
-    struct_root.ParentTree = src.make_indirect(pikepdf.Dictionary(Nums=pikepdf.Array(page_nums + nums)))
-    struct_root.ParentTreeNextKey = len(pages) + len(nums) // 2
+        page_nums.extend([i, doc.Reference(PDFArray([mcids[m] for m in range(len(mcids))]))])
+        rl.add_to_id(canv, rl.page_content(page))   # the /ID names these pages, not just the title
+    struct_root["ParentTree"] = doc.Reference(PDFDictionary({"Nums": PDFArray(page_nums + nums)}))
+    struct_root["ParentTreeNextKey"] = len(pages) + len(nums) // 2
 
-    catalog = src.Root
-    catalog.StructTreeRoot = struct_root
-    catalog.MarkInfo = pikepdf.Dictionary(Marked=True)
-    catalog.Lang = pikepdf.String(lang)
-    catalog.ViewerPreferences = pikepdf.Dictionary(DisplayDocTitle=True)
-    producer = str(src.docinfo.get("/Producer", "ReportLab"))
+    canv.setCatalogEntry("StructTreeRoot", struct_root)
+    canv.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
+    canv.setCatalogEntry("Lang", lang)
+    canv.setViewerPreference("DisplayDocTitle", "true")
     xmp = XMP.format(title=escape(title), author=escape(author), subject=escape(subject),
-                     lang=escape(lang), keywords=escape(keywords), producer=escape(producer),
+                     lang=escape(lang), keywords=escape(keywords), producer=escape(rl.producer(canv)),
                      creator=escape(creator), date=date)
-    catalog.Metadata = src.make_stream(xmp.encode("utf-8"), Type=pikepdf.Name.Metadata,
-                                       Subtype=pikepdf.Name.XML)
-    out = io.BytesIO()
-    src.save(out, deterministic_id=True, compress_streams=True,
-             object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue()
+    # Uncompressed, as PDF/A asks and qpdf left it: a search tool reads it as text.
+    canv.setCatalogEntry("Metadata", PDFStream(
+        PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
+        xmp.encode("utf-8")))
 
+
+def link_uri(annot) -> str | None:
+    """The URI of a link annotation made by ``Canvas.linkURL`` (None for another action)."""
+    action = annot.dict.get("A")
+    uri = action.dict.get("URI") if action is not None else None
+    return None if uri is None else getattr(uri, "s", str(uri))

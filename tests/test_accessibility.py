@@ -86,6 +86,34 @@ def test_qpdf_check_is_clean(variants, name):
     assert "WARNING" not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("name", ["leg-cramps/letter", "packet"])
+def test_written_in_one_save_with_the_tree_packed(variants, name):
+    """ReportLab's one save writes the structure tree: one revision (nothing
+    re-saved or appended), and every dictionary, structure elements included,
+    in a compressed object stream (so tagging costs the file almost nothing)."""
+    data = variants[name].read_bytes()
+    assert data.count(b"%%EOF") == 1 and data.count(b"startxref") == 1
+    xref = subprocess.run([require_tool("qpdf"), "--show-xref", str(variants[name])],
+                          capture_output=True, text=True, check=True).stdout
+    where = {int(line.split("/")[0]): "compressed" in line for line in xref.splitlines()}
+    with pikepdf.open(variants[name]) as pdf:
+        elems = [o.objgen[0] for o in pdf.objects
+                 if isinstance(o, pikepdf.Dictionary) and o.get("/Type") == "/StructElem"]
+        assert len(elems) > 50 and all(where[n] for n in elems)
+        assert where[pdf.Root.objgen[0]] and all(where[p.objgen[0]] for p in pdf.pages)
+
+
+def test_each_file_has_its_own_id(variants):
+    """The /ID digest covers each page's content, not only the title and date
+    that ReportLab's invariant mode puts in it: the same handout on another
+    paper or in large print is another file."""
+    ids = set()
+    for name in ("leg-cramps/letter", "leg-cramps/a4", "leg-cramps/letter/large"):
+        with pikepdf.open(variants[name]) as pdf:
+            ids.add(bytes(pdf.trailer.ID[0]))
+    assert len(ids) == 3
+
+
 @pytest.mark.parametrize("name", ALL)
 def test_glyphs_are_tagged_and_nothing_is_outside_marked_content(variants, name):
     with pdfplumber.open(variants[name]) as pdf:

@@ -3,7 +3,6 @@ the structure tree. ``render_pdf`` is the only entry point the build needs."""
 
 from __future__ import annotations
 
-import io
 import time
 from dataclasses import dataclass
 
@@ -13,7 +12,7 @@ from handouts import __version__, rl
 from handouts.converters import PAPER_SIZES
 from handouts.layout.base import Sheet
 from handouts.layout.furniture import BrandArt
-from handouts.tagging import StructNode, Tagger, finish
+from handouts.tagging import StructNode, Tagger, write_tree
 
 
 @dataclass(frozen=True)
@@ -33,11 +32,10 @@ def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo) -> bytes:
     packet has several)."""
     first = sheets[0].page
     width, height = PAPER_SIZES[art.paper]
-    buf = io.BytesIO()
     canv = Canvas(
-        buf, pagesize=(width, height), invariant=1, pageCompression=1,
+        None, pagesize=(width, height), invariant=1, pageCompression=1,
         initialFontName=first.styles.fonts.regular, initialFontSize=first.styles.body_pt,
-        lang=info.lang,
+        lang=info.lang, pdfVersion=(1, 7),   # PDF/UA-1 is ISO 32000-1, PDF 1.7
     )
     canv.handout_tagger = tagger = Tagger()
     _stamp(canv, info.created)
@@ -57,7 +55,6 @@ def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo) -> bytes:
         tagger.next_page()
     if any(s.bookmark for s in sheets):
         canv.showOutline()
-    canv.save()
     if len(sheets) == 1:
         root = first.struct
     else:  # a packet: one Part per handout
@@ -67,10 +64,11 @@ def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo) -> bytes:
             sheet.page.struct.lang = sheet.page.lang  # a screen reader switches voice per part
             root.kids.append(sheet.page.struct)
     y, m, d = info.created
-    return finish(buf.getvalue(), root, lang=info.lang, title=info.title, author=info.author,
-                  subject=info.subject, keywords=", ".join(info.keywords),
-                  creator=f"handouts {__version__}", date=f"{y:04d}-{m:02d}-{d:02d}T00:00:00Z",
-                  link_text=links)
+    write_tree(canv, root, lang=info.lang, title=info.title, author=info.author,
+               subject=info.subject, keywords=", ".join(info.keywords),
+               creator=f"handouts {__version__}", date=f"{y:04d}-{m:02d}-{d:02d}T00:00:00Z",
+               link_text=links)
+    return rl.pdf_bytes(canv)
 
 
 def _stamp(canv: Canvas, ymd: tuple[int, int, int]) -> None:
