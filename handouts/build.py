@@ -84,9 +84,10 @@ def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
     """Template -> markup -> flowables, fitted by ``page_layout`` (one page;
     large print: at most two), or a FitError."""
     parsed = with_words(handout, brand, project, cat or words(project, handout.lang)).markup
+    family = brand.family(handout.lang)
 
     def build_at(body_pt: float, spacing: float) -> markup.Page:
-        return markup.build(parsed, page_layout.styles(brand.palette, brand.fonts, body_pt, spacing))
+        return markup.build(parsed, page_layout.styles(brand.palette, family, body_pt, spacing))
 
     sheet = page_layout.fit(build_at, paper, brand_art(brand, paper))
     if not sheet.fit.fits:

@@ -16,7 +16,7 @@ from typing import Any
 from handouts import canonical, library, review, templating, templatewords
 from handouts import catalog as catalogs
 from handouts.errors import ContentError, Kind, Problem, TemplateError
-from handouts.fonts import describe_char
+from handouts.fonts import FontFamily, describe_char
 from handouts.inputs import cached_brand, file_digest, tree_digest
 from handouts.library import Item
 from handouts.loader import Loaded
@@ -57,7 +57,7 @@ def load_handout(item: Item, path: Path, brand: Brand) -> Handout:
         entry.get()
     glyphs = [Problem(*entry.locate(loc), message, Kind.GLYPH)   # an included block's words: its file
               for loc, text in _strings(loaded.data, ())
-              for message in brand.fonts.missing_in_words(text, face_for(loc))]
+              for message in brand.family(item.lang).missing_in_words(text, face_for(loc), item.lang)]
     article = entry.get() if not glyphs else validate(Article, loaded, glyphs)
     return Handout(item.slug, item.lang, path, article, loaded)
 
@@ -149,7 +149,7 @@ def with_words(handout: Handout, brand: Brand, project: Project, cat: catalogs.C
     state = review.state(handout.item, review.words(parsed.root), review.lookup(
         project.content, handout.item, today), brand.clinic.review_every_months, today)
     review.fill_review_line(parsed.root, review.review_line(state, cat.section("handout"), handout.lang))
-    _check_markup_glyphs(parsed, brand, project.templates / TEMPLATE)
+    _check_markup_glyphs(parsed, brand.family(handout.lang), handout.lang, project.templates / TEMPLATE)
     return replace(handout, markup=parsed, approval=state)
 
 
@@ -190,12 +190,12 @@ def approval(project: Project, item: Item, today: dt.date | None = None) -> revi
     return state
 
 
-def _check_markup_glyphs(parsed: markup.Markup, brand: Brand, template: Path) -> None:
+def _check_markup_glyphs(parsed: markup.Markup, family: FontFamily, lang: str, template: Path) -> None:
     """Text the template itself adds must be drawable too."""
     text = parsed.root.text()
-    missing = brand.fonts.missing_glyphs(text)
+    missing = family.missing_glyphs(text)
     if missing:
         ch, face = missing[0]
         line = templating.problem_line(template, ch)
-        raise TemplateError.at(template, line, None, f"the font {face} has no glyph for {describe_char(ch)}",
-                               Kind.GLYPH)
+        raise TemplateError.at(template, line, None, f"{family.font_words(face, lang)} has no glyph for "
+                               f"{describe_char(ch)}", Kind.GLYPH)

@@ -62,7 +62,7 @@ def brand_files(project: Project, brand: Brand) -> list[Path]:
     clinic = brand.clinic
     names = [clinic.logo]
     if clinic.fonts is not None:
-        names += [v for v in clinic.fonts.model_dump().values() if isinstance(v, str)]
+        names += [path for _, path in clinic.fonts.files()]
     files = [project.clinic_file]
     for name in names:
         try:

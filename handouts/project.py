@@ -77,9 +77,14 @@ class Project:
 class Brand:
     clinic: Clinic
     loaded: Loaded
-    fonts: FontFamily
+    fonts: FontFamily             # the Latin family
+    families: fontlib.Families    # a family per script: ``family(lang)``
     logo_image: Image.Image
     path: Path
+
+    def family(self, lang: str) -> FontFamily:
+        """The family a handout in ``lang`` is set in."""
+        return self.families.for_lang(lang)
 
     @cached_property
     def palette(self) -> Palette:
@@ -103,29 +108,42 @@ def load_brand(project: Project) -> Brand:
     except ValueError as exc:
         problem(("logo",), str(exc))
 
-    family = fontlib.default_family()
-    if clinic.fonts is not None:
-        paths = {}
-        for face in fontlib.FACES:
-            value = getattr(clinic.fonts, face)
-            if value is None:
-                continue
-            try:
-                paths[face] = inside(project, value, max_bytes=20 * 1024 * 1024)
-            except ValueError as exc:
-                problem(("fonts", face), str(exc))
-        if not problems:
-            try:
-                family = fontlib.custom_family(paths)
-            except ValueError as exc:
-                problem(("fonts", getattr(exc, "face", None) or "regular"), str(exc))
+    families = load_fonts(project, clinic, problem) if clinic.fonts is not None else fontlib.Families()
     if not problems:
         for loc, text in clinic.text_fields():
-            for message in family.missing_in_words(text, face_for(loc)):
+            lang = loc[1] if len(loc) > 1 else None     # a field given per language
+            family = families.for_lang(lang) if lang else families.latin
+            for message in family.missing_in_words(text, face_for(loc), lang):
                 problem(loc, message)
     if problems:
         raise ContentError(problems)
-    return Brand(clinic=clinic, loaded=loaded, fonts=family, logo_image=logo, path=loaded.path)
+    return Brand(clinic=clinic, loaded=loaded, fonts=families.latin, families=families,
+                 logo_image=logo, path=loaded.path)
+
+
+def load_fonts(project: Project, clinic: Clinic, problem) -> fontlib.Families:
+    """The clinic's own family per script (clinic.yaml's ``fonts:``); each bad
+    file is a ``problem(loc, message)`` at the line that names it."""
+    paths: dict[str, dict[str, Path]] = {}
+    bad = False
+    for loc, value in clinic.fonts.files():
+        key = loc[1] if len(loc) == 3 else "latin"
+        try:
+            paths.setdefault(key, {})[loc[-1]] = inside(project, value, max_bytes=20 * 1024 * 1024)
+        except ValueError as exc:
+            problem(loc, str(exc))
+            bad = True
+    if bad:
+        return fontlib.Families()
+    custom: dict[str, FontFamily] = {}
+    where = {key: ("fonts", key) for key in paths} | ({"latin": ("fonts",)} if clinic.fonts.regular else {})
+    for key in sorted(paths, key=lambda k: k != "latin"):     # the Latin family first: the others fall back to it
+        try:
+            fallback = None if key == "latin" else custom.get("latin") or fontlib.default_family()
+            custom[key] = fontlib.custom_family(paths[key], fallback, key)
+        except fontlib.FontFileError as exc:
+            problem((*where[key], exc.face), str(exc))
+    return fontlib.Families(custom)
 
 
 def inside(project: Project, relative: str, max_bytes: int) -> Path:

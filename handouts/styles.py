@@ -114,6 +114,7 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
     base = ParagraphStyle(
         "base", fontName=fonts.regular, fontSize=b, leading=b * leading,
         textColor=ink, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
+        shaping=1 if fonts.shaping else 0,     # HarfBuzz joins Arabic letters
     )
 
     def derive(name: str, parent: ParagraphStyle = base, **kw) -> ParagraphStyle:

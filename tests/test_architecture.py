@@ -26,6 +26,7 @@ LAYERS = {
     "handouts.contacts": "base",
     "handouts.xmltext": "base",
     "handouts.xmltree": "base",
+    "handouts.scripts": "base",
     "handouts.schema": "schema",
     "handouts.mail": "mail",
     "handouts.ehr": "ehr",

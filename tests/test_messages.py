@@ -99,7 +99,7 @@ def test_a_word_the_font_cannot_draw_is_one_line_naming_the_word_and_face(projec
     title, body = sorted(mine)
     assert title.startswith("error: content/en/leg-cramps.yaml:1: title: ")
     assert "SourceSansPro-Bold" in title and "U+2603" in title and "U+2602" in title and "“☃☂”" in title
-    assert "sections[1].body" in body and "the font SourceSansPro has" in body and "“☃.”" in body
+    assert "sections[1].body" in body and "the font SourceSansPro (used for en) has" in body and "“☃.”" in body
 
 
 # ---------------------------------------------------------------------------

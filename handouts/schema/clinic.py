@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Iterator
 
-from pydantic import AfterValidator, BeforeValidator, Field
+from pydantic import AfterValidator, BeforeValidator, Field, create_model, model_validator
 
-from handouts import converters, headertext
+from handouts import converters, headertext, scripts
 from handouts.loader import Loaded, Loc, load_yaml
 from handouts.schema.fields import LANG_RE, Line, NotBool, Paper, Strict, parse_color
 from handouts.schema.settings import Smtp
@@ -67,13 +67,66 @@ class Colors(Strict):
     accent: BrandColor
 
 
-class Fonts(Strict):
-    """A clinic's own TrueType family, paths relative to content/."""
+class FontFiles(Strict):
+    """One script's TrueType family, paths relative to content/. A family with
+    one weight uses it for bold too; italics default to regular and bold."""
 
     regular: Line
-    bold: Line
+    bold: Line | None = None
     italic: Line | None = None
     bold_italic: Line | None = None
+
+
+class _FontsBase(Strict):
+    """The clinic's fonts: ``regular``/``bold`` at the top are the Latin
+    family (the form before scripts had fonts of their own; then ``bold`` is
+    required); ``latin:``, ``arabic:``, ``cjk:`` ... give a family per script
+    (scripts.font_keys: the script a language is written in, from CLDR)."""
+
+    regular: Line | None = None
+    bold: Line | None = None
+    italic: Line | None = None
+    bold_italic: Line | None = None
+
+    @model_validator(mode="after")
+    def _one_latin(self):
+        flat = [f for f in FACES if getattr(self, f) is not None]
+        if flat and getattr(self, "latin", None) is not None:
+            raise ValueError("give the Latin font once: either regular/bold at the top of fonts: "
+                             "or under latin:, not both")
+        if flat and (self.regular is None or self.bold is None):
+            raise ValueError("give both regular and bold (or put one font under latin: to use it "
+                             "for bold too)")
+        return self
+
+    def per_script(self) -> dict[str, FontFiles]:
+        """``{script key: its files}``, the top-level faces as ``latin``."""
+        out = {key: getattr(self, key) for key in SCRIPT_KEYS if getattr(self, key) is not None}
+        if self.regular is not None:
+            out["latin"] = FontFiles(**{f: getattr(self, f) for f in FACES})
+        return out
+
+    def files(self) -> Iterator[tuple[Loc, str]]:
+        """Every file named, with where it is named: ``(("fonts", "cjk", "regular"), path)``."""
+        for face in FACES:
+            if getattr(self, face) is not None:
+                yield ("fonts", face), getattr(self, face)
+        for key in SCRIPT_KEYS:
+            entry = getattr(self, key)
+            for face in FACES if entry is not None else ():
+                if getattr(entry, face) is not None:
+                    yield ("fonts", key, face), getattr(entry, face)
+
+
+FACES = ("regular", "bold", "italic", "bold_italic")
+
+#: The script keys clinic.yaml may name (latin, arabic, cjk, hebrew ...; not
+#: the few, such as mro, that a model's own attributes already use).
+SCRIPT_KEYS = tuple(sorted(k for k in scripts.font_keys() if not hasattr(_FontsBase, k)))
+
+#: One optional family per script.
+Fonts = create_model("Fonts", __base__=_FontsBase, __module__=__name__,
+                     **{key: (FontFiles | None, None) for key in SCRIPT_KEYS})
 
 
 class ReadingTarget(Strict):

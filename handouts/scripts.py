@@ -1,0 +1,96 @@
+"""Which writing system a language is written in, from CLDR (through Babel):
+the script (ISO 15924: ``Latn``, ``Arab``, ``Hans`` ...), the key a clinic
+names its fonts for it by in clinic.yaml (``latin``, ``arabic``, ``cjk`` ...),
+its direction, and whether lines may break between any two characters.
+
+``zh-Hans`` says its script; ``zh``, ``ar``, ``ko`` get CLDR's likely script
+(``zh`` -> ``Hans``, ``ar`` -> ``Arab``). A language CLDR does not know is
+taken as Latin unless its catalog says otherwise (``script: Arab``).
+No ReportLab here: the schema checks clinic.yaml's font keys with it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+#: Scripts that share one font entry in clinic.yaml: one CJK font covers Han
+#: (simplified and traditional), kana and Hangul.
+GROUPS = {"Latn": "latin", "Cyrl": "cyrillic", "Grek": "greek", "Arab": "arabic",
+          "Hans": "cjk", "Hant": "cjk", "Hani": "cjk", "Jpan": "cjk", "Kore": "cjk", "Hang": "cjk"}
+
+#: Written right to left (for a language CLDR does not know; otherwise CLDR's
+#: own character order decides).
+RTL_SCRIPTS = frozenset({"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr"})
+
+#: Lines break between any two characters (no spaces between words); Korean
+#: writes spaces between words and breaks at them.
+BREAK_ANYWHERE = frozenset({"Hans", "Hant", "Hani", "Jpan"})
+
+_CODE = re.compile(r"[A-Z][a-z]{3}\Z")
+
+
+@dataclass(frozen=True)
+class Script:
+    """How a language is written."""
+
+    code: str            # ISO 15924: Latn, Arab, Hans ...
+    key: str             # its font entry in clinic.yaml: latin, arabic, cjk ...
+    rtl: bool            # written right to left
+    break_anywhere: bool  # lines break between characters (Chinese, Japanese)
+
+
+def font_key(code: str) -> str:
+    """``Arab`` -> ``arabic``; a script without a group -> its English name
+    (``Hebr`` -> ``hebrew``, ``Deva`` -> ``devanagari``, ``Ital`` -> ``old_italic``)."""
+    if code in GROUPS:
+        return GROUPS[code]
+    name = _script_names().get(code, code)
+    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+
+
+def font_keys() -> frozenset[str]:
+    """Every key clinic.yaml's ``fonts:`` may name a script by."""
+    return frozenset({*GROUPS.values(), *(font_key(c) for c in _script_names())})
+
+
+@lru_cache(maxsize=None)
+def _script_names() -> dict[str, str]:
+    from babel import Locale
+
+    # Z...: not a script a language is written in (common, unknown, symbols).
+    return {code: name for code, name in Locale("en").scripts.items()
+            if _CODE.match(code) and not code.startswith("Z")}
+
+
+@lru_cache(maxsize=256)
+def script_of(lang: str, declared: str | None = None) -> Script:
+    """The script ``lang`` is written in: ``declared`` (a catalog's
+    ``script:``) if given, else the one in the code (``zh-Hant``), else
+    CLDR's likely script for the language, else Latin."""
+    from babel import Locale, UnknownLocaleError
+    from babel.core import get_global
+
+    tag = lang.replace("-", "_")
+    locale = None
+    try:
+        locale = Locale.parse(tag)
+    except (ValueError, TypeError, UnknownLocaleError):
+        pass
+    code = declared
+    if code is None and locale is not None:
+        code = locale.script
+    if code is None:
+        likely = get_global("likely_subtags")
+        for key in (str(locale) if locale else tag, tag.split("_")[0]):
+            parts = likely.get(key, "").split("_")
+            if len(parts) > 1 and _CODE.match(parts[1]):
+                code = parts[1]
+                break
+    code = code or "Latn"
+    if locale is not None and declared is None:
+        rtl = locale.character_order == "right-to-left"
+    else:
+        rtl = code in RTL_SCRIPTS
+    return Script(code=code, key=font_key(code), rtl=rtl, break_anywhere=code in BREAK_ANYWHERE)
