@@ -44,12 +44,20 @@ def make_project(root: Path, n: int) -> list[str]:
     shutil.copytree(REPO / "templates", root / "templates")
     en = root / "content" / "en"
     texts = {s: (en / f"{s}.yaml").read_text(encoding="utf-8") for s in DEMOS}
+    approvals = root / "content" / "approvals" / "en"
+    records = {s: (approvals / f"{s}.yaml").read_text(encoding="utf-8") for s in DEMOS
+               if (approvals / f"{s}.yaml").exists()}
     for s in DEMOS:
         (en / f"{s}.yaml").unlink()
+        (approvals / f"{s}.yaml").unlink(missing_ok=True)
     slugs = []
     for i in range(n):
         slug = f"bench-{i:04d}"
-        (en / f"{slug}.yaml").write_text(texts[DEMOS[i % 3]], encoding="utf-8")
+        demo = DEMOS[i % 3]
+        (en / f"{slug}.yaml").write_text(texts[demo], encoding="utf-8")
+        if demo in records:   # the demo's approval, for the same words under the new name
+            (approvals / f"{slug}.yaml").write_text(
+                records[demo].replace(f"handout: en/{demo}\n", f"handout: en/{slug}\n"), encoding="utf-8")
         slugs.append(slug)
     return slugs
 

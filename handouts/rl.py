@@ -194,11 +194,13 @@ def pdf_bytes(canv) -> bytes:
     objstm, xref_number = number, number + 1
     for i, (n, _) in enumerate(packed):
         xref[n] = (2, objstm, i)
-    index = offsets = b""
+    index, bodies, at = [], [], 0
     for n, body in packed:
-        index += b"%d %d " % (n, len(offsets))
-        offsets += body + b"\n"
-    data = zlib.compress(index + offsets)
+        index.append(b"%d %d " % (n, at))
+        bodies.append(body)
+        at += len(body) + 1
+    index = b"".join(index)
+    data = zlib.compress(index + b"\n".join(bodies) + b"\n")
     xref[objstm] = (1, len(out), 0)
     out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
             b"stream\n%s\nendstream\nendobj\n" % (objstm, len(packed), len(index), len(data), data))
