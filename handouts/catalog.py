@@ -189,3 +189,25 @@ def _holder(dirs: list[Path], lang: str, key: str) -> Path:
         if p.is_file() and key in read(p):
             return p
     return dirs[-1] / f"{lang}.yaml"
+
+
+def declared_script(templates: Path, bundled: Path, lang: str) -> str | None:
+    """The script ``lang``'s catalog says it is written in (``script: Arab``,
+    an ISO 15924 code), for a language CLDR does not know or writes
+    otherwise; None when it says nothing. The project's catalog wins."""
+    from handouts import scripts
+
+    for d in reversed(folders(templates, bundled)):
+        path = d / f"{lang}.yaml"
+        try:
+            code = read(path).get("script") if path.is_file() else None
+        except ContentError:   # a broken catalog is reported where the language's words are read
+            code = None
+        if code is not None:
+            if not scripts.is_code(code):
+                raise ContentError.at(path, load_yaml(path).line_for(("script",)), "script",
+                                      f"{code!r} is not a script code; write its ISO 15924 code, "
+                                      "such as Latn, Cyrl, Arab, Hebr, Hans or Deva")
+            return code
+    return None
+

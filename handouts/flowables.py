@@ -10,7 +10,7 @@ from weakref import WeakKeyDictionary
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
 
-from handouts import contacts, fonts, rl
+from handouts import contacts, fontruns, rl
 from handouts.tagging import AnnotRef, StructNode, artifact, link_count, links_since, tagged, tagger_of
 
 
@@ -80,7 +80,7 @@ class TaggedParagraph(Paragraph):
                 text, frags, bulletText = hit
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
         if frags is None:   # Latin words in another script's paragraph: the Latin font
-            self.frags = fonts.with_fallback(self.frags)
+            self.frags = fontruns.with_fallback(self.frags)
         if key is not None and self.style is style:
             if frags is None:
                 _PARSED[key] = (self.text, self.frags, self.bulletText)

@@ -12,7 +12,7 @@ is ever used.
 A family for a script other than Latin falls back to the Latin family for
 any character the script's font lacks, and (but for CJK) for Latin letters,
 digits and ASCII punctuation, so a phone number or a web address looks the
-same in every language (``split_runs``, used by the paragraph). A CJK font
+same in every language (fontruns.py, used by the paragraph). A CJK font
 draws its own Latin: one embedded font keeps a Chinese handout small. Which script a language is written
 in is scripts.py's (CLDR's) answer; ``family_for(lang, families)`` is what a
 renderer asks.
@@ -21,7 +21,6 @@ renderer asks.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -30,7 +29,7 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from handouts import scripts
+from handouts import fontruns, scripts
 
 FACES = ("regular", "bold", "italic", "bold_italic")
 #: Where an italic face has no glyph (Source Sans Pro's italics have no
@@ -137,86 +136,6 @@ def describe_char(ch: str) -> str:
 
 
 # --------------------------------------------------------------------------
-# Runs: which font draws which character of a paragraph's text.
-
-#: A registered font name -> (its fallback's name, its glyphs, the fallback's
-#: glyphs, whether its text is shaped, whether Latin goes to the fallback first).
-_FALLBACK: dict[str, tuple[str, frozenset[int], frozenset[int], bool, bool]] = {}
-
-_TOKENS = re.compile(r"(\s+)")
-
-
-def _latin_first(ch: str) -> bool:
-    """Drawn with the Latin family even when the script's font has it: Latin
-    letters, digits and ASCII punctuation, so a phone number or a web address
-    looks the same in every language."""
-    o = ord(ch)
-    return (o < 0x250 or 0x1E00 <= o <= 0x1EFF) and not ch.isspace()
-
-
-def split_runs(text: str, font: str) -> list[tuple[str, str]]:
-    """``text`` cut into ``[(font name, part)]``: the parts the Latin fallback
-    draws and the parts ``font`` draws. Spaces stay with the run they follow.
-    A font without a fallback draws all of it.
-
-    Shaped text is cut between words only where it can be: ReportLab shapes
-    a word with the font of its first part (``shapeFragWord``), so a word
-    the script's font can draw whole stays in it (an Arabic word with its
-    full stop), a Latin word goes to the Latin font, and only a word neither
-    can draw alone is cut by character."""
-    entry = _FALLBACK.get(font)
-    if entry is None or not text:
-        return [(font, text)]
-    other, own, latin, shaped, prefer = entry
-
-    def pick(ch: str) -> str:
-        return other if ord(ch) in latin and ((prefer and _latin_first(ch)) or ord(ch) not in own) else font
-
-    runs: list[list] = []
-
-    def put(use: str, part: str) -> None:
-        if runs and runs[-1][0] == use:
-            runs[-1][1].append(part)
-        else:
-            runs.append([use, [part]])
-
-    for token in _TOKENS.split(text) if shaped else text:
-        if not token:
-            continue
-        if token.isspace():
-            put(runs[-1][0] if runs else font, token)
-            continue
-        uses = {pick(ch) for ch in token}
-        if len(uses) == 1:
-            put(uses.pop(), token)
-        elif all(ord(ch) in own for ch in token):
-            put(font, token)
-        else:
-            for ch in token:
-                put(pick(ch), ch)
-    return [(name, "".join(parts)) for name, parts in runs]
-
-
-def with_fallback(frags: list) -> list:
-    """A parsed paragraph's fragments, each cut where its font changes
-    (``split_runs``); fragments of a font without a fallback are kept as they are."""
-    if not any(getattr(f, "fontName", None) in _FALLBACK for f in frags):
-        return frags
-    out = []
-    for f in frags:
-        text = getattr(f, "text", None)
-        runs = split_runs(text, f.fontName) if text and not getattr(f, "cbDefn", None) else []
-        if len(runs) < 2 and (not runs or runs[0][0] == f.fontName):
-            out.append(f)
-            continue
-        for name, part in runs:
-            piece = f.clone(fontName=name, text=part)
-            # A Latin italic falls back once more, to its upright face.
-            out.extend(with_fallback([piece]) if name != f.fontName else [piece])
-    return out
-
-
-# --------------------------------------------------------------------------
 # Registering families.
 
 def _register(name: str, path: Path) -> frozenset[int]:
@@ -230,10 +149,11 @@ def _register(name: str, path: Path) -> frozenset[int]:
 
 def _family(names: dict[str, str], paths: dict[str, Path], fallback: FontFamily | None = None,
             shaping: bool = False, hint: str = "", latin_first: bool = True) -> FontFamily:
-    if fallback is not None:
+    if fallback is not None and latin_first:
         # One name per face, even where two faces share a file (a family with
         # one weight): a Latin word in it takes the fallback's face of its
-        # own weight and slant, found by name.
+        # own weight and slant, found by name. (A CJK font draws its own
+        # Latin: its faces keep one name, so its glyphs are embedded once.)
         names = dict(names)
         for i, face in enumerate(FACES):
             if names[face] in [names[f] for f in FACES[:i]]:
@@ -245,15 +165,15 @@ def _family(names: dict[str, str], paths: dict[str, Path], fallback: FontFamily 
         italic=names["italic"], boldItalic=names["bold_italic"],
     )
     if fallback is not None:
-        for face in FACES:
+        for face in FACES:     # a name several faces share falls back to the first one's face
             other = getattr(fallback, face)
-            _FALLBACK[names[face]] = (other, cmaps[names[face]], fallback.cmaps[other], shaping,
-                                      latin_first)
+            fontruns.link(names[face], other, cmaps[names[face]], fallback.cmaps[other], shaping,
+                          latin_first, replace=face == "regular")
     else:
         for face, upright in UPRIGHT.items():
             if names[face] != names[upright]:
-                _FALLBACK.setdefault(names[face], (names[upright], cmaps[names[face]], cmaps[names[upright]],
-                                                   shaping, False))
+                fontruns.link(names[face], names[upright], cmaps[names[face]], cmaps[names[upright]],
+                              shaping, False, replace=False)
     return FontFamily(cmaps=cmaps, fallback=fallback, shaping=shaping, hint=hint, **names)
 
 
@@ -267,7 +187,7 @@ def _faces(regular, bold=None, italic=None, bold_italic=None) -> dict:
 
 def _suffix(fallback: FontFamily) -> str:
     """Names for a family that falls back to a clinic's own Latin family are
-    their own (``_FALLBACK`` is keyed by name)."""
+    their own (``fontruns.FALLBACK`` is keyed by name)."""
     return "" if fallback == default_family() else "~" + fallback.regular
 
 
@@ -352,9 +272,19 @@ class Families:
     """A brand's family per script: the clinic's own where clinic.yaml names
     one, else the shipped one (registered when first asked for)."""
 
-    def __init__(self, custom: dict[str, FontFamily] | None = None):
+    def __init__(self, custom: dict[str, FontFamily] | None = None,
+                 catalogs: tuple[Path, Path] | None = None):
         self.custom = dict(custom or {})
         self.latin = self.custom.get("latin") or default_family()
+        self.catalogs = catalogs    # (templates, bundled templates): where a catalog's script: is read
+
+    def script(self, lang: str) -> scripts.Script:
+        """How ``lang`` is written: its catalog's ``script:`` if it says,
+        else CLDR's answer (scripts.script_of)."""
+        from handouts import catalog
+
+        declared = catalog.declared_script(*self.catalogs, lang) if self.catalogs else None
+        return scripts.script_of(lang, declared)
 
     def for_script(self, key: str) -> FontFamily:
         if key in self.custom:
@@ -366,8 +296,8 @@ class Families:
         return _with_hint(self.latin, f"name a font for {key} in clinic.yaml "
                                       f"(fonts: {{{key}: {{regular: FILE.ttf}}}})")
 
-    def for_lang(self, lang: str, declared: str | None = None) -> FontFamily:
-        return self.for_script(scripts.script_of(lang, declared).key)
+    def for_lang(self, lang: str) -> FontFamily:
+        return self.for_script(self.script(lang).key)
 
 
 @lru_cache(maxsize=None)
@@ -377,8 +307,9 @@ def _with_hint(family: FontFamily, hint: str) -> FontFamily:
     return replace(family, hint=hint)
 
 
-def family_for(lang: str, families: Families | None = None, declared: str | None = None) -> FontFamily:
+def family_for(lang: str, families: Families | None = None) -> FontFamily:
     """The family a handout in ``lang`` is set in (the clinic's ``families``,
     else the defaults). Whether the language is written right to left, or
-    breaks lines between characters, is ``scripts.script_of(lang)``."""
-    return (families or Families()).for_lang(lang, declared)
+    breaks lines between characters, is ``families.script(lang)``
+    (``Brand.script``)."""
+    return (families or Families()).for_lang(lang)

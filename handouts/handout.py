@@ -55,9 +55,10 @@ def load_handout(item: Item, path: Path, brand: Brand) -> Handout:
     loaded = entry.loaded
     if loaded is None:  # not read at all
         entry.get()
+    family = brand.family(item.lang)
     glyphs = [Problem(*entry.locate(loc), message, Kind.GLYPH)   # an included block's words: its file
               for loc, text in _strings(loaded.data, ())
-              for message in brand.family(item.lang).missing_in_words(text, face_for(loc), item.lang)]
+              for message in family.missing_in_words(text, face_for(loc), item.lang)]
     article = entry.get() if not glyphs else validate(Article, loaded, glyphs)
     return Handout(item.slug, item.lang, path, article, loaded)
 

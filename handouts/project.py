@@ -15,7 +15,8 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 
 from handouts import fonts as fontlib
-from handouts.errors import ContentError, Problem, quoted, shown_path
+from handouts import scripts
+from handouts.errors import ContentError, HandoutError, Problem, quoted, shown_path
 from handouts.fonts import FontFamily
 from handouts.loader import Loaded, field_name
 from handouts.paths import bundled_root
@@ -86,6 +87,10 @@ class Brand:
         """The family a handout in ``lang`` is set in."""
         return self.families.for_lang(lang)
 
+    def script(self, lang: str) -> scripts.Script:
+        """How ``lang`` is written: right to left? lines broken anywhere?"""
+        return self.families.script(lang)
+
     @cached_property
     def palette(self) -> Palette:
         return Palette.from_brand(self.clinic.colors.primary, self.clinic.colors.accent)
@@ -108,11 +113,15 @@ def load_brand(project: Project) -> Brand:
     except ValueError as exc:
         problem(("logo",), str(exc))
 
-    families = load_fonts(project, clinic, problem) if clinic.fonts is not None else fontlib.Families()
+    families = fontlib.Families(load_fonts(project, clinic, problem) if clinic.fonts is not None else {},
+                                (project.templates, bundled_root() / "templates"))
     if not problems:
         for loc, text in clinic.text_fields():
             lang = loc[1] if len(loc) > 1 else None     # a field given per language
-            family = families.for_lang(lang) if lang else families.latin
+            try:
+                family = families.for_lang(lang) if lang else families.latin
+            except HandoutError:    # its catalog's script: is wrong: that language fails, saying so
+                continue
             for message in family.missing_in_words(text, face_for(loc), lang):
                 problem(loc, message)
     if problems:
@@ -121,7 +130,7 @@ def load_brand(project: Project) -> Brand:
                  logo_image=logo, path=loaded.path)
 
 
-def load_fonts(project: Project, clinic: Clinic, problem) -> fontlib.Families:
+def load_fonts(project: Project, clinic: Clinic, problem) -> dict[str, FontFamily]:
     """The clinic's own family per script (clinic.yaml's ``fonts:``); each bad
     file is a ``problem(loc, message)`` at the line that names it."""
     paths: dict[str, dict[str, Path]] = {}
@@ -134,7 +143,7 @@ def load_fonts(project: Project, clinic: Clinic, problem) -> fontlib.Families:
             problem(loc, str(exc))
             bad = True
     if bad:
-        return fontlib.Families()
+        return {}
     custom: dict[str, FontFamily] = {}
     where = {key: ("fonts", key) for key in paths} | ({"latin": ("fonts",)} if clinic.fonts.regular else {})
     for key in sorted(paths, key=lambda k: k != "latin"):     # the Latin family first: the others fall back to it
@@ -143,7 +152,7 @@ def load_fonts(project: Project, clinic: Clinic, problem) -> fontlib.Families:
             custom[key] = fontlib.custom_family(paths[key], fallback, key)
         except fontlib.FontFileError as exc:
             problem((*where[key], exc.face), str(exc))
-    return fontlib.Families(custom)
+    return custom
 
 
 def inside(project: Project, relative: str, max_bytes: int) -> Path:

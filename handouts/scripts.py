@@ -50,6 +50,11 @@ def font_key(code: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
 
 
+def is_code(code: str) -> bool:
+    """``Arab`` is a script code CLDR knows; ``Arabic`` and ``arab`` are not."""
+    return code in GROUPS or code in _script_names()
+
+
 def font_keys() -> frozenset[str]:
     """Every key clinic.yaml's ``fonts:`` may name a script by."""
     return frozenset({*GROUPS.values(), *(font_key(c) for c in _script_names())})

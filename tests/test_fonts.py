@@ -110,7 +110,8 @@ def test_family_for_a_language_is_its_scripts_default_family():
 
 
 def test_latin_words_in_arabic_go_to_the_latin_font_whole():
-    from handouts.fonts import family_for, split_runs
+    from handouts.fontruns import split_runs
+    from handouts.fonts import family_for
 
     ar = family_for("ar")
     runs = split_runs("اتصل بنا على (541) 555-0142 أو زر example.org.", ar.regular)
@@ -122,7 +123,8 @@ def test_latin_words_in_arabic_go_to_the_latin_font_whole():
 
 
 def test_a_cjk_font_draws_its_own_latin():
-    from handouts.fonts import family_for, split_runs
+    from handouts.fontruns import split_runs
+    from handouts.fonts import family_for
 
     zh = family_for("zh-Hans")
     assert split_runs("请打电话 (541) 555-0142。", zh.regular) == [(zh.regular, "请打电话 (541) 555-0142。")]
@@ -279,3 +281,26 @@ def test_the_shipped_fonts_are_package_data_with_their_licences():
     ignored = subprocess.run(["git", "check-ignore", "-q", str(FONTFILES / "wqy-microhei" / "wqy-microhei.ttc")],
                              cwd=REPO)
     assert ignored.returncode == 1
+
+
+def test_a_catalog_that_says_its_script_gets_that_scripts_font(tmp_path):
+    # "qq" is no language CLDR knows; its catalog says it is written in Arabic script.
+    root = with_samples(tmp_path / "clinic", ())
+    (root / "content" / "qq").mkdir()
+    shutil.copy(SAMPLES / "ar.yaml", root / "content" / "qq" / "leg-cramps.yaml")
+    catalog = root / "templates" / "labels" / "qq.yaml"
+    catalog.write_text("script: Arab\n" + (REPO / "templates" / "labels" / "en.yaml").read_text("utf-8"), "utf-8")
+    out = tmp_path / "out"
+    result = build(root, out, "qq:leg-cramps")
+    assert result.returncode == 0, result.stderr
+    assert "NotoSansArabic-Regular" in fonts_in(out / "qq" / "leg-cramps.pdf")
+    from handouts.inputs import cached_brand
+    from handouts.project import Project
+
+    assert cached_brand(Project(root))[0].script("qq").rtl
+    catalog.write_text(catalog.read_text("utf-8").replace("script: Arab", "script: Arabic"), "utf-8")
+    result = build(root, out, "qq:leg-cramps")
+    expect_error(result, catalog, 1, "script", "'Arabic' is not a script code", "Arab")
+    # Only that language fails; the others still build.
+    result = build(root, out, "qq:leg-cramps", "en:leg-cramps")
+    assert result.returncode == 1 and (out / "en" / "leg-cramps.pdf").is_file()
