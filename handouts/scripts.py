@@ -5,7 +5,8 @@ its direction, and whether lines may break between any two characters.
 
 ``zh-Hans`` says its script; ``zh``, ``ar``, ``ko`` get CLDR's likely script
 (``zh`` -> ``Hans``, ``ar`` -> ``Arab``). A language CLDR does not know is
-taken as Latin unless its catalog says otherwise (``script: Arab``).
+taken as Latin unless its code names its script (``prs-Arab``: Dari) or its
+catalog does (``script: Arab``, passed here as ``declared``).
 No ReportLab here: the schema checks clinic.yaml's font keys with it.
 """
 
@@ -72,8 +73,9 @@ def _script_names() -> dict[str, str]:
 @lru_cache(maxsize=256)
 def script_of(lang: str, declared: str | None = None) -> Script:
     """The script ``lang`` is written in: ``declared`` (a catalog's
-    ``script:``) if given, else the one in the code (``zh-Hant``), else
-    CLDR's likely script for the language, else Latin."""
+    ``script:``) if given, else the
+    one in the code (``zh-Hant``; ``prs-Arab`` for a language CLDR does not
+    know), else CLDR's likely script for the language, else Latin."""
     from babel import Locale, UnknownLocaleError
     from babel.core import get_global
 
@@ -86,6 +88,10 @@ def script_of(lang: str, declared: str | None = None) -> Script:
     code = declared
     if code is None and locale is not None:
         code = locale.script
+    if code is None and locale is None:
+        # A language CLDR does not know says its script in its code
+        # (``prs-Arab``, Dari): in BCP 47 a subtag of four letters is a script.
+        code = next((part.title() for part in tag.split("_")[1:] if len(part) == 4 and part.isalpha()), None)
     if code is None:
         likely = get_global("likely_subtags")
         for key in (str(locale) if locale else tag, tag.split("_")[0]):
