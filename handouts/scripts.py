@@ -73,9 +73,9 @@ def _script_names() -> dict[str, str]:
 @lru_cache(maxsize=256)
 def script_of(lang: str, declared: str | None = None) -> Script:
     """The script ``lang`` is written in: ``declared`` (a catalog's
-    ``script:``) if given, else the
-    one in the code (``zh-Hant``; ``prs-Arab`` for a language CLDR does not
-    know), else CLDR's likely script for the language, else Latin."""
+    ``script:``) if given, else the one in the code (``zh-Hant``;
+    ``prs-Arab`` for a language CLDR does not know), else CLDR's likely
+    script for the language, else Latin."""
     from babel import Locale, UnknownLocaleError
     from babel.core import get_global
 
