@@ -5,7 +5,8 @@ handout and the shared "when to get help" block per language, and the
 clinic's own words), copied into a copy of the demo clinic. No code knows
 either language; the PDFs are checked as a patient's copy would be: /Lang,
 fonts embedded and subset, every character of the title in the text layer,
-the catalog's words and Babel's date, one page."""
+the catalog's words and Babel's date, one page; and the page finds them by
+a word of their own and emails them in their language."""
 
 from __future__ import annotations
 
@@ -13,14 +14,17 @@ import datetime as dt
 import shutil
 import unicodedata
 from pathlib import Path
+from urllib.parse import quote
 
 import pikepdf
 import pytest
 import yaml
 
 from handouts.templating import longdate
-from helpers import REPO, run_cli
+from helpers import REPO, plain_smtp, run_cli, use_smtp
 from pdfutil import pdffonts, pdftotext, text_of
+from smtpserver import smtp_server
+from webutil import LiveServer
 
 FIXTURES = Path(__file__).resolve().parent / "added-languages"
 ADDED = ["ru", "ko"]
@@ -212,3 +216,29 @@ def test_a_language_cldr_does_not_know_says_its_script_in_its_code(tmp_path):
         assert str(pdf.Root.Lang) == "prs-Arab" and len(pdf.pages) == 1
     rows = pdffonts(path)
     assert any("NotoSansArabic" in r["name"] for r in rows) and all(r["emb"] == "yes" for r in rows), rows
+
+
+# --------------------------------------------------------------------------
+# The page and the email, with nothing but the files.
+
+@pytest.mark.parametrize("lang, word", [("ru", "судороги"), ("ko", "경련")])
+def test_the_page_finds_an_added_language_by_its_own_word_and_emails_it_in_that_language(clinic, tmp_path,
+                                                                                         lang, word):
+    root = tmp_path / "clinic"
+    shutil.copytree(clinic, root, ignore=shutil.ignore_patterns("out"))
+    with LiveServer(root) as server:
+        status, headers, _ = server.raw("GET", f"/?q={quote(word)}&go=1")
+        assert status == 303 and headers["location"] == f"/h/{lang}/leg-cramps"
+        status, _, page = server.raw("GET", f"/h/{lang}/leg-cramps", headers={"Accept-Language": lang})
+        assert status == 200 and title(lang) in page.decode("utf-8")
+    approved = run_cli("approve", "leg-cramps", "--lang", lang, "--project", str(root), "--by", "Test Reviewer, MD")
+    assert approved.returncode == 0, approved.stderr
+    with smtp_server() as (inbox, port):
+        use_smtp(root, plain_smtp(port))
+        sent = run_cli("email", f"{lang}:leg-cramps", "--to", "patient@example.org", "--lang", lang,
+                       "--project", str(root))
+    assert sent.returncode == 0, sent.stderr
+    msg = inbox.received[0].message
+    words = labels(lang)["email"]
+    assert msg["Subject"] == words["subject_one"].format(title=title(lang), clinic="Riverbend Vein & Leg Clinic")
+    assert words["greeting_no_name"] in msg.get_body(("plain",)).get_content()
