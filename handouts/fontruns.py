@@ -93,3 +93,11 @@ def with_fallback(frags: list) -> list:
             # A Latin italic falls back once more, to its upright face.
             out.extend(with_fallback([piece]) if name != f.fontName else [piece])
     return out
+
+
+def string_width(text: str, font: str, size: float) -> float:
+    """The width of ``text`` as drawn: each run in its own font."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    return sum(stringWidth(part, name, size) for name, part in split_runs(text, font))
+

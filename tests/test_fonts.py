@@ -304,3 +304,15 @@ def test_a_catalog_that_says_its_script_gets_that_scripts_font(tmp_path):
     # Only that language fails; the others still build.
     result = build(root, out, "qq:leg-cramps", "en:leg-cramps")
     assert result.returncode == 1 and (out / "en" / "leg-cramps.pdf").is_file()
+
+
+def test_furniture_measures_latin_in_another_script_in_the_latin_font():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from handouts.fontruns import string_width
+    from handouts.fonts import family_for
+
+    ar = family_for("ar")
+    url = "riverbend.example.org/book"
+    assert string_width(url, ar.regular, 10) == pytest.approx(stringWidth(url, "SourceSansPro", 10))
+    assert string_width(url, ar.regular, 10) != pytest.approx(stringWidth(url, ar.regular, 10))

@@ -162,7 +162,7 @@ ARTICLE_KEYS = ["title", "summary", "reviewed", "next_review", "sections", "call
                 "keywords", "heading", "body", "bullets", "checklist", "sumary", "titel"]
 CLINIC_KEYS = ["name", "tagline", "phone", "address", "website", "email", "qr", "logo", "logo_alt",
                "colors", "paper", "disclaimer", "fonts", "reading_grade", "review_every_months",
-               "primary", "accent", "regular", "bold"]
+               "primary", "accent", "regular", "bold", "latin", "arabic", "cjk"]
 
 
 def paths(data, prefix=()):

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from handouts.converters import PAPER_SIZES
+from handouts.fontruns import string_width   # Latin in another script: in its own font
 from handouts.layout.images import draw_image
 from handouts.layout.lines import LABEL, SEPARATOR, settle
 from handouts.flowables import TaggedParagraph as Paragraph
@@ -93,12 +93,12 @@ def url_lines(url: str, font: str, size: float, width: float) -> list[str]:
     tokens = [t for t in re.split(r"(?<=[/?&.=-])", url) if t]
     lines, current = [], ""
     for token in tokens:
-        if current and stringWidth(current + token, font, size) > width:
+        if current and string_width(current + token, font, size) > width:
             lines.append(current)
             current = ""
-        while stringWidth(token, font, size) > width:  # one joint-less run longer than a line
+        while string_width(token, font, size) > width:  # one joint-less run longer than a line
             cut = max(1, next(i for i in range(len(token), 0, -1)
-                              if stringWidth(token[:i], font, size) <= width))
+                              if string_width(token[:i], font, size) <= width))
             lines.append(token[:cut])
             token = token[cut:]
         current += token
@@ -213,7 +213,7 @@ class Geometry:
 
 def _line_width(para: Paragraph) -> float:
     st = para.style
-    return stringWidth(para.getPlainText(), st.fontName, st.fontSize) + 1
+    return string_width(para.getPlainText(), st.fontName, st.fontSize) + 1
 
 
 def draw_header(canv: Canvas, geo: Geometry, page: Page, st: Styles, art: BrandArt) -> None:
