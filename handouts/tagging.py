@@ -8,13 +8,13 @@ tagging happens in two steps, both before ReportLab's one save:
    and every decoration in ``/Artifact BMC ... EMC``. Each MCID is recorded in
    a ``StructNode``: the logical tree that markup and layout build in reading
    order.
-2. Once every page is shown, ``write_tree`` adds ReportLab objects
-   (``PDFDictionary``, ``PDFArray``, ``PDFStream``) to the canvas's document:
-   the structure tree, the parent tree, ``/StructParents`` and ``/Tabs /S`` on
+2. Once every page is shown, ``write_tree`` adds ReportLab objects to the
+   canvas's document: the structure tree (each element a ``Written``, its
+   bytes made here), the parent tree, ``/StructParents`` and ``/Tabs /S`` on
    each page, link annotations' ``/StructParent``, ``/MarkInfo``, ``/Lang``,
    the viewer preference ``DisplayDocTitle`` and XMP metadata with the PDF/UA
-   identifier. ``Canvas.save`` then writes them with everything else: the PDF
-   is never opened again.
+   identifier. ``rl.pdf_bytes`` then writes them with everything else, in
+   ReportLab's one save: the PDF is never opened again.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from __future__ import annotations
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFStream, PDFString
 
 from handouts import rl
 from handouts.xmltext import escape
@@ -173,60 +173,65 @@ def write_tree(canv, root: StructNode, *, lang: str, title: str, author: str, su
     document, once every page is shown and before it is saved: ReportLab
     writes them with the pages in its one save."""
     doc = rl.document(canv)
+
+    def ref(obj) -> bytes:   # registers obj (once) and gives "12 0 R"
+        return doc.Reference(obj).format(doc)
+
     pages = rl.shown_pages(canv)
-    page_refs = [doc.Reference(page) for page in pages]
+    page_refs = [ref(page) for page in pages]
     annots = [rl.page_annotations(canv, page) for page in pages]
-    nums: list = []          # the parent tree's number-tree array, after the pages'
-    parents: list[dict[int, object]] = [{} for _ in pages]
+    nums: list[bytes] = []   # the parent tree's number-tree entries, after the pages'
+    parents: list[dict[int, bytes]] = [{} for _ in pages]
 
     struct_root = PDFDictionary({"Type": PDFName("StructTreeRoot")})
-    root_ref = doc.Reference(struct_root)
+    root_ref = ref(struct_root)
 
-    def build(node: StructNode, parent):
-        elem = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName(node.type), "P": parent})
-        ref = doc.Reference(elem)
-        for key, value in (("Alt", node.alt), ("ActualText", node.actual_text), ("T", node.title),
-                           ("Lang", node.lang)):
+    def build(node: StructNode, parent: bytes) -> bytes:
+        elem = Written()
+        elem_ref = ref(elem)
+        out = [b"<< /Type /StructElem /S %s /P %s" % (PDFName(node.type).encode("ascii"), parent)]
+        for key, value in ((b"Alt", node.alt), (b"ActualText", node.actual_text), (b"T", node.title),
+                           (b"Lang", node.lang)):
             if value is not None:
-                elem[key] = PDFString(value)
+                out.append(b" /%s %s" % (key, PDFString(value).format(doc)))
         kids = []
         first_page = None
         for kid in node.kids:
             if isinstance(kid, StructNode):
-                kids.append(build(kid, ref))
+                kids.append(build(kid, elem_ref))
             elif isinstance(kid, MCRef):
                 page = page_refs[kid.page]
-                if first_page is None:
-                    first_page = page
-                kids.append(PDFDictionary({"Type": PDFName("MCR"), "Pg": page, "MCID": kid.mcid}))
-                parents[kid.page][kid.mcid] = ref
+                first_page = first_page or page
+                kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (page, kid.mcid))
+                parents[kid.page][kid.mcid] = elem_ref
             elif isinstance(kid, AnnotRef):
                 annot_ref, annot = annots[kid.page][kid.index]
                 if link_uri(annot) != kid.uri:
                     raise AssertionError(f"link {kid.index} on page {kid.page + 1} is not {kid.uri}")
-                key = len(pages) + len(nums) // 2
+                key = len(pages) + len(nums)
                 annot["StructParent"] = key
                 annot["Contents"] = PDFString(kid.contents or link_text.get(kid.uri, kid.uri))
                 annot["F"] = 4   # Print: the link's area prints like the page
-                nums.extend([key, ref])
-                kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Obj": annot_ref,
-                                           "Pg": page_refs[kid.page]}))
+                nums.append(b"%d %s" % (key, elem_ref))
+                kids.append(b"<< /Type /OBJR /Obj %s /Pg %s >>" % (annot_ref.format(doc),
+                                                                    page_refs[kid.page]))
         if first_page is not None:
-            elem["Pg"] = first_page
-        elem["K"] = PDFArray(kids)
-        return ref
+            out.append(b" /Pg %s" % first_page)
+        out.append(b" /K [ %s ] >>" % b" ".join(kids))
+        elem.data = b"".join(out)
+        return elem_ref
 
-    struct_root["K"] = PDFArray([build(root, root_ref)])
-    page_nums: list = []
+    struct_root["K"] = b"[ %s ]" % build(root, root_ref)
+    page_nums: list[bytes] = []
     for i, page in enumerate(pages):
         rl.set_page_entries(page, StructParents=i, Tabs=PDFName("S"))
         mcids = parents[i]
         if set(mcids) != set(range(len(mcids))):
             raise AssertionError("MCIDs on a page are not numbered 0..n-1")
-        page_nums.extend([i, doc.Reference(PDFArray([mcids[m] for m in range(len(mcids))]))])
+        page_nums.append(b"%d %s" % (i, ref(Written(b"[ %s ]" % b" ".join(mcids[m] for m in range(len(mcids)))))))
         rl.add_to_id(canv, rl.page_content(page))   # the /ID names these pages, not just the title
-    struct_root["ParentTree"] = doc.Reference(PDFDictionary({"Nums": PDFArray(page_nums + nums)}))
-    struct_root["ParentTreeNextKey"] = len(pages) + len(nums) // 2
+    struct_root["ParentTree"] = ref(Written(b"<< /Nums [ %s ] >>" % b" ".join(page_nums + nums)))
+    struct_root["ParentTreeNextKey"] = len(pages) + len(nums)
 
     canv.setCatalogEntry("StructTreeRoot", struct_root)
     canv.setCatalogEntry("MarkInfo", PDFDictionary({"Marked": "true"}))
@@ -239,6 +244,18 @@ def write_tree(canv, root: StructNode, *, lang: str, title: str, author: str, su
     canv.setCatalogEntry("Metadata", PDFStream(
         PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
         xmp.encode("utf-8")))
+
+
+class Written(PDFObject):
+    """A PDF object that handouts writes out itself, as bytes, for ReportLab
+    to put in the file as it is: a structure element (a hundred or more a
+    page) costs no ``PDFDictionary`` formatting."""
+
+    def __init__(self, data: bytes = b""):
+        self.data = data
+
+    def format(self, document) -> bytes:
+        return self.data
 
 
 def link_uri(annot) -> str | None:
