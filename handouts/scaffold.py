@@ -67,12 +67,17 @@ draft_preview: false                        # true: staff may open a draft's PDF
 #   ca_file: certs/clinic-ca.pem               # optional: your own certificate authority
 #   timeout: 20                                # seconds
 
-# Your own TrueType fonts (optional). Remove the # signs to use them:
+# Your own TrueType fonts (optional). Remove the # signs to use them. Without
+# them: Source Sans Pro (Latin, Cyrillic, Greek), Noto Sans Arabic and
+# WenQuanYi Micro Hei (Chinese, Japanese, Korean), shipped with handouts.
 # fonts:
-#   regular: fonts/YourFont-Regular.ttf
+#   regular: fonts/YourFont-Regular.ttf        # Latin
 #   bold: fonts/YourFont-Bold.ttf
 #   italic: fonts/YourFont-Italic.ttf          # optional
 #   bold_italic: fonts/YourFont-BoldItalic.ttf # optional
+#   arabic:                                    # a font per script: arabic, cjk, hebrew, ...
+#     regular: fonts/YourArabic-Regular.ttf
+#     bold: fonts/YourArabic-Bold.ttf          # optional: one weight serves for bold too
 """
 
 #: One example handout per language, in that language's own plain words,
