@@ -297,7 +297,13 @@ class Families:
                                       f"(fonts: {{{key}: {{regular: FILE.ttf}}}})")
 
     def for_lang(self, lang: str) -> FontFamily:
-        return self.for_script(self.script(lang).key)
+        script = self.script(lang)
+        family = self.for_script(script.key)
+        if script.assumed:      # a missing glyph then says how to name the script
+            family = _with_hint(family, f"CLDR does not know the language {lang}, so it is taken as "
+                                        f"written in Latin letters; if it is not, name its script in its "
+                                        f"code ({lang}-Arab, {lang}-Mymr ...) or in its catalog (script: Arab)")
+        return family
 
 
 @lru_cache(maxsize=None)

@@ -13,7 +13,7 @@ No ReportLab here: the schema checks clinic.yaml's font keys with it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 #: Scripts that share one font entry in clinic.yaml: one CJK font covers Han
@@ -40,6 +40,7 @@ class Script:
     key: str             # its font entry in clinic.yaml: latin, arabic, cjk ...
     rtl: bool            # written right to left
     break_anywhere: bool  # lines break between characters (Chinese, Japanese)
+    assumed: bool = field(default=False, compare=False)  # Latin because nothing said (CLDR does not know it)
 
 
 def font_key(code: str) -> str:
@@ -99,9 +100,11 @@ def script_of(lang: str, declared: str | None = None) -> Script:
             if len(parts) > 1 and _CODE.match(parts[1]):
                 code = parts[1]
                 break
+    assumed = code is None
     code = code or "Latn"
     if locale is not None and declared is None:
         rtl = locale.character_order == "right-to-left"
     else:
         rtl = code in RTL_SCRIPTS
-    return Script(code=code, key=font_key(code), rtl=rtl, break_anywhere=code in BREAK_ANYWHERE)
+    return Script(code=code, key=font_key(code), rtl=rtl, break_anywhere=code in BREAK_ANYWHERE,
+                  assumed=assumed)

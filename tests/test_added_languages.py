@@ -206,6 +206,9 @@ def test_a_language_cldr_does_not_know_says_its_script_in_its_code(tmp_path):
     assert plain.returncode == 1
     assert "content/prs/leg-cramps.yaml:1: title: the font SourceSansPro-Bold (used for prs) has no glyph" \
         in plain.stderr, plain.stderr
+    assert ("; CLDR does not know the language prs, so it is taken as written in Latin letters; if it is not, "
+            "name its script in its code (prs-Arab, prs-Mymr ...) or in its catalog (script: Arab)\n") \
+        in plain.stderr, plain.stderr
     # With it (BCP 47's script subtag), the shipped Arabic font draws it.
     shutil.rmtree(root / "content" / "prs")
     add_dari(root, "prs-Arab")
