@@ -119,7 +119,8 @@ _SHOWN: dict[str, str] = {}
 
 def shown_name(name: str) -> str:
     """``WenQuanYiMicroHei-bold`` -> ``WenQuanYiMicroHei``;
-    ``NotoSansArabic~Clinic-1a2b`` -> ``NotoSansArabic``."""
+    ``NotoSansArabic~Clinic-1a2b`` -> ``NotoSansArabic``; a clinic's own
+    font -> its file's name (``Amiri-Regular.ttf``)."""
     return _SHOWN.get(name, name).split("~")[0]
 
 
@@ -157,7 +158,7 @@ def _family(names: dict[str, str], paths: dict[str, Path], fallback: FontFamily 
         names = dict(names)
         for i, face in enumerate(FACES):
             if names[face] in [names[f] for f in FACES[:i]]:
-                _SHOWN[f"{names[face]}-{face}"] = names[face]
+                _SHOWN[f"{names[face]}-{face}"] = shown_name(names[face])
                 names[face] = f"{names[face]}-{face}"
     cmaps = {names[f]: _register(names[f], paths[f]) for f in FACES}
     pdfmetrics.registerFontFamily(
@@ -257,6 +258,7 @@ def custom_family(paths: dict[str, Path], fallback: FontFamily | None = None,
             raise FontFileError(face, f"the {spoken} font file {path.name} cannot be read "
                                       f"({(exc.strerror or 'unreadable').lower()})") from None
         names[face] = f"Clinic-{digest}" + (_suffix(fallback) if fallback else "")
+        _SHOWN[names[face]] = path.name      # a message names the clinic's own file
         try:
             _register(names[face], path)
         except (TTFError, Exception):  # ReportLab raises many kinds on bad files

@@ -316,3 +316,15 @@ def test_furniture_measures_latin_in_another_script_in_the_latin_font():
     url = "riverbend.example.org/book"
     assert string_width(url, ar.regular, 10) == pytest.approx(stringWidth(url, "SourceSansPro", 10))
     assert string_width(url, ar.regular, 10) != pytest.approx(stringWidth(url, ar.regular, 10))
+
+
+def test_a_missing_glyph_in_a_clinic_font_names_its_file_and_the_language(tmp_path):
+    root = with_samples(tmp_path / "clinic", ("zh-Hans",))
+    (root / "content" / "fonts").mkdir()
+    shutil.copy(system_font("droid/DroidSansFallbackFull.ttf"), root / "content" / "fonts" / "droid.ttf")
+    with open(clinic_path(root), "a", encoding="utf-8") as fh:
+        fh.write("fonts:\n  cjk:\n    regular: fonts/droid.ttf\n")
+    article = root / "content" / "zh-Hans" / "leg-cramps.yaml"
+    article.write_text(article.read_text("utf-8").replace("title: 腿抽筋", "title: 腿抽筋 \U0001F9B5"), "utf-8")
+    result = build(root, tmp_path / "out", "zh-Hans:leg-cramps")
+    expect_error(result, article, None, "title", "the font droid.ttf (used for zh-Hans) has no glyph for")
