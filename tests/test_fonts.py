@@ -328,3 +328,20 @@ def test_a_missing_glyph_in_a_clinic_font_names_its_file_and_the_language(tmp_pa
     article.write_text(article.read_text("utf-8").replace("title: 腿抽筋", "title: 腿抽筋 \U0001F9B5"), "utf-8")
     result = build(root, tmp_path / "out", "zh-Hans:leg-cramps")
     expect_error(result, article, None, "title", "the font droid.ttf (used for zh-Hans) has no glyph for")
+
+
+def test_a_packet_mixing_scripts_sets_each_part_in_its_own_font(tmp_path):
+    root = with_samples(tmp_path / "clinic", ("zh-Hans", "ar"))
+    packet = tmp_path / "visit.pdf"
+    result = run_cli("build", "--project", str(root), "--out", str(tmp_path / "out"), "--packet", str(packet),
+                     "en:leg-cramps", "ar:leg-cramps", "zh-Hans:leg-cramps")
+    assert result.returncode == 0, result.stderr
+    assert {"SourceSansPro-Regular", "NotoSansArabic-Regular", "WenQuanYiMicroHei"} <= fonts_in(packet)
+    import pdfplumber
+
+    with pdfplumber.open(packet) as pdf:
+        used = [{c["fontname"].split("+")[-1] for c in page.chars} for page in pdf.pages]
+    assert len(used) == 3
+    assert not any("Noto" in f or "WenQuanYi" in f for f in used[0]), used[0]
+    assert any("NotoSansArabic" in f for f in used[1]) and not any("WenQuanYi" in f for f in used[1])
+    assert any("WenQuanYi" in f for f in used[2]) and not any("Noto" in f for f in used[2])
