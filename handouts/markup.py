@@ -273,7 +273,7 @@ BODY_BUILDERS = {
 }
 HEADER_TAGS = {"clinic": "header_name", "tagline": "header_tagline", "ask": "header_ask",
                "phone": "header_phone"}
-FOOTER_TAGS = {"contact": "footer", "reviewed": "footer_strong", "disclaimer": "fine",
+FOOTER_TAGS = {"contact": "footer", "reviewed": "footer_strong", "disclaimer": "disclaimer",
                "sources": "fine"}
 
 

@@ -71,7 +71,8 @@ class Styles:
     header_phone: ParagraphStyle
     footer: ParagraphStyle
     footer_strong: ParagraphStyle
-    fine: ParagraphStyle
+    fine: ParagraphStyle          # the sources
+    disclaimer: ParagraphStyle
     #: No text on the page is smaller (large print: 18 pt), except the fine print.
     min_text_pt: float = 0.0
 
@@ -82,8 +83,9 @@ STYLE_FIELDS = tuple(name for name, kind in Styles.__annotations__.items() if ki
 
 #: Large print (APH guidance): every glyph on the page at least 18 pt (the
 #: body, the header, the footer's contact lines, the review date, the QR
-#: code's caption, "please turn over"), headings larger, more generous
-#: leading; only the sources and the disclaimer are smaller, and never under 14 pt.
+#: code's caption, the disclaimer, "please turn over"), headings larger, more
+#: generous leading; only the sources may be smaller (the layout sets them
+#: at 18 pt while the handout fits two pages so, else smaller), never under 14 pt.
 LARGE_BODY_PT = 18.0
 LARGE_FINE_PT = 14.0
 
@@ -91,9 +93,10 @@ LARGE_FINE_PT = 14.0
 #: the body size: for the regular page, and for large print.
 FURNITURE = {
     False: {"name": (16, 19), "tagline": (12, 15), "ask": (12, 15), "phone": (17, 20),
-            "footer": (9.5, 12), "fine": (8.5, 10.5)},
+            "footer": (9.5, 12), "fine": (8.5, 10.5), "disclaimer": (8.5, 10.5)},
     True: {"name": (22, 26), "tagline": (LARGE_BODY_PT, 22), "ask": (LARGE_BODY_PT, 22),
-           "phone": (24, 28), "footer": (LARGE_BODY_PT, 22.5), "fine": (LARGE_FINE_PT, 17.5)},
+           "phone": (24, 28), "footer": (LARGE_BODY_PT, 22.5), "fine": (LARGE_BODY_PT, 22.5),
+           "disclaimer": (LARGE_BODY_PT, 22.5)},
 }
 
 
@@ -148,6 +151,7 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
         footer=footer,
         footer_strong=derive("footer_strong", footer, fontName=fonts.bold, textColor=ink),
         fine=derive("fine", footer, fontName=fonts.italic, **size["fine"]),
+        disclaimer=derive("disclaimer", footer, fontName=fonts.italic, **size["disclaimer"]),
         min_text_pt=LARGE_BODY_PT if large else 0.0,
     )
 

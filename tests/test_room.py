@@ -219,3 +219,50 @@ def test_contact_parts_break_at_their_separator_and_the_dot_goes():
     settled = settle(para, 480, SEPARATOR)
     assert settled.handout_where == ("footer",)
     assert settle(para, 2000, SEPARATOR) is para   # one line: as it was
+
+
+@pytest.mark.parametrize("key", SINGLE_PDFS)
+def test_the_qr_caption_sits_beside_the_code(all_pdfs, key):
+    """The words "Scan the code or visit: riverbend.example.org/book" start
+    beside the code (left or right of it, within half an inch, level with
+    it), in normal and large print alike."""
+    with pdfplumber.open(all_pdfs[key]) as pdf:
+        page = pdf.pages[-1]
+        links = [a for a in page.annots if a.get("uri") == "https://riverbend.example.org/book"]
+        code = next(a for a in links if abs((a["x1"] - a["x0"]) - (a["bottom"] - a["top"])) < 1)
+        url = next(w for w in page.extract_words() if "riverbend.example.org/book" in w["text"])
+    caption = next(a for a in links if a is not code)
+    assert code["top"] - 6 <= caption["top"] <= code["bottom"], (code, caption)
+    gap = caption["x0"] - code["x1"] if caption["x0"] > code["x0"] else code["x0"] - caption["x1"]
+    assert 0 <= gap <= 0.5 * 72, gap
+    assert code["top"] - 6 <= url["top"] <= code["bottom"]
+
+
+LONG_SOURCES = "".join(
+    f'  - "Source {i}: a long reference title about veins and legs, Journal of Vascular Care, 2024"\n'
+    for i in range(2))
+
+
+def test_large_print_sets_long_sources_smaller_rather_than_refuse(tmp_path):
+    """A large-print handout that fits two pages only with smaller sources
+    gets them at 14-16 pt; every other letter stays at 18 pt (the disclaimer
+    too)."""
+    root = tmp_path / "clinic"
+    shutil.copytree(REPO / "content", root / "content")
+    text = (REPO / "content" / "en" / "cvi-symptoms.yaml").read_text("utf-8")
+    (root / "content" / "en" / "long-sources.yaml").write_text(
+        text[:text.index("sources:")] + "sources:\n" + LONG_SOURCES, "utf-8")
+    result = run_cli("build", "en:long-sources", "--large-print", "--paper", "letter",
+                     "--out", str(tmp_path / "out"), cwd=root)
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(tmp_path / "out" / "en" / "long-sources-large-print.pdf") as pdf:
+        assert len(pdf.pages) == 2
+        chars = [c for p in pdf.pages for c in p.chars if c["text"].strip()]
+        lines = pdf.pages[-1].extract_text_lines()
+    start = next(i for i, line in enumerate(lines) if line["text"].startswith("Sources:"))
+    sources = {round(c["size"], 1) for line in lines[start:] for c in line["chars"] if c["text"].strip()}
+    assert sources and all(14.0 <= pt < 18.0 for pt in sources), sources
+    disclaimer = next(line for line in lines if line["text"].startswith("This sheet is for learning"))
+    assert {round(c["size"], 1) for c in disclaimer["chars"]} == {18.0}
+    smaller = [c for c in chars if c["size"] < 17.95]
+    assert len(smaller) == sum(1 for line in lines[start:] for c in line["chars"] if c["text"].strip())

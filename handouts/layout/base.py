@@ -14,7 +14,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from handouts.fonts import FontFamily
 from handouts.layout.flow import Fit
-from handouts.layout.furniture import BrandArt, Geometry
+from handouts.layout.furniture import MARGIN, BrandArt, Geometry
 from handouts.markup import Page
 from handouts.spacing import respace
 from handouts.styles import Palette, Styles, make_styles
@@ -75,8 +75,14 @@ class Layout(ABC):
     suffix: str = ""
     #: The type scale (``styles.make_styles``): regular or large print.
     large_type: bool = False
-    #: The QR code's caption sits beside the code (else under the contact lines).
+    #: The QR code's caption sits beside the code in a column of its own (else
+    #: it heads the contact lines).
     caption_beside: bool = True
+    #: The QR code stands at the left of the footer, the lines beside it at its
+    #: right (else at the right, the lines at its left).
+    qr_left: bool = False
+    #: Blank paper around everything printed (never under furniture.SAFE_AREA).
+    margin: float = MARGIN
     #: (body size in pt, spacing factor), tried in order until the body fits.
     steps: tuple[tuple[float, float], ...] = ()
 
@@ -86,7 +92,8 @@ class Layout(ABC):
 
     def geometry(self, paper: str, page: Page, art: BrandArt) -> Geometry:
         """Where the header, footer and body go on this layout's pages."""
-        return Geometry(paper, page, art, caption_beside=self.caption_beside)
+        return Geometry(paper, page, art, caption_beside=self.caption_beside, qr_left=self.qr_left,
+                        margin=self.margin, sources_pt=getattr(page, "handout_sources_pt", None))
 
     def fit(self, build: PageBuilder, paper: str, art: BrandArt) -> Sheet:
         """The page at the most generous step of ``steps`` at which it fits,

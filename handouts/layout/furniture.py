@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from handouts.converters import PAPER_SIZES
 from handouts.fontruns import string_width   # Latin in another script: in its own font
 from handouts.layout.images import draw_image
-from handouts.layout.lines import LABEL, SEPARATOR, settle
+from handouts.layout.lines import LABEL, SEPARATOR, restyled, settle
 from handouts.flowables import TaggedParagraph as Paragraph
 from handouts.markup import Page
 from handouts.styles import Styles, resized
@@ -113,15 +113,16 @@ class Geometry:
     beside the code, or (``caption_beside`` false: too big for that) under
     the contact lines."""
 
-    def __init__(self, paper: str, page: Page, art: BrandArt, caption_beside: bool = True):
+    def __init__(self, paper: str, page: Page, art: BrandArt, caption_beside: bool = True,
+                 qr_left: bool = False, sources_pt: float | None = None, margin: float = MARGIN):
         st = page.styles
         self.paper = paper
         self.width, self.height = PAPER_SIZES[paper]
-        self.left = MARGIN
-        self.right = self.width - MARGIN
+        self.left = margin
+        self.right = self.width - margin
         self.content_w = self.right - self.left
-        self.top = self.height - MARGIN
-        self.bottom = MARGIN
+        self.top = self.height - margin
+        self.bottom = margin
         # Header: logo at the left, clinic name and tagline beside it, and
         # "call us" with the phone number at the right, as wide as they need.
         lw, lh = art.logo_size
@@ -136,8 +137,7 @@ class Geometry:
             scale = st.header_name.fontSize / NAME_SIZES[0]
             for size in dict.fromkeys(max(st.min_text_pt, pt * scale) for pt in NAME_SIZES):
                 original = page.header["clinic"]
-                self.name = Paragraph(original.text, resized(original.style, size))
-                self.name.handout_struct = original.handout_struct
+                self.name = restyled(original, resized(original.style, size))
                 if self.name.wrap(self.header_text_w, self.height)[1] <= 2.2 * self.name.style.leading:
                     break
         self.left_stack = [p for p in (self.name, page.header.get("tagline")) if p is not None]
@@ -147,9 +147,12 @@ class Geometry:
         self.header_h = max(self.logo_h, self.name_h, self.phone_h)
         # Footer: contact lines and the review date at the left, the QR code
         # and its caption at the right, the fine print across the width below.
-        # Or the caption follows the review date, under the contact lines.
+        # Or (``qr_left``, large print) the code at the left, its caption the
+        # first line beside it, the contact lines and review date under the
+        # caption, still beside the code.
         self.qr = _qr(page.qr_url) if page.qr_url else None
         self.caption_beside = caption_beside
+        self.qr_left = bool(qr_left and self.qr)
         if self.qr:
             modules = self.qr.getModuleCount()
             self.qr_module = QR_SYMBOL / modules
@@ -180,6 +183,7 @@ class Geometry:
             self.caption = []
             side_w = self.content_w
         self.side_w = side_w
+        self.side_x = self.left + (self.qr_total if self.qr_left else 0.0)
         # Contact lines and the review date always sit beside the code; the
         # fine print joins them while it fits beside the code, and the rest
         # runs across the full width below.
@@ -191,6 +195,8 @@ class Geometry:
                 continue
             joint = FOOTER_JOINTS.get(key)
             for para in paras:
+                if key == "sources" and sources_pt and sources_pt != para.style.fontSize:
+                    para = restyled(para, resized(para.style, sources_pt))
                 beside = settle(para, side_w, joint)
                 h = beside.wrap(side_w, self.height)[1] + FOOTER_LINE_GAP
                 if key in FOOTER_SIDE or (not self.fine and side_h + h <= room):
@@ -255,17 +261,25 @@ def _stack(canv: Canvas, paras, x: float, top: float, width: float, avail: float
 def draw_footer(canv: Canvas, geo: Geometry, page: Page, st: Styles) -> dict[str, str]:
     top = geo.bottom + geo.footer_h
     _rule(canv, geo, top, st.palette.color("rule"), 0.75)
-    below_side = _stack(canv, geo.side, geo.left, top - 8, geo.side_w, geo.height, FOOTER_LINE_GAP)
     links, link = {}, None
-    if geo.qr:
-        caption_at = None if geo.caption_beside else (geo.left, below_side)
-        links, link = _draw_qr(canv, geo, page, st, top - 2, caption_at)
+    if geo.qr_left:   # the code and its caption first, the lines beside the code under the caption
+        links, link = _draw_qr(canv, geo, page, st, top - 2, (geo.side_x, top - 8))
+        below_caption = top - 8 - sum(p.wrap(geo.caption_text_w, geo.height)[1] for p in geo.caption)
+        _stack(canv, geo.side, geo.side_x, below_caption - FOOTER_LINE_GAP, geo.side_w, geo.height,
+               FOOTER_LINE_GAP)
+    else:
+        below_side = _stack(canv, geo.side, geo.left, top - 8, geo.side_w, geo.height, FOOTER_LINE_GAP)
+        if geo.qr:
+            caption_at = None if geo.caption_beside else (geo.left, below_side)
+            links, link = _draw_qr(canv, geo, page, st, top - 2, caption_at)
     _stack(canv, geo.fine, geo.left, top - geo.footer_upper_h, geo.content_w, geo.height,
            FOOTER_LINE_GAP)
     if page.footer_node is not None:
         # Read in the order printed: the lines beside the code, the code and
-        # its caption, then the fine print across the width below.
-        printed = [p.handout_struct for p in geo.side] + [link] + [p.handout_struct for p in geo.fine]
+        # its caption (first, when they stand at the left), then the fine
+        # print across the width below.
+        beside = [p.handout_struct for p in geo.side]
+        printed = ([link] + beside if geo.qr_left else beside + [link]) + [p.handout_struct for p in geo.fine]
         kids = page.footer_node.kids
         kids[:] = [k for k in printed if k in kids] + [k for k in kids if k not in printed]
     return links
@@ -284,8 +298,8 @@ def _draw_qr(canv: Canvas, geo: Geometry, page: Page, st: Styles, top: float,
         para.handout_struct = link.add("Span")
     m = geo.qr_module
     quiet = geo.qr_quiet
-    # The symbol's right edge keeps a quiet zone from the content edge.
-    x0 = geo.right - geo.qr_total + quiet
+    # The symbol's outer edge keeps a quiet zone from the content edge.
+    x0 = geo.left + quiet if geo.qr_left else geo.right - geo.qr_total + quiet
     y_top = top - quiet
     with tagged(canv, figure):
         _draw_modules(canv, geo, st, x0, y_top)

@@ -10,8 +10,9 @@ from reportlab.platypus import Frame
 from handouts import rl
 from handouts.layout.base import Layout, PageBuilder, Sheet, Tries
 from handouts.layout.flow import Fit, fit_error, flow, frame_at, measure
-from handouts.layout.furniture import BrandArt, Geometry, draw_footer, draw_header
+from handouts.layout.furniture import SAFE_AREA, BrandArt, Geometry, draw_footer, draw_header
 from handouts.markup import Page
+from handouts.styles import LARGE_BODY_PT, LARGE_FINE_PT
 from handouts.tagging import artifact
 
 
@@ -19,6 +20,9 @@ from handouts.tagging import artifact
 LARGE_STEPS = tuple((18.0, spacing) for spacing in (1.15, 1.0, 0.85, 0.7, 0.55, 0.4))
 LARGE_MAX_PAGES = 2
 TURN_NOTE_H = 0.3 * inch
+#: The sources' size, tried in order (outermost): 18 pt like everything else
+#: while the handout fits two pages so, smaller only when it must.
+SOURCES_PT = (LARGE_BODY_PT, 16.0, LARGE_FINE_PT)
 
 
 def _frames(geo: Geometry, pages: int) -> list[Frame]:
@@ -33,12 +37,15 @@ def _frames(geo: Geometry, pages: int) -> list[Frame]:
 
 class LargePrintLayout(Layout):
     """Large print: the large type scale, one column, on as few pages as the
-    handout needs, at most ``max_pages``; the QR code's caption under the
-    contact lines (too big to sit beside the code)."""
+    handout needs, at most ``max_pages``; the QR code at the left of the
+    footer, its caption the first line beside it, the contact lines under
+    the caption."""
 
     suffix = "-large-print"
     large_type = True
     caption_beside = False
+    qr_left = True
+    margin = SAFE_AREA   # large type needs the room more than the page needs a wide border
     steps = LARGE_STEPS
 
     def __init__(self, max_pages: int = LARGE_MAX_PAGES):
@@ -48,8 +55,11 @@ class LargePrintLayout(Layout):
         """Fit a large-print handout on as few pages as it needs."""
         fit = page = None
         tries = Tries(self, build, paper, art)
-        for body_pt, spacing in self.steps:
+        for sources_pt, (body_pt, spacing) in ((pt, step) for pt in SOURCES_PT for step in self.steps):
             page, geo = tries.at(body_pt, spacing)
+            page.handout_sources_pt = sources_pt   # the geometry (and draw) set the sources so
+            if sources_pt != page.styles.fine.fontSize:
+                geo = self.geometry(paper, page, art)
             for pages in range(1, self.max_pages + 1):
                 frames = _frames(geo, pages)
                 available = sum(rl.frame_height(f) for f in frames)

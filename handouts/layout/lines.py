@@ -44,7 +44,12 @@ def settle(para: Paragraph, width: float, joint: tuple[str, str] | None = None) 
     if indent:
         style = ParagraphStyle(f"{style.name}-settled", parent=style,
                                rightIndent=style.rightIndent + indent)
-    new = Paragraph(text, style)
+    return restyled(para, style, text)
+
+
+def restyled(para: Paragraph, style: ParagraphStyle, text: str | None = None) -> Paragraph:
+    """A copy of ``para`` in another style (and text), its tagging and roles kept."""
+    new = Paragraph(para.text if text is None else text, style)
     for name, value in vars(para).items():
         if name.startswith("handout_"):
             setattr(new, name, value)
