@@ -199,6 +199,9 @@ def test_a_footer_paragraph_is_set_narrower_rather_than_leave_a_lone_last_word()
             assert len(settled) == 1 or len(settled[-1][1]) > 1, (text, width)
             assert len(settled) <= len(plain) + 1
     assert lone >= 3   # the case happened
+    # A text without spaces (Chinese) has no words to keep together: as it was.
+    unspaced = Paragraph("本页仅供学习使用不能代替您自己的医生或护士给您的建议" * 2, style)
+    assert settle(unspaced, 200) is unspaced
 
 
 def test_contact_parts_break_at_their_separator_and_the_dot_goes():

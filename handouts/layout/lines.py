@@ -63,8 +63,8 @@ def _decide(text: str, style: ParagraphStyle, width: float,
     if joint is not None:
         text = _packed(text, style, width, joint)
     lines = _lines(text, style, width)
-    if _reads_well(lines):
-        return text, 0.0
+    if _reads_well(lines) or " " not in text.strip():
+        return text, 0.0   # (a text without spaces, such as Chinese, has no lone words)
     # Narrower, a step at a time, until the last words keep company; never
     # more lines than one extra.
     for step in range(1, 9):
