@@ -143,7 +143,7 @@ def _register(name: str, path: Path) -> frozenset[int]:
     if name not in pdfmetrics.getRegisteredFontNames():
         # A collection (.ttc) gives its first font; shaping (HarfBuzz) is on
         # for every font and used where a style asks for it (scripts that join).
-        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0, shapable=True))
+        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0, shapable=True, asciiReadable=False))
     font = pdfmetrics.getFont(name)
     return frozenset(font.face.charToGlyph)
 
