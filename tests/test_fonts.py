@@ -345,3 +345,11 @@ def test_a_packet_mixing_scripts_sets_each_part_in_its_own_font(tmp_path):
     assert not any("Noto" in f or "WenQuanYi" in f for f in used[0]), used[0]
     assert any("NotoSansArabic" in f for f in used[1]) and not any("WenQuanYi" in f for f in used[1])
     assert any("WenQuanYi" in f for f in used[2]) and not any("Noto" in f for f in used[2])
+
+
+def test_a_subset_holds_only_the_glyphs_used(samples):
+    # ReportLab's default puts every ASCII glyph in each subset (about 10 KB
+    # of Latin in each font of an Arabic handout); ours hold what is drawn.
+    with pikepdf.open(samples / "ar" / "leg-cramps.pdf") as pdf:
+        for font in pdf.pages[0].Resources.Font.values():
+            assert len(font.Widths) < 80, (str(font.BaseFont), len(font.Widths))
