@@ -162,8 +162,9 @@ def pdf_bytes(canv) -> bytes:
     ReportLab, but packed as PDF 1.5 allows: the objects that are not streams
     (page, font and structure dictionaries, the structure tree's hundreds of
     small elements) in one Flate-compressed object stream, and a
-    cross-reference stream in place of the plain table and trailer. A third
-    smaller than ReportLab's own file. The canvas is done with afterwards."""
+    cross-reference stream in place of the plain table and trailer: about a
+    fifth smaller than ReportLab's own save (60 against 75 KB for a demo
+    handout). The canvas is done with afterwards."""
     if canv._code:
         canv.showPage()
     doc = canv._doc
