@@ -269,3 +269,25 @@ def test_large_print_sets_long_sources_smaller_rather_than_refuse(tmp_path):
     assert {round(c["size"], 1) for c in disclaimer["chars"]} == {18.0}
     smaller = [c for c in chars if c["size"] < 17.95]
     assert len(smaller) == sum(1 for line in lines[start:] for c in line["chars"] if c["text"].strip())
+
+
+def test_a_long_brand_footer_breaks_at_its_separators_and_keeps_no_lone_word(second_brand, tmp_path):
+    """The second brand (a two-line clinic name, a long address, a long
+    booking link) on A4: no footer line ends or starts with the dot, the
+    phone stays whole beside the end of the name, and the booking link's
+    last line is never one piece alone."""
+    result = run_cli("build", "cvi-symptoms", "--lang", "en", "--project", str(second_brand),
+                     "--out", str(tmp_path), "--paper", "a4")
+    assert result.returncode == 0, result.stderr
+    with pdfplumber.open(tmp_path / "en" / "cvi-symptoms.pdf") as pdf:
+        lines = footer_lines(pdf.pages[0])
+    link = "st-bartholomews-vascular.example.org/patients/book-an-appointment?src=handout"
+    pieces = [line for line in lines if line.replace(" ", "") in link]
+    assert "".join(pieces) == link and len(pieces[-1].split("?")[-1]) > 0
+    assert not re.fullmatch(r"[\w-]+", pieces[-1]), pieces   # more than one piece of the link
+    for line in lines:
+        if line in pieces:
+            continue
+        assert not line.endswith("·") and not line.startswith("·"), lines
+        assert len(line.split()) > 1 or WHOLE.match(line), f"a lone word: {line!r} in {lines}"
+    assert any(line.endswith("· +44 20 7946 0958") for line in lines), lines

@@ -104,6 +104,14 @@ def url_lines(url: str, font: str, size: float, width: float) -> list[str]:
         current += token
     if current:
         lines.append(current)
+    # No lone piece on the last line ("handout" after "...?src="): the joint
+    # before it moves down with it when the two fit a line.
+    if len(lines) > 1:
+        before = [t for t in re.split(r"(?<=[/?&.=-])", lines[-2]) if t]
+        alone = [t for t in re.split(r"(?<=[/?&.=-])", lines[-1]) if t]
+        if len(before) > 1 and len(alone) == 1 and \
+                string_width(before[-1] + lines[-1], font, size) <= width:
+            lines[-2:] = ["".join(before[:-1]), before[-1] + lines[-1]]
     return lines
 
 
