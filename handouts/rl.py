@@ -81,6 +81,45 @@ def set_wrapped(para, state: tuple) -> None:
     para.width, para.height, para.blPara, para._wrapWidths = state
 
 
+def shape_each_font_apart() -> None:
+    """ReportLab shapes a word with the font of its first part
+    (``ttfonts.shapeFragWord``): in a word of two fonts, such as an Arabic
+    word in brackets the Latin font draws, the letters would get the first
+    font's glyph numbers (empty boxes). Paragraphs shape each run of one font
+    on its own instead, and join the runs; a word in one font is shaped as
+    before. Idempotent."""
+    from reportlab.pdfbase import pdfmetrics, ttfonts
+    from reportlab.platypus import paragraph
+
+    original = ttfonts.shapeFragWord
+    if getattr(paragraph.shapeFragWord, "handouts", False):
+        return
+
+    def shape(word, *args, **kw):
+        items = word[1:]
+        if isinstance(word, ttfonts.ShapedFragWord) or len(
+                {f.fontName for f, _ in items if not hasattr(f, "cbDefn")}) < 2:
+            return original(word, *args, **kw)
+        runs: list[list] = []
+        for item in items:
+            name = None if hasattr(item[0], "cbDefn") else item[0].fontName
+            if runs and name in (None, runs[-1][0]):
+                runs[-1][1].append(item)
+            else:
+                runs.append([name, [item]])
+        out = ttfonts.makeShapedFragWord(word)([0.0])
+        for _, run in runs:
+            width = sum(pdfmetrics.stringWidth(text, f.fontName, f.fontSize)
+                        for f, text in run if not hasattr(f, "cbDefn"))
+            shaped = original([width, *run], *args, **kw)
+            out[0] += shaped[0]
+            out.extend(shaped[1:])
+        return out
+
+    shape.handouts = True
+    paragraph.shapeFragWord = shape
+
+
 def is_split_part(para) -> bool:
     """True for a part of a split paragraph (its fragments are not its text)."""
     return bool(getattr(para, "_splitpara", 0))

@@ -353,3 +353,19 @@ def test_a_subset_holds_only_the_glyphs_used(samples):
     with pikepdf.open(samples / "ar" / "leg-cramps.pdf") as pdf:
         for font in pdf.pages[0].Resources.Font.values():
             assert len(font.Widths) < 80, (str(font.BaseFont), len(font.Widths))
+
+
+def test_an_arabic_word_in_latin_brackets_is_shaped_in_the_arabic_font(samples):
+    # ReportLab shapes a word with the font of its first part: "(" is the
+    # Latin font's, so "(بهدوء)" came out as empty boxes until each font's
+    # run is shaped apart (rl.shape_each_font_apart).
+    import pdfplumber
+
+    with pdfplumber.open(samples / "ar" / "leg-cramps.pdf") as pdf:
+        chars = pdf.pages[0].chars
+    arabic = unicodedata.normalize("NFKC", "".join(c["text"] for c in chars if "NotoSansArabic" in c["fontname"]))
+    # (in drawing order, right to left; HarfBuzz joins ب and ه into one glyph)
+    assert any(form in arabic for form in ("بهدوء", "ءودهب", "ءودبه")), arabic
+    latin = "".join(c["text"] for c in chars if "SourceSansPro" in c["fontname"])
+    assert "()" in latin.replace(" ", "") or "(" in latin
+    assert not any("\u0600" <= ch <= "\u06ff" for ch in latin), latin
