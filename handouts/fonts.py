@@ -21,6 +21,7 @@ renderer asks.
 from __future__ import annotations
 
 import hashlib
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -139,12 +140,19 @@ def describe_char(ch: str) -> str:
 # --------------------------------------------------------------------------
 # Registering families.
 
+_registering = threading.Lock()
+
+
 def _register(name: str, path: Path) -> frozenset[int]:
-    if name not in pdfmetrics.getRegisteredFontNames():
-        # A collection (.ttc) gives its first font; shaping (HarfBuzz) is on
-        # for every font and used where a style asks for it (scripts that join).
-        pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0, shapable=True, asciiReadable=False))
-    font = pdfmetrics.getFont(name)
+    with _registering:      # the page's threads may ask for a script's family at once
+        if name not in pdfmetrics.getRegisteredFontNames():
+            # A collection (.ttc) gives its first font; shaping (HarfBuzz) is
+            # on for every font and used where a style asks for it (scripts
+            # that join). A subset holds only the glyphs drawn, not every
+            # ASCII one too (ReportLab's asciiReadable).
+            pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0, shapable=True,
+                                           asciiReadable=False))
+        font = pdfmetrics.getFont(name)
     return frozenset(font.face.charToGlyph)
 
 
