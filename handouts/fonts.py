@@ -13,9 +13,9 @@ A family for a script other than Latin falls back to the Latin family for
 any character the script's font lacks, and (but for CJK) for Latin letters,
 digits and ASCII punctuation, so a phone number or a web address looks the
 same in every language (fontruns.py, used by the paragraph). A CJK font
-draws its own Latin: one embedded font keeps a Chinese handout small. Which script a language is written
-in is scripts.py's (CLDR's) answer; ``family_for(lang, families)`` is what a
-renderer asks.
+draws its own Latin: one embedded font keeps a Chinese handout small. Which
+script a language is written in is scripts.py's (CLDR's) answer;
+``family_for(lang, families)`` (``Brand.family``) is what a renderer asks.
 """
 
 from __future__ import annotations

@@ -146,7 +146,8 @@ def load_fonts(project: Project, clinic: Clinic, problem) -> dict[str, FontFamil
         return {}
     custom: dict[str, FontFamily] = {}
     where = {key: ("fonts", key) for key in paths} | ({"latin": ("fonts",)} if clinic.fonts.regular else {})
-    for key in sorted(paths, key=lambda k: k != "latin"):     # the Latin family first: the others fall back to it
+    # The Latin family first: the others fall back to it.
+    for key in sorted(paths, key=lambda k: k != "latin"):
         try:
             fallback = None if key == "latin" else custom.get("latin") or fontlib.default_family()
             custom[key] = fontlib.custom_family(paths[key], fallback, key)
