@@ -1,8 +1,10 @@
 """discover -> validate -> render -> write (atomically).
 
 Two phases, as in Pelican: every handout is loaded and validated first, then
-each good one is rendered in memory and only then written. A handout that fails
-is reported and nothing is written for it; the others still build.
+each good one is rendered in memory and only then written (a batch of more
+than PHASE_CHUNK handouts goes a chunk at a time, so its memory stays flat).
+A handout that fails is reported and nothing is written for it; the others
+still build.
 """
 
 from __future__ import annotations
@@ -204,19 +206,6 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
         except HandoutError as exc:
             broken[job_lang] = exc.problems
 
-    # Phase 1: every handout validated, its words read and checked against
-    # their approval, before anything is rendered.
-    handouts: list[Handout] = []
-    for item, path in todo:
-        if item.lang in broken:
-            report.outcomes.append(Outcome(item.slug, item.lang, problems=list(broken[item.lang])))
-            continue
-        try:
-            handouts.append(with_words(load_handout(item, path, brand), brand, project, cats[item.lang]))
-        except HandoutError as exc:
-            report.outcomes.append(Outcome(item.slug, item.lang, problems=exc.problems))
-
-    # Phase 2: render each in memory; write only what rendered.
     out_dir = Path(out) if out is not None else project.default_output
     sheets: list[tuple[Handout, layout.Sheet]] = []
     page_layout = layout.choose(large_print)
@@ -224,43 +213,43 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
     def render_one(handout: Handout) -> tuple[layout.Fit, bytes, Problem | None]:
         return render_single(handout, brand, project, paper, page_layout, cats[handout.lang])
 
-    total = len(todo)
-    done = total - len(handouts)  # those that failed in phase 1
-    if progress:
-        progress(done, total)
-
-    if packet is not None:  # every page into one PDF, in this process
-        for handout in handouts:
-            outcome = Outcome(handout.slug, handout.lang, approval=handout.approval)
-            report.outcomes.append(outcome)
-            try:
-                sheet = fit_handout(handout, brand, project, paper, page_layout, cats[handout.lang])
-                outcome.fit = sheet.fit
-                sheets.append((handout, sheet))
-            except HandoutError as exc:
-                outcome.problems.extend(exc.problems)
-    for handout, result, problems in (batch.ordered_map(render_one, handouts, jobs)
-                                      if packet is None else ()):
-        outcome = Outcome(handout.slug, handout.lang, problems=problems, approval=handout.approval)
-        report.outcomes.append(outcome)
-        done += 1
+    # A packet is all or nothing: every handout is validated before any is
+    # rendered. A batch goes PHASE_CHUNK handouts at a time (each chunk wholly
+    # validated, then rendered), and one bigger than that does not keep its
+    # files in the library's cache: its memory stays flat, however many.
+    total, done = len(todo), 0
+    step = total if packet is not None else PHASE_CHUNK
+    keep = total <= step
+    for start in range(0, total, step):
+        chunk = todo[start:start + step]
+        handouts = validated(chunk, brand, project, cats, broken, report, keep)
+        done += len(chunk) - len(handouts)  # those that failed in phase 1
         if progress:
             progress(done, total)
-        if problems:
+        if packet is not None:  # every page into one PDF, in this process
+            sheets.extend(fitted(handouts, brand, project, paper, page_layout, cats, report))
             continue
-        outcome.fit, pdf, too_big = result
-        if too_big:
-            report.warnings.append(too_big)
-        outcome.size = len(pdf)
-        if not write:
-            outcome.pdf = pdf
-            continue
-        target = out_dir / handout.lang / f"{handout.slug}{page_layout.suffix}.pdf"
-        try:
-            write_atomic(target, pdf)  # and not kept: memory stays flat over a big batch
-            outcome.output = target
-        except HandoutError as exc:
-            outcome.problems.extend(exc.problems)
+        for handout, result, problems in batch.ordered_map(render_one, handouts, jobs):
+            outcome = Outcome(handout.slug, handout.lang, problems=problems, approval=handout.approval)
+            report.outcomes.append(outcome)
+            done += 1
+            if progress:
+                progress(done, total)
+            if problems:
+                continue
+            outcome.fit, pdf, too_big = result
+            if too_big:
+                report.warnings.append(too_big)
+            outcome.size = len(pdf)
+            if not write:
+                outcome.pdf = pdf
+                continue
+            target = out_dir / handout.lang / f"{handout.slug}{page_layout.suffix}.pdf"
+            try:
+                write_atomic(target, pdf)  # and not kept: memory stays flat over a big batch
+                outcome.output = target
+            except HandoutError as exc:
+                outcome.problems.extend(exc.problems)
     order = {item: i for i, (item, _) in enumerate(todo)}
     report.outcomes.sort(key=lambda o: order.get((o.lang, o.slug), 0))
     if packet is not None and report.ok and sheets:
@@ -273,3 +262,40 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
             except HandoutError as exc:
                 report.problems.extend(exc.problems)
     return report
+
+
+#: A big batch is validated and rendered this many handouts at a time.
+PHASE_CHUNK = 128
+
+
+def validated(todo: list, brand: Brand, project: Project, cats: dict, broken: dict, report: Report,
+              keep: bool = True) -> list[Handout]:
+    """Phase 1: each handout validated, its words read and checked against
+    their approval, before any of them is rendered; the failures go into
+    ``report``. ``keep``: keep the files read in the library's cache."""
+    handouts: list[Handout] = []
+    for item, path in todo:
+        if item.lang in broken:
+            report.outcomes.append(Outcome(item.slug, item.lang, problems=list(broken[item.lang])))
+            continue
+        try:
+            handouts.append(with_words(load_handout(item, path, brand, keep), brand, project, cats[item.lang]))
+        except HandoutError as exc:
+            report.outcomes.append(Outcome(item.slug, item.lang, problems=exc.problems))
+    return handouts
+
+
+def fitted(handouts: list[Handout], brand: Brand, project: Project, paper: str,
+           page_layout: layout.Layout, cats: dict, report: Report) -> list[tuple[Handout, layout.Sheet]]:
+    """A packet's pages, each fitted (its outcome in ``report``)."""
+    sheets = []
+    for handout in handouts:
+        outcome = Outcome(handout.slug, handout.lang, approval=handout.approval)
+        report.outcomes.append(outcome)
+        try:
+            sheet = fit_handout(handout, brand, project, paper, page_layout, cats[handout.lang])
+            outcome.fit = sheet.fit
+            sheets.append((handout, sheet))
+        except HandoutError as exc:
+            outcome.problems.extend(exc.problems)
+    return sheets

@@ -45,13 +45,14 @@ class Handout:
         return Item(self.lang, self.slug)
 
 
-def load_handout(item: Item, path: Path, brand: Brand) -> Handout:
+def load_handout(item: Item, path: Path, brand: Brand, keep: bool = True) -> Handout:
     """The article of ``item`` from the library, with every character
-    checked against the brand's fonts; a ContentError with all its problems."""
+    checked against the brand's fonts; a ContentError with all its problems.
+    ``keep``: keep the file read in the library's cache (``library.load``)."""
     if not SLUG_RE.match(item.slug):
         raise ContentError.at(path, None, None,
                               "file names must be lower-case letters, digits and dashes, like leg-cramps.yaml")
-    entry = library.load(path)
+    entry = library.load(path, keep)
     loaded = entry.loaded
     if loaded is None:  # not read at all
         entry.get()

@@ -316,8 +316,10 @@ def _inside_content(path: Path, content: Path | None = None) -> None:
                               "not built; copy the file into its language folder instead")
 
 
-def load(path: Path) -> Entry:
-    """The article in ``path``, parsed and validated once per content."""
+def load(path: Path, keep: bool = True) -> Entry:
+    """The article in ``path``, parsed and validated once per content (kept
+    in the cache unless ``keep`` is false: a big one-off batch that will not
+    read its files again)."""
     path = Path(path)
     try:
         _inside_content(path)
@@ -351,7 +353,7 @@ def load(path: Path) -> Entry:
         unchanged = _digest(path) == digest
     except HandoutError:
         unchanged = False
-    if unchanged:  # not edited while it was read
+    if unchanged and keep:  # not edited while it was read
         with _lock:
             _entries[key] = entry
             while len(_entries) > MAX_ENTRIES:
