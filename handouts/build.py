@@ -26,6 +26,7 @@ from handouts.inputs import cached_brand
 from handouts.library import Item
 from handouts.output import write_atomic
 from handouts.project import Brand, Project
+from handouts.scripts import script_of
 from handouts.selection import plan
 
 DRAFT_DATE = dt.date(2000, 1, 1)   # the PDF's date when no handout in it is approved
@@ -87,9 +88,11 @@ def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
     large print: at most two), or a FitError."""
     parsed = with_words(handout, brand, project, cat or words(project, handout.lang)).markup
     family = brand.family(handout.lang)
+    anywhere = script_of(handout.lang).break_anywhere   # Chinese, Japanese: lines break between characters
 
     def build_at(body_pt: float, spacing: float) -> markup.Page:
-        return markup.build(parsed, page_layout.styles(brand.palette, family, body_pt, spacing))
+        return markup.build(parsed, page_layout.styles(brand.palette, family, body_pt, spacing,
+                                                       anywhere))
 
     sheet = page_layout.fit(build_at, paper, brand_art(brand, paper))
     if not sheet.fit.fits:

@@ -35,6 +35,10 @@ class HandoutCheck:
     grade: float | None = None          # the score, when the formula is a grade (English)
     grade_target: float | None = None
     long_sentences: list[str] = field(default_factory=list)
+    sentence_unit: str | None = None    # "words", or "characters" for a language without spaces
+    sentence_limit: int | None = None   # a longer sentence is a warning
+    longest_sentence: int | None = None  # in sentence_unit
+    mean_sentence: float | None = None
     has_summary: bool = False
     has_call_to_action: bool = False
     reviewed: str | None = None         # the date of the approval of these very words
@@ -184,10 +188,14 @@ def _words(c: HandoutCheck, article, lang: str, today: dt.date, clinic=None,
             c.warnings.append(level.problem())
     else:
         c.reading = f"no reading-level formula for {lang}"
-    c.long_sentences = readability.long_sentences(article)
+    measure = readability.measure(lang)
+    said = readability.sentences(article, lang)
+    lengths = [measure.length(s) for s in said] or [0]
+    c.sentence_unit, c.sentence_limit = measure.unit, measure.limit
+    c.longest_sentence, c.mean_sentence = max(lengths), round(sum(lengths) / len(lengths), 1)
+    c.long_sentences = readability.long_sentences(article, lang)
     if c.long_sentences:
-        c.warnings.append(f"{len(c.long_sentences)} sentence(s) over "
-                          f"{readability.LONG_SENTENCE_WORDS} words")
+        c.warnings.append(f"{len(c.long_sentences)} sentence(s) over {measure.limit} {measure.unit}")
     c.has_summary = bool(article.summary.strip())
     c.has_call_to_action = article.callout is not None
     if not c.has_call_to_action:
@@ -237,7 +245,7 @@ def age(days: int | None) -> str:
 
 def table(results: list[HandoutCheck]) -> str:
     """The human-readable report."""
-    head = ("handout", "lang", "reading level", "long", "summary/CTA", "reviewed", "fit", "glyphs", "status")
+    head = ("handout", "lang", "reading level", "long sentences", "summary/CTA", "reviewed", "fit", "glyphs", "status")
     rows = []
     for c in results:
         if c.lang == "*":  # clinic.yaml: only its warnings, below
@@ -251,7 +259,8 @@ def table(results: list[HandoutCheck]) -> str:
         rows.append((
             c.slug, c.lang,
             c.reading or "-",
-            str(len(c.long_sentences)),
+            str(len(c.long_sentences)) + (f" (longest {c.longest_sentence} {c.sentence_unit})"
+                                          if c.longest_sentence is not None else ""),
             f"{'yes' if c.has_summary else 'no'}/{'yes' if c.has_call_to_action else 'no'}",
             ("DRAFT: " if c.draft else "") + (f"{c.reviewed} ({age(c.reviewed_days_ago)})"
                                                if c.reviewed else "never" if c.draft else "-"),
@@ -263,7 +272,8 @@ def table(results: list[HandoutCheck]) -> str:
     lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in [head, *rows]]
     for c in results:
         for s in c.long_sentences[:3]:
-            lines.append(f"  {c.slug} ({c.lang}): long sentence ({len(s.split())} words): “{s}”")
+            measure = readability.measure(c.lang)
+            lines.append(f"  {c.slug} ({c.lang}): long sentence ({measure.length(s)} {measure.unit}): “{s}”")
         for w in c.warnings:
             lines.append(f"warning: {w}" if c.lang == "*" else f"warning: {c.slug} ({c.lang}): {w}")
     return "\n".join(lines)

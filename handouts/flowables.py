@@ -10,7 +10,8 @@ from weakref import WeakKeyDictionary
 from reportlab.lib.colors import Color
 from reportlab.platypus import Flowable, Paragraph
 
-from handouts import contacts, fontruns, rl
+from handouts import contacts, fontruns, linebreak, rl
+from handouts.textdraw import embolden, with_word_breaks
 from handouts.tagging import AnnotRef, StructNode, artifact, link_count, links_since, tagged, tagger_of
 
 
@@ -162,6 +163,9 @@ class TaggedParagraph(Paragraph):
 
     def beginText(self, x=0, y=0):
         tx = super().beginText(x, y)
+        stroke = getattr(self.style, "handout_stroke", 0)
+        if stroke:
+            embolden(tx, self.style.fontName, stroke * self.style.fontSize, self.style.textColor)
         if self._inline is not None:
             tagger, links = self._inline
 
@@ -193,8 +197,16 @@ class TaggedParagraph(Paragraph):
             return parent.add("Span", actual_text=item.spoken)
         return parent
 
+    def breakLinesCJK(self, maxWidths):
+        """Lines of a paragraph in a language written without spaces
+        (``wordWrap='CJK'``), broken by its punctuation rules
+        (``linebreak.py``) rather than ReportLab's Japanese-centred list."""
+        return rl.cjk_lines(self, maxWidths, linebreak.break_lines)
+
     def draw(self):
-        if not self.handout_word_breaks:
+        # Without spaces between words, a line break is no word break: the
+        # lines keep the spaces the text has, and get none added.
+        if not self.handout_word_breaks or self.style.wordWrap == "CJK":
             return super().draw()
         lines = self.blPara
         self.blPara = with_word_breaks(lines, self.handout_continued)
@@ -212,29 +224,6 @@ class TaggedParagraph(Paragraph):
                     setattr(part, attr, getattr(self, attr))
             part.handout_continued = self.handout_continued if i == len(parts) - 1 else True
         return parts
-
-
-def with_word_breaks(bl, continued: bool = False):
-    """A copy of ReportLab's broken lines (``blPara``) in which each line but
-    the last (every line, if ``continued``) ends with a space, unless the line
-    ends inside a word that was too long for it."""
-    lines = list(bl.lines)
-    last = len(lines) if continued else len(lines) - 1
-    for i in range(max(0, last)):
-        line = lines[i]
-        if bl.kind == 0:   # (extra space, [words]) in one style
-            extra, words = line
-            if words and _ends_a_word(words[-1]):
-                lines[i] = (extra, [*words[:-1], words[-1] + " "])
-        else:              # a FragLine of styled fragments
-            frags = line.words
-            if frags and hasattr(frags[-1], "text") and _ends_a_word(frags[-1].text):
-                lines[i] = line.clone(words=[*frags[:-1], frags[-1].clone(text=frags[-1].text + " ")])
-    return bl.clone(lines=lines)
-
-
-def _ends_a_word(word) -> bool:
-    return not rl.splits_a_word(word) and not str(word).endswith(" ")
 
 
 #: Markers drawn as text, so that a screen reader hears them as the list

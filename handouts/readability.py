@@ -109,7 +109,7 @@ def score(article: Article, formula: str, lang: str) -> float:
     spec = FORMULAS[formula]
     textstat.set_lang(spec.textstat_lang or lang.split("-")[0])
     try:
-        return float(getattr(textstat, spec.function)(prose(article)))
+        return float(getattr(textstat, spec.function)(prose(article, lang)))
     finally:
         textstat.set_lang("en_US")
 
@@ -124,12 +124,20 @@ def level(article: Article, lang: str, clinic=None, grade: float | None = None) 
     return Level(formula, round(score(article, formula, lang), 1), target)
 
 
-_END = re.compile(r"[.!?:;]\s*$")
+_END = re.compile(r"[.!?:;。！？：；]\s*$")
 
 
-def prose(article: Article) -> str:
+def _spaceless(lang: str) -> bool:
+    """Is ``lang`` written without spaces between words (Chinese, Japanese)?"""
+    from handouts.scripts import script_of
+
+    return script_of(lang).break_anywhere
+
+
+def prose(article: Article, lang: str = "en") -> str:
     """The words a patient reads, as sentences: each heading and bullet counts
-    as one sentence (a period is added where it has none)."""
+    as one sentence (a full stop is added where it has none: ``。`` in a
+    language written without spaces)."""
     parts = [article.title, article.summary]
     for s in article.sections:
         parts.append(s.heading)
@@ -139,7 +147,8 @@ def prose(article: Article) -> str:
         parts.append(article.callout.heading)
         parts.extend(article.callout.paragraphs)
         parts.extend(article.callout.bullets)
-    return " ".join(p if _END.search(p) else p + "." for p in parts)
+    stop, joint = ("。", "") if _spaceless(lang) else (".", " ")
+    return joint.join(p if _END.search(p) else p + stop for p in parts)
 
 
 def grade(article: Article, lang: str = "en") -> float | None:
@@ -155,14 +164,44 @@ def reading_ease(article: Article, lang: str = "es") -> float:
 
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+")
+#: Chinese and Japanese end a sentence with 。！？ and no space after it.
+_SENTENCE_WIDE = re.compile(r"(?<=[。！？])\s*|(?<=[.!?])\s+")
 LONG_SENTENCE_WORDS = 20
+#: Without spaces there are no words to count: a sentence is measured in
+#: characters (letters and digits; punctuation and spaces do not count).
+#: Chinese words average about 1.5 characters, so 30 characters is about
+#: 20 words, the limit for other languages.
+LONG_SENTENCE_CHARS = 30
 
 
-def sentences(article: Article) -> list[str]:
+@dataclass(frozen=True)
+class Measure:
+    """How a language's sentences are measured: in words or in characters."""
+
+    unit: str      # "words" or "characters"
+    limit: int
+
+    def length(self, sentence: str) -> int:
+        if self.unit == "characters":
+            return sum(1 for ch in sentence if ch.isalnum())
+        return len(sentence.split())
+
+
+def measure(lang: str = "en") -> Measure:
+    if _spaceless(lang):
+        return Measure("characters", LONG_SENTENCE_CHARS)
+    return Measure("words", LONG_SENTENCE_WORDS)
+
+
+def sentences(article: Article, lang: str = "en") -> list[str]:
     """The handout's sentences; headings and bullets count as one each."""
-    return [s.strip() for s in _SENTENCE.split(prose(article)) if s.strip()]
+    split = _SENTENCE_WIDE if _spaceless(lang) else _SENTENCE
+    return [s.strip() for s in split.split(prose(article, lang)) if s.strip()]
 
 
-def long_sentences(article: Article, limit: int = LONG_SENTENCE_WORDS) -> list[str]:
-    """Sentences of more than ``limit`` words."""
-    return [s for s in sentences(article) if len(s.split()) > limit]
+def long_sentences(article: Article, lang: str = "en", limit: int | None = None) -> list[str]:
+    """Sentences longer than the language's limit (``measure``): over 20
+    words, or over 30 characters in a language written without spaces."""
+    m = measure(lang)
+    limit = m.limit if limit is None else limit
+    return [s for s in sentences(article, lang) if m.length(s) > limit]

@@ -14,7 +14,8 @@ import zlib
 from reportlab import rl_config
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import _digester
-from reportlab.platypus.paragraph import _SplitWord, _SplitWordEnd
+from reportlab.platypus.paragraph import (ParaLines, _handleBulletWidth, _SplitWord, _SplitWordEnd,
+                                          cjkU, makeCJKParaLine)
 from reportlab.rl_config import _FUZZ
 
 #: ReportLab's "nothing can fit in this width" threshold (``rl_config._FUZZ``).
@@ -131,10 +132,49 @@ def splits_a_word(word) -> bool:
     return isinstance(word, _SplitWord) and not isinstance(word, _SplitWordEnd)
 
 
+def cjk_lines(para, max_widths, break_lines):
+    """``Paragraph.breakLinesCJK`` with our own choice of breaks: the
+    paragraph's characters (as ReportLab's ``cjkFragSplit`` measures them)
+    go to ``break_lines(text, widths, max_width, forced)``, which returns
+    [(start, end)] per line; the lines are made as ReportLab makes them."""
+    if not isinstance(max_widths, (list, tuple)):
+        max_widths = [max_widths]
+    max_widths = list(max_widths)
+    style = para.style
+    para.height = 0
+    if getattr(para, "_splitpara", 0) and hasattr(para, "blPara"):
+        return para.blPara
+    _handleBulletWidth(para.bulletText, style, max_widths)
+    units = []
+    for frag in para.frags:
+        text = frag.text.decode("utf8") if isinstance(frag.text, bytes) else frag.text
+        units.extend(cjkU(ch, frag, "utf8") for ch in text) if text else units.append(cjkU("", frag, "utf8"))
+    text = "".join(u or "\ufffc" for u in units)   # an image or a line break holds one place
+    forced = [hasattr(u.frag, "lineBreak") for u in units]
+    auto = getattr(para, "autoLeading", getattr(style, "autoLeading", ""))
+    bounds = auto not in ("", "off")
+
+    def width_of(n: int) -> float:
+        return max_widths[n] if n < len(max_widths) else max_widths[-1]
+
+    lines = []
+    for start, end in break_lines(text, [u.width for u in units], width_of, forced, _FUZZ):
+        used = sum(u.width for u in units[start:end])
+        limit = width_of(len(lines))
+        lines.append(makeCJKParaLine(units[start:end], limit, used, limit - used,
+                                     forced[end - 1], bounds))
+    return ParaLines(kind=1, lines=lines)
+
+
 def wrap_text_out(tx, wrapper) -> None:
     """Send a text object's writing through ``wrapper(text_out)``, which gets
     the original writer and returns the one to use."""
     tx._textOut = wrapper(tx._textOut)
+
+
+def text_font(tx) -> str:
+    """The font a text object writes in now."""
+    return tx._fontname
 
 
 def add_operator(tx, op: str) -> None:

@@ -29,6 +29,7 @@ tagline:                                     # optional; a short line under the 
   en: Your clinic's tagline                  # one text per language (or one text for all)
   es: El lema de su clínica
   vi: Khẩu hiệu của phòng khám
+  zh-Hans: 诊所的标语
 phone: (555) 555-0100                        # required; printed large: "Questions? Call us"
 address: 100 Main Street, Suite 1, Your Town, ST 00000   # required; in the footer
 website: https://your-clinic.example.org     # required
@@ -41,6 +42,7 @@ logo_alt:                                    # required; read aloud by screen re
   en: Your Clinic Name logo
   es: Logotipo de Your Clinic Name
   vi: Biểu tượng của Your Clinic Name
+  zh-Hans: Your Clinic Name的标志
 colors:                                      # each needs 4.5:1 contrast against white
   primary: "#1F5A7A"                         # headings and rules; keep the quotes
   accent: "#A23B1F"                          # the "when to get help" box
@@ -49,6 +51,7 @@ disclaimer:
   en: This sheet is for learning only. It does not replace advice from your own doctor or nurse.
   es: Esta hoja es solo para aprender. No reemplaza los consejos de su médico o enfermera.
   vi: Tờ này chỉ để tìm hiểu. Tờ này không thay thế lời khuyên của bác sĩ hay y tá của quý vị.
+  zh-Hans: 这张资料单只供您了解病情，不能代替您自己的医生或护士给您的建议。
 reading_grade: 6                             # `handouts check` warns above this grade
 # reading: {es: {formula: fernandez-huerta, target: 75}}   # optional: formula and target per language
 review_every_months: 24                      # an approval older than this is due for review
@@ -176,6 +179,36 @@ sources:                                    # dữ kiện lấy từ đâu: ai, 
   - "MedlinePlus (NLM): Muscle cramps, 2024 (tiếng Anh)"
   - "NHS: Leg cramps, 2023 (tiếng Anh)"
 """,
+    "zh-Hans": """\
+# 资料单示例。复制这个文件来写新的资料单：文件名就是资料单的名称（小写字母、
+# 数字和连字符）。用词浅白，句子简短。Machine-drafted translation, not yet
+# reviewed by a qualified medical translator: have one review it before you
+# give it out (docs/languages.md).
+
+title: 夜间腿抽筋                           # 必填
+summary: 夜里腿抽筋很常见。大多数没有害处，也找不到明确的原因。   # 必填：主要信息
+next_review: {next_review}                  # 可选
+# translated_from: sha256:...               # 翻译所依据的英文内容：
+#                                           # `handouts check` 会给出这一行
+sections:                                   # 1到6节
+  - heading: 什么是腿抽筋？
+    body: |
+      腿上的一块肌肉（常是小腿）突然变硬、疼痛。
+      大多数几分钟内就会停止。年纪越大越常见。
+  - heading: 您可以怎么做
+    bullets:
+      - 抽筋时，坐下把腿伸直，把脚趾往膝盖的方向扳。
+      - 慢慢站起来，扶住稳固的东西。
+      - 把您吃的所有药都告诉医生。不要自己停药。
+callout:
+  include: when-to-get-help                 # 危险信号：content/blocks/zh-Hans/when-to-get-help.yaml
+  bullets:                                  # 可选：这份资料单自己的几行
+    - "当天就医：抽筋超过10分钟。或像抽筋一样的痛一直不消，或同时有肿、发烫、发红。"
+keywords: [腿抽筋, 夜间抽筋]
+sources:                                    # 资料来源：出处、标题、年份
+  - "MedlinePlus (NLM): Muscle cramps, 2024（英文）"
+  - "NHS: Leg cramps, 2023（英文）"
+""",
 }
 
 #: The clinic's "when to get help", written once per language and included
@@ -225,6 +258,21 @@ bullets:
   - "Tĩnh mạch giãn chảy máu: nằm xuống, gác chân cao hơn tim, ấn mạnh lên chỗ đó. Gọi 911 nếu sau 10 phút vẫn chảy, nhất là khi dùng thuốc chống đông."
   - "Trong ngày: vết loét có vùng đỏ hay sẫm màu lan rộng, nóng, có mủ hoặc sốt."
   - "Gọi cho chúng tôi: vết loét chưa lành sau khoảng 2 tuần."
+""",
+    "zh-Hans": """\
+# 诊所的“什么时候需要就医”框，为每一份中文资料单写一次；
+# 每份资料单用  callout: {include: when-to-get-help}  引用它。
+# Machine-drafted translation, not yet reviewed by a qualified medical
+# translator (docs/languages.md); have your clinicians review it too.
+
+heading: 什么时候需要就医
+bullets:
+  - "拨打911：突然呼吸困难、胸痛或咳血。这可能是肺里有血栓。"
+  - "当天就医：一条腿肿、痛、发烫，或比平时红、颜色变深。这是您以前没有的，可能在几小时或几天里加重。这可能是腿里有血栓（DVT）。"
+  - "需要当天就医：请打电话给我们。我们下班时，请去急症诊所（urgent care）或急诊室。"
+  - "如果曲张的静脉出血：躺下，把腿抬到比心脏高，用力按住出血的地方。按了10分钟还在出血，请拨打911，在吃抗凝血药时尤其要打。"
+  - "当天就医：腿上的伤口周围发红或颜色变深并在扩大，或发烫、流脓、发烧。"
+  - "请打电话给我们：伤口大约2周还没有愈合。"
 """,
 }
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_LEFT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
 
 from handouts.converters import mix
 from handouts.fonts import FontFamily
@@ -26,6 +27,8 @@ WHITE = "#FFFFFF"
 MIN_BODY_PT = 12.0
 #: The footer's fine print never goes below this.
 MIN_FINE_PT = 8.0
+#: The outline stroke that makes a font with one weight look bold, in ems.
+SYNTHETIC_BOLD = 0.035
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,8 @@ class Styles:
     disclaimer: ParagraphStyle
     #: No text on the page is smaller (large print: 18 pt), except the fine print.
     min_text_pt: float = 0.0
+    #: Lines break between characters (Chinese, Japanese: ``wordWrap='CJK'``).
+    break_anywhere: bool = False
 
 
 #: The paragraph styles of ``Styles`` (each named as its field).
@@ -102,9 +107,12 @@ FURNITURE = {
 
 @lru_cache(maxsize=256)
 def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
-                spacing: float = 1.0, large: bool = False) -> Styles:
+                spacing: float = 1.0, large: bool = False, break_anywhere: bool = False) -> Styles:
     """All styles for one rendering, from the brand, the body size and a
-    spacing factor (1.0 is the designed spacing; smaller tightens)."""
+    spacing factor (1.0 is the designed spacing; smaller tightens). In a
+    language written without spaces (``break_anywhere``) lines break between
+    characters by its punctuation rules (``linebreak.py``), with more
+    leading: its characters fill their whole em."""
     if body_pt < (LARGE_BODY_PT if large else MIN_BODY_PT):
         raise ValueError(f"body text below {MIN_BODY_PT} pt is not allowed")
     b, s = body_pt, spacing
@@ -113,16 +121,25 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
 
     # Large print has more generous leading, which tightens a little with the
     # spacing (1.4 at the designed spacing, 1.3 at the tightest).
-    leading = 1.3 + 0.1 * min(1.0, max(0.0, (s - 0.4) / 0.6)) if large else 1.32
+    # Chinese's leading is more generous too where there is room (1.45 at the
+    # designed spacing, the regular 1.32 at the tightest).
+    air = min(1.0, max(0.0, (s - 0.4) / 0.6))
+    leading = 1.3 + 0.1 * air if large else 1.32 + 0.13 * air if break_anywhere else 1.32
     base = ParagraphStyle(
         "base", fontName=fonts.regular, fontSize=b, leading=b * leading,
         textColor=ink, alignment=TA_LEFT, allowWidows=0, allowOrphans=0,
         shaping=1 if fonts.shaping else 0,     # HarfBuzz joins Arabic letters
+        wordWrap="CJK" if break_anywhere else None,
     )
 
     def derive(name: str, parent: ParagraphStyle = base, **kw) -> ParagraphStyle:
         return ParagraphStyle(name, parent=parent, **kw)
 
+    # A family with one weight (the CJK fonts) draws its bold by stroking
+    # the glyphs' outlines (flowables.embolden): headings still stand out.
+    heavy = dict(fontName=fonts.bold)
+    if one_weight(fonts):
+        heavy["handout_stroke"] = SYNTHETIC_BOLD
     body = derive("body", spaceAfter=b * 0.45 * s)
     footer = derive("footer", **size["footer"], textColor=muted)
     return Styles(
@@ -130,30 +147,42 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
         fonts=fonts,
         body_pt=b,
         spacing=s,
-        title=derive("title", fontName=fonts.bold, fontSize=b * 2.0, leading=b * 2.25,
+        title=derive("title", **heavy, fontSize=b * 2.0, leading=b * 2.25,
                      textColor=palette.color("primary"), spaceAfter=b * 0.5 * s),
-        summary=derive("summary", fontName=fonts.bold, fontSize=b * 1.12, leading=b * 1.45),
-        h2=derive("h2", fontName=fonts.bold, fontSize=b * 1.3, leading=b * 1.55,
+        summary=derive("summary", **heavy, fontSize=b * 1.12, leading=b * 1.45),
+        h2=derive("h2", **heavy, fontSize=b * 1.3, leading=b * 1.55,
                   textColor=palette.color("primary"), spaceBefore=b * 0.85 * s,
                   spaceAfter=b * 0.2 * s, keepWithNext=1),
         body=body,
         item=derive("item", body, spaceAfter=b * 0.2 * s),
-        callout_heading=derive("callout_heading", fontName=fonts.bold, fontSize=b * 1.2,
+        callout_heading=derive("callout_heading", **heavy, fontSize=b * 1.2,
                                leading=b * 1.45, textColor=palette.color("accent"),
                                spaceAfter=b * 0.2 * s),
         callout_body=derive("callout_body", body, spaceAfter=b * 0.25 * s),
-        header_name=derive("header_name", fontName=fonts.bold, **size["name"],
+        header_name=derive("header_name", **heavy, **size["name"],
                            textColor=palette.color("primary")),
         header_tagline=derive("header_tagline", **size["tagline"], textColor=muted),
         header_ask=derive("header_ask", **size["ask"], textColor=muted, alignment=2),
-        header_phone=derive("header_phone", fontName=fonts.bold, **size["phone"],
+        header_phone=derive("header_phone", **heavy, **size["phone"],
                             textColor=palette.color("primary"), alignment=2),
         footer=footer,
-        footer_strong=derive("footer_strong", footer, fontName=fonts.bold, textColor=ink),
+        footer_strong=derive("footer_strong", footer, **heavy, textColor=ink),
         fine=derive("fine", footer, fontName=fonts.italic, **size["fine"]),
         disclaimer=derive("disclaimer", footer, fontName=fonts.italic, **size["disclaimer"]),
         min_text_pt=LARGE_BODY_PT if large else 0.0,
+        break_anywhere=break_anywhere,
     )
+
+
+def one_weight(fonts: FontFamily) -> bool:
+    """Is the family's bold its regular font (a font with one weight, such
+    as the shipped CJK font)? Compared by the fonts themselves: the two
+    faces may be registered under two names."""
+    return _face(fonts.bold) == _face(fonts.regular)
+
+
+def _face(name: str) -> bytes:
+    return pdfmetrics.getFont(name).face.name
 
 
 def resized(style: ParagraphStyle, size: float) -> ParagraphStyle:

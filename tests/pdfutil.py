@@ -86,32 +86,26 @@ def glyphs_of(path: Path) -> tuple[list[list[dict]], list[tuple[float, float]]]:
     return _GLYPHS[key]
 
 
-def structure_blocks(path: Path) -> list[tuple[str, str]]:
-    """What a screen reader that follows the structure tree gets: (type, text)
-    for each element that holds marked content of its own, in tree order. An
-    element's text is every glyph of it and of its inline children (a Span or
-    Link inside a P), in drawing order; nothing is added between lines, so a
-    line break that is not a real space glues two words."""
-    glyphs: dict[tuple[int, int], list[str]] = {}
-    for i, chars in enumerate(glyphs_of(path)[0]):
-        for c in chars:
-            if c.get("mcid") is not None:
-                glyphs.setdefault((i, c["mcid"]), []).append(c["text"])
+def structure_glyphs(path: Path) -> list[tuple[str, list[dict]]]:
+    """(type, glyphs) for each structure element that holds marked content of
+    its own, in tree order: every glyph of it and of its inline children (a
+    Span or Link inside a P), in drawing order, each with its page index in
+    "page"."""
+    marks, _ = chars_by_mark(path)
     with pdfplumber.open(path) as pdf:
         blocks = []
 
-        def marks(node, page):
+        def keys(node, page):
             page = node["page_number"] - 1 if node.get("page_number") else page
             found = [(page, m) for m in node.get("mcids") or []]
             for kid in node.get("children", []):
-                found += marks(kid, page)
+                found += keys(kid, page)
             return found
 
         def walk(node, page):
             page = node["page_number"] - 1 if node.get("page_number") else page
             if node.get("mcids"):
-                text = "".join("".join(glyphs.get(key, [])) for key in sorted(marks(node, page)))
-                blocks.append((node["type"], text))
+                blocks.append((node["type"], [c for key in sorted(keys(node, page)) for c in marks.get(key, [])]))
                 return
             for kid in node.get("children", []):
                 walk(kid, page)
@@ -119,6 +113,15 @@ def structure_blocks(path: Path) -> list[tuple[str, str]]:
         for node in pdf.structure_tree:
             walk(node, 0)
         return blocks
+
+
+def structure_blocks(path: Path) -> list[tuple[str, str]]:
+    """What a screen reader that follows the structure tree gets: (type, text)
+    for each element that holds marked content of its own, in tree order. An
+    element's text is every glyph of it and of its inline children (a Span or
+    Link inside a P), in drawing order; nothing is added between lines, so a
+    line break that is not a real space glues two words."""
+    return [(kind, "".join(c["text"] for c in chars)) for kind, chars in structure_glyphs(path)]
 
 
 def poppler_structure_text(path: Path) -> list[str]:

@@ -31,7 +31,7 @@ def printed(text: str) -> str:
     return squash(text).replace(" ", "")
 
 
-@pytest.mark.parametrize("lang", ["en", "es", "vi"])
+@pytest.mark.parametrize("lang", ["en", "es", "vi", "zh-Hans"])
 def test_the_shared_block_is_in_every_handout_with_the_handouts_own_lines_after_it(built, lang):
     shared = block(lang)
     assert len(shared["bullets"]) >= 6

@@ -38,14 +38,16 @@ def test_init_then_build_then_check_pass(fresh):
     # Nobody approved the example's words yet: drafts, and check says so.
     draft = run_cli("check", cwd=fresh)
     assert f"content/en/{SLUG}.yaml: draft: never approved" in draft.stdout
-    for lang in ("en", "es", "vi"):
+    langs = sorted(p.name for p in (fresh / "content").iterdir() if (p / f"{SLUG}.yaml").is_file())
+    assert {"en", "es", "vi", "zh-Hans"} <= set(langs)
+    for lang in langs:
         approved = run_cli("approve", SLUG, "--lang", lang, "--by", "Ana Ruiz, MD", cwd=fresh)
         assert approved.returncode == 0, approved.stderr
     # The translated examples must say which English words they were translated
     # from: check gives the line (one English text, one digest).
     checked = run_cli("check", cwd=fresh)
     [line] = set(re.findall(r"add (translated_from: sha256:[0-9a-f]{12})", checked.stdout))
-    for lang in ("es", "vi"):
+    for lang in (lang for lang in langs if lang != "en"):
         translation = fresh / "content" / lang / f"{SLUG}.yaml"
         translation.write_text(translation.read_text("utf-8") + line + "\n", "utf-8")
     # The placeholders are warnings until replaced (tests/test_real_details.py):

@@ -82,8 +82,8 @@ def test_a_packet_in_every_shipped_language_tags_each_part_with_its_own(tmp_path
     assert result.returncode == 0, result.stderr
     titles = {lang: yaml.safe_load((REPO / "content" / lang / "leg-cramps.yaml").read_text("utf-8"))["title"]
               for lang in langs}
-    names = {lang: yaml.safe_load((REPO / "templates" / "labels" / f"{lang}.yaml").read_text("utf-8"))[
-        "handout"]["language"] for lang in langs}
+    words = {lang: yaml.safe_load((REPO / "templates" / "labels" / f"{lang}.yaml").read_text("utf-8"))[
+        "handout"] for lang in langs}
     with pikepdf.open(packet) as pdf:
         assert len(pdf.pages) == len(langs) and str(pdf.Root.Lang) == "en"
         (document,) = pdf.Root.StructTreeRoot.K
@@ -91,7 +91,9 @@ def test_a_packet_in_every_shipped_language_tags_each_part_with_its_own(tmp_path
         assert [str(p.Lang) for p in document.K] == langs
         with pdf.open_outline() as outline:
             bookmarks = [item.title for item in outline.root]
-    assert bookmarks == [f"{titles[lang]} ({names[lang]})" for lang in langs]
+    # In each part's own words: "Chuột rút ở chân (Tiếng Việt)", "腿抽筋（简体中文）".
+    assert bookmarks == [words[lang]["bookmark_language"].format(title=titles[lang], language=words[lang]["language"])
+                         for lang in langs]
     for n, lang in enumerate(langs, 1):
         page = unicodedata.normalize("NFC", pdftotext_page(packet, n))
         assert " ".join(titles[lang].split()) in " ".join(page.split()), (lang, page[:200])

@@ -58,12 +58,13 @@ def test_a_fresh_project_fails_strict_until_every_placeholder_is_replaced(fresh)
     # among them); the Spanish says which English words it was made from.
     import re
 
-    for lang in ("en", "es", "vi"):
+    langs = sorted(p.name for p in (fresh / "content").iterdir() if (p / "night-leg-cramps.yaml").is_file())
+    for lang in langs:
         approved = run_cli("approve", "night-leg-cramps", "--lang", lang, "--by", "Ana Ruiz, MD", cwd=fresh)
         assert approved.returncode == 0, approved.stderr
-    # One English text, so one digest for both translations.
+    # One English text, so one digest for every translation.
     [line] = set(re.findall(r"add (translated_from: sha256:[0-9a-f]{12})", run_cli("check", cwd=fresh).stdout))
-    for lang in ("es", "vi"):
+    for lang in (lang for lang in langs if lang != "en"):
         translation = fresh / "content" / lang / "night-leg-cramps.yaml"
         translation.write_text(translation.read_text("utf-8") + line + "\n", "utf-8")
     passed = run_cli("check", "--strict", cwd=fresh)

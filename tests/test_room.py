@@ -164,6 +164,8 @@ def test_footer_lines_never_end_with_a_dot_or_leave_a_lone_word(all_pdfs, key):
         assert not line.endswith("·"), lines
         assert not line.startswith("·"), lines
         words = line.split()
+        if re.search(r"[\u4e00-\u9fff]", line):   # Chinese writes no spaces: a lone character
+            words = re.findall(r"[\u4e00-\u9fff]|[^\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]+", line)
         assert len(words) > 1 or WHOLE.match(line), f"a lone word: {line!r} in {lines}"
         assert not re.fullmatch(r"\(?\d{4}\)?[.,;]?", line), f"a lone year in {lines}"
     # The review date is whole on one line (the approved handouts).

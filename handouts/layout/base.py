@@ -59,7 +59,8 @@ class Tries:
         held = self._built.get(body_pt)
         if held is not None:
             page, geo = held
-            st = self.layout.styles(page.styles.palette, page.styles.fonts, body_pt, spacing)
+            st = self.layout.styles(page.styles.palette, page.styles.fonts, body_pt, spacing,
+                                    page.styles.break_anywhere)
             if st is page.styles or respace(page, st) is not None:
                 return page, geo   # the furniture's styles are the same: so is its geometry
         page = self.build(body_pt, spacing)
@@ -86,9 +87,11 @@ class Layout(ABC):
     #: (body size in pt, spacing factor), tried in order until the body fits.
     steps: tuple[tuple[float, float], ...] = ()
 
-    def styles(self, palette: Palette, fonts: FontFamily, body_pt: float, spacing: float) -> Styles:
-        """The styles for one try of the fit search."""
-        return make_styles(palette, fonts, body_pt, spacing, self.large_type)
+    def styles(self, palette: Palette, fonts: FontFamily, body_pt: float, spacing: float,
+               break_anywhere: bool = False) -> Styles:
+        """The styles for one try of the fit search (``break_anywhere``: for a
+        language whose lines break between characters)."""
+        return make_styles(palette, fonts, body_pt, spacing, self.large_type, break_anywhere)
 
     def geometry(self, paper: str, page: Page, art: BrandArt) -> Geometry:
         """Where the header, footer and body go on this layout's pages."""

@@ -167,6 +167,11 @@ class Geometry:
             self.qr_quiet = QR_QUIET_MODULES * self.qr_module
             self.qr_total = self.qr_module * (modules + 2 * QR_QUIET_MODULES)
             self.caption_w = QR_CAPTION_W * st.footer.fontSize / 9.5 if self.caption_beside else 0.0
+            # A little wider where that keeps the address on one line (a font
+            # with wider Latin letters: the CJK font), never a lone "book".
+            whole = string_width(bare_url(page.qr_url), st.footer.fontName, st.footer.fontSize) + 8
+            if self.caption_w < whole <= self.caption_w * 1.2:
+                self.caption_w = whole
             side_w = self.content_w - self.qr_total - self.caption_w
             text_w = self.caption_w - 8 if self.caption_beside else side_w
             label = [settle(p, text_w) for p in page.footer.get("qr", [])]

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from handouts import catalog, templating
 from handouts.errors import HandoutError, TemplateError
 from handouts.project import Project, bundled_root
+from handouts.scripts import script_of
 from handouts.web.events import EventLog
 from handouts.web.library import Card, Entry, Library
 from handouts.web.render import Renderer
@@ -132,14 +133,25 @@ def ui_lang(request: Request) -> str:
     chosen = request.cookies.get(LANG_COOKIE, "")
     lang = chosen if chosen in known else None
     for tag in ([] if lang else accepted(request.headers.get("accept-language", ""))):
-        for candidate in (tag, tag.split("-")[0]):
-            if candidate in known:
-                lang = candidate
-                break
+        lang = browser_match(tag, known)
         if lang:
             break
     request.state.ui_lang = lang = lang or web.settings.ui_lang
     return lang
+
+
+def browser_match(tag: str, known: list[str]) -> str | None:
+    """The language a browser's tag (lower case) asks for among ``known``: the
+    same tag, else one of its language in the same script (``zh-cn`` and
+    ``zh`` are ``zh-Hans`` by CLDR's likely script; ``zh-tw`` is not), else
+    its base language (``en-us`` is ``en``)."""
+    lower = {k.lower(): k for k in known}
+    if tag in lower:
+        return lower[tag]
+    base = tag.split("-")[0]
+    script = script_of(tag).code
+    same = [k for k in known if "-" in k and k.split("-")[0].lower() == base and script_of(k).code == script]
+    return same[0] if same else lower.get(base)
 
 
 class Words:
