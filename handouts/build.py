@@ -89,10 +89,11 @@ def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
     parsed = with_words(handout, brand, project, cat or words(project, handout.lang)).markup
     family = brand.family(handout.lang)
     anywhere = script_of(handout.lang).break_anywhere   # Chinese, Japanese: lines break between characters
+    rtl = script_of(handout.lang).rtl                   # Arabic: right to left, the page mirrored
 
     def build_at(body_pt: float, spacing: float) -> markup.Page:
         return markup.build(parsed, page_layout.styles(brand.palette, family, body_pt, spacing,
-                                                       anywhere))
+                                                       anywhere, rtl))
 
     sheet = page_layout.fit(build_at, paper, brand_art(brand, paper))
     if not sheet.fit.fits:

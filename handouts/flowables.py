@@ -1,6 +1,7 @@
-"""The few custom flowables a handout needs, drawn with the brand's fonts only
-(no Table: its default cell font would pull in Helvetica), each tagging what it
-draws: real content as its structure element, decoration as an Artifact."""
+"""The tagged paragraph every text on the page is, drawn with the brand's
+fonts only (no Table: its default cell font would pull in Helvetica), marking
+what it draws as its structure element; the list items and panel boxes
+around paragraphs are panels.py's."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ from collections import OrderedDict
 from weakref import WeakKeyDictionary
 
 from reportlab.lib.colors import Color
-from reportlab.platypus import Flowable, Paragraph
+from reportlab.platypus import Paragraph
 
-from handouts import contacts, fontruns, linebreak, rl
+from handouts import contacts, fontruns, linebreak, rl, rtlines
 from handouts.textdraw import embolden, with_word_breaks
-from handouts.tagging import AnnotRef, StructNode, artifact, link_count, links_since, tagged, tagger_of
+from handouts.tagging import AnnotRef, StructNode, link_count, links_since, tagged, tagger_of
 
 
 #: Lines broken per process: (text, style, width) -> ReportLab's wrap result.
@@ -82,6 +83,8 @@ class TaggedParagraph(Paragraph):
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
         if frags is None:   # Latin words in another script's paragraph: the Latin font
             self.frags = fontruns.with_fallback(self.frags)
+        if self.handout_rtl:   # its words in reading order, before wrapping regroups them
+            rtlines.said(self)
         if key is not None and self.style is style:
             if frags is None:
                 _PARSED[key] = (self.text, self.frags, self.bulletText)
@@ -105,7 +108,10 @@ class TaggedParagraph(Paragraph):
         if shared is not None:
             rl.set_wrapped(self, shared)
         else:
-            super().wrap(availWidth, availHeight)
+            if self.handout_rtl:
+                rtlines.wrap(self, super().wrap, availWidth, availHeight)
+            else:
+                super().wrap(availWidth, availHeight)
             if availWidth < rl.FUZZ:  # ReportLab's "cannot fit": nothing was broken
                 return 0, 0x7fffffff
             if key is not None:
@@ -133,6 +139,11 @@ class TaggedParagraph(Paragraph):
 
     def drawOn(self, canv, x, y, _sW=0):
         tagger = tagger_of(canv)
+        node = self.handout_struct
+        if self.handout_rtl and node is not None and node.actual_text is None and node.type != "Span":
+            # Drawn in visual order, run by run: a screen reader gets the words
+            # in reading order from the block itself (a Span's Link says them).
+            node.actual_text = rtlines.said(self)
         if tagger is None or self.handout_struct is None \
                 or not contacts.find(self.getPlainText()):
             with tagged(canv, self.handout_struct):
@@ -183,6 +194,12 @@ class TaggedParagraph(Paragraph):
             rl.wrap_text_out(tx, marking)
         return tx
 
+    @property
+    def handout_rtl(self) -> bool:
+        """A right-to-left paragraph (its style says so): lines drawn in
+        visual order, shaped, each with its reading-order text (rtlines.py)."""
+        return getattr(self.style, "handout_rtl", False)
+
     def _element_for(self, item, links: list) -> StructNode:
         """Where a piece of text goes: the paragraph itself, a Span that says
         a number digit by digit, a Link (holding such a Span for a phone)."""
@@ -204,6 +221,8 @@ class TaggedParagraph(Paragraph):
         return rl.cjk_lines(self, maxWidths, linebreak.break_lines)
 
     def draw(self):
+        if self.handout_rtl:
+            return rtlines.draw(self)
         # Without spaces between words, a line break is no word break: the
         # lines keep the spaces the text has, and get none added.
         if not self.handout_word_breaks or self.style.wordWrap == "CJK":
@@ -215,173 +234,20 @@ class TaggedParagraph(Paragraph):
         finally:
             self.blPara = lines
 
+    def getActualLineWidths0(self):
+        """Each line's width as drawn (a right-to-left line: shaped)."""
+        if self.handout_rtl:
+            return rtlines.line_widths(self)
+        return super().getActualLineWidths0()
+
     def split(self, availWidth, availHeight):
         parts = super().split(availWidth, availHeight)
         for i, part in enumerate(parts):
             for attr in ("handout_struct", "handout_where", "handout_role", "handout_zone",
-                         "handout_word_breaks"):
+                         "handout_word_breaks", "_handout_base_rtl", "_handout_said"):
                 if hasattr(self, attr):
                     setattr(part, attr, getattr(self, attr))
             part.handout_continued = self.handout_continued if i == len(parts) - 1 else True
         return parts
 
 
-#: Markers drawn as text, so that a screen reader hears them as the list
-#: item's label (Lbl): a bullet, or a ballot box to tick.
-MARKERS = {"bullet": "\u2022", "box": "\u2610"}
-
-
-class ListItem(Flowable):
-    """One bullet or checklist item (LI): a marker glyph (Lbl) and a paragraph
-    beside it (LBody). Where the font has no such glyph, the marker is drawn as
-    a shape, marked as an Artifact, and the Lbl carries the glyph as ActualText."""
-
-    def __init__(self, paragraph: TaggedParagraph, marker: str, color: Color, indent: float,
-                 node: StructNode | None = None, glyphs: frozenset[int] = frozenset()):
-        super().__init__()
-        self.paragraph = paragraph
-        self.marker = marker  # "bullet" or "box"
-        self.color = color
-        self.indent = indent
-        self.node = node
-        self.glyphs = glyphs
-        style = paragraph.style
-        self.spaceBefore = style.spaceBefore
-        self.spaceAfter = style.spaceAfter
-        if node is not None:
-            char = MARKERS[marker]
-            self.label = node.add("Lbl", actual_text=None if ord(char) in glyphs else char)
-            paragraph.handout_struct = node.add("LBody")
-        else:
-            self.label = None
-
-    def wrap(self, availWidth, availHeight):
-        _, h = self.paragraph.wrap(availWidth - self.indent, availHeight)
-        self.width, self.height = availWidth, h
-        return availWidth, h
-
-    def draw(self):
-        canv = self.canv
-        style = self.paragraph.style
-        size = style.fontSize
-        # The paragraph's first baseline sits one font size below its top.
-        baseline = self.height - size
-        char = MARKERS[self.marker]
-        canv.saveState()
-        if ord(char) in self.glyphs:
-            with tagged(canv, self.label):
-                canv.setFillColor(self.color)
-                if self.marker == "box":
-                    box = size * 1.3
-                    canv.setFont(style.fontName, box)
-                    canv.drawString(0, baseline - size * 0.14, char)
-                else:
-                    canv.setFont(style.fontName, size * 1.4)
-                    canv.drawString(self.indent * 0.18, baseline - size * 0.13, char)
-        else:
-            with tagged(canv, self.label), artifact(canv):
-                if self.marker == "box":
-                    side = size * 0.92
-                    canv.setStrokeColor(self.color)
-                    canv.setLineWidth(max(1.0, size * 0.09))
-                    canv.rect(self.indent * 0.12, baseline - size * 0.16, side, side, stroke=1, fill=0)
-                else:
-                    canv.setFillColor(self.color)
-                    canv.circle(self.indent * 0.38, baseline + size * 0.245, size * 0.17, stroke=0, fill=1)
-        canv.restoreState()
-        self.paragraph.drawOn(canv, self.indent, 0)
-
-
-class Box(Flowable):
-    """A panel around a few flowables: a background, an optional border and an
-    optional bar down the left side (all Artifacts)."""
-
-    def __init__(self, children, padding: float, background: Color | None = None,
-                 border: Color | None = None, border_width: float = 0,
-                 bar: Color | None = None, bar_width: float = 0, radius: float = 0,
-                 space_before: float = 0, space_after: float = 0):
-        super().__init__()
-        self.children = list(children)
-        self.padding = padding
-        self.background = background
-        self.border = border
-        self.border_width = border_width
-        self.bar = bar
-        self.bar_width = bar_width
-        self.radius = radius
-        self.spaceBefore = space_before
-        self.spaceAfter = space_after
-        self._sizes: list[tuple[float, float]] = []
-
-    @property
-    def _inner_left(self) -> float:
-        return self.padding + self.bar_width
-
-    def wrap(self, availWidth, availHeight):
-        inner_w = availWidth - self._inner_left - self.padding
-        self._sizes = []
-        total = 0.0
-        for i, child in enumerate(self.children):
-            _, h = child.wrap(inner_w, availHeight)
-            before = child.getSpaceBefore() if i else 0
-            after = child.getSpaceAfter() if i < len(self.children) - 1 else 0
-            self._sizes.append((before, h))
-            total += before + h + after
-        self.width = availWidth
-        self.height = total + 2 * self.padding
-        return self.width, self.height
-
-    def _part(self, children) -> "Box":
-        box = Box(children, self.padding, self.background, self.border, self.border_width,
-                  self.bar, self.bar_width, self.radius, self.spaceBefore, self.spaceAfter)
-        for attr in ("handout_where", "handout_role", "handout_zone"):
-            if hasattr(self, attr):
-                setattr(box, attr, getattr(self, attr))
-        return box
-
-    def cut(self, n: int) -> tuple["Box", "Box"]:
-        """Two boxes: the first ``n`` children and the rest, each decorated."""
-        return self._part(self.children[:n]), self._part(self.children[n:])
-
-    def split(self, availWidth, availHeight):
-        """Split between children (for large print, where a long callout may
-        run over a page): the first part takes what fits, a heading never
-        ends a part, and each part keeps the decoration."""
-        self.wrap(availWidth, availHeight)
-        room = availHeight - 2 * self.padding
-        used, cut = 0.0, 0
-        for i, (child, (before, h)) in enumerate(zip(self.children, self._sizes)):
-            after = child.getSpaceAfter() if i < len(self.children) - 1 else 0
-            if used + before + h > room:
-                break
-            used += before + h + after
-            cut = i + 1
-        while cut and getattr(self.children[cut - 1], "handout_role", "") == "H2":
-            cut -= 1
-        if cut == 0 or cut == len(self.children):
-            return []
-        return [self._part(self.children[:cut]), self._part(self.children[cut:])]
-
-    def draw(self):
-        canv = self.canv
-        with artifact(canv):
-            canv.saveState()
-            if self.background is not None:
-                canv.setFillColor(self.background)
-            if self.border is not None and self.border_width:
-                canv.setStrokeColor(self.border)
-                canv.setLineWidth(self.border_width)
-            inset = self.border_width / 2
-            canv.roundRect(inset, inset, self.width - 2 * inset, self.height - 2 * inset, self.radius,
-                           stroke=1 if self.border is not None and self.border_width else 0,
-                           fill=1 if self.background is not None else 0)
-            if self.bar is not None and self.bar_width:
-                canv.setFillColor(self.bar)
-                canv.rect(0, 0, self.bar_width, self.height, stroke=0, fill=1)
-            canv.restoreState()
-        y = self.height - self.padding
-        for i, (child, (before, h)) in enumerate(zip(self.children, self._sizes)):
-            y -= before + h
-            child.drawOn(canv, self._inner_left, y)
-            if i < len(self.children) - 1:
-                y -= child.getSpaceAfter()

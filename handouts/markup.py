@@ -14,7 +14,8 @@ from pathlib import Path
 
 from handouts import contacts, converters, xmltree
 from handouts.errors import TemplateError
-from handouts.flowables import Box, ListItem, TaggedParagraph as Paragraph
+from handouts.flowables import TaggedParagraph as Paragraph
+from handouts.panels import MARKERS, Box, ListItem
 from handouts.tagging import StructNode
 from handouts.spacing import box_spaces, list_spaces
 from handouts.styles import Styles
@@ -184,13 +185,17 @@ def _items(m, node, st: Styles, ctx: Ctx, marker: str):
     indent = st.body_pt * (1.9 if marker == "box" else 1.4)
     out = []
     lst = ctx.parent.add("L")
-    glyphs = st.fonts.cmaps[st.fonts.regular]
+    # The marker from the family's font, else from the Latin font it falls back to.
+    char = MARKERS[marker]
+    fonts = next((f for f in (st.fonts, st.fonts.fallback)
+                  if f is not None and ord(char) in f.cmaps[f.regular]), st.fonts)
+    glyphs = fonts.cmaps[fonts.regular]
     group = (lst, len(node.elements()))
     for i, item in enumerate(node.elements(), 1):
         if item.tag != "item":
             raise m.error(item, f"<{node.tag}> may hold only <item>, not <{item.tag}>")
         para = _para(inline(m, item), st.item, ctx.where("bullets", i - 1), "LBody")
-        flow = ListItem(para, marker, color, indent, node=lst.add("LI"), glyphs=glyphs)
+        flow = ListItem(para, marker, color, indent, node=lst.add("LI"), glyphs=glyphs, font=fonts.regular)
         flow.handout_where = ctx.where("bullets", i - 1)
         flow.handout_role = "LI"
         flow.handout_list = group   # the items of one list, for keeping it whole
@@ -215,7 +220,7 @@ def b_title(m, node, st, ctx):
 def b_summary(m, node, st: Styles, ctx):
     p = _para(inline(m, node), st.summary, ("summary",), "P", ctx.parent)
     box = Box([p], padding=st.body_pt * 0.75, background=st.palette.color("primary_tint"),
-              bar=st.palette.color("accent"), bar_width=5)
+              bar=st.palette.color("accent"), bar_width=5, mirrored=st.rtl)
     box_spaces(box, st, "summary")
     box.handout_where = ("summary",)
     box.handout_role = "summary"
@@ -244,7 +249,7 @@ def b_callout(m, node, st: Styles, ctx):
     finally:
         ctx.in_callout = False
     box = Box(children, padding=st.body_pt * 0.85, background=st.palette.color("accent_tint"),
-              border=st.palette.color("accent"), border_width=1.75, radius=6)
+              border=st.palette.color("accent"), border_width=1.75, radius=6, mirrored=st.rtl)
     box_spaces(box, st, "callout")
     box.handout_where = ("callout",)
     box.handout_role = "callout"

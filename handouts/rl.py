@@ -177,6 +177,12 @@ def text_font(tx) -> str:
     return tx._fontname
 
 
+def text_out(tx, text) -> None:
+    """Write ``text`` (a shaped string too) at the text object's point,
+    through whatever writer ``wrap_text_out`` put in place."""
+    tx._textOut(text, 0)
+
+
 def add_operator(tx, op: str) -> None:
     """Write a raw PDF operator into a text object, in line with its text."""
     tx._code.append(op)

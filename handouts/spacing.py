@@ -9,7 +9,8 @@ line alike (``spacing_only``)."""
 
 from __future__ import annotations
 
-from handouts.flowables import Box, ListItem, TaggedParagraph as Paragraph, style_key
+from handouts.flowables import TaggedParagraph as Paragraph, style_key
+from handouts.panels import Box, ListItem
 from handouts.styles import STYLE_FIELDS, Styles
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from reportlab.lib.colors import HexColor
-from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.enums import TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 
@@ -80,6 +80,8 @@ class Styles:
     min_text_pt: float = 0.0
     #: Lines break between characters (Chinese, Japanese: ``wordWrap='CJK'``).
     break_anywhere: bool = False
+    #: A right-to-left language: text aligned right, the page mirrored.
+    rtl: bool = False
 
 
 #: The paragraph styles of ``Styles`` (each named as its field).
@@ -107,12 +109,16 @@ FURNITURE = {
 
 @lru_cache(maxsize=256)
 def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
-                spacing: float = 1.0, large: bool = False, break_anywhere: bool = False) -> Styles:
+                spacing: float = 1.0, large: bool = False, break_anywhere: bool = False,
+                rtl: bool = False) -> Styles:
     """All styles for one rendering, from the brand, the body size and a
     spacing factor (1.0 is the designed spacing; smaller tightens). In a
     language written without spaces (``break_anywhere``) lines break between
     characters by its punctuation rules (``linebreak.py``), with more
-    leading: its characters fill their whole em."""
+    leading: its characters fill their whole em. A right-to-left language
+    (``rtl``) aligns to the right what others align to the left, and the
+    other way round; its paragraphs are drawn line by line in visual order,
+    shaped run by run (rtlines.py), so ReportLab itself does not shape them."""
     if body_pt < (LARGE_BODY_PT if large else MIN_BODY_PT):
         raise ValueError(f"body text below {MIN_BODY_PT} pt is not allowed")
     b, s = body_pt, spacing
@@ -131,8 +137,12 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
         shaping=1 if fonts.shaping else 0,     # HarfBuzz joins Arabic letters
         wordWrap="CJK" if break_anywhere else None,
     )
+    if rtl:
+        base = ParagraphStyle("base", parent=base, alignment=TA_RIGHT, shaping=0, handout_rtl=True)
 
     def derive(name: str, parent: ParagraphStyle = base, **kw) -> ParagraphStyle:
+        if rtl and kw.get("alignment") == TA_RIGHT:
+            kw["alignment"] = TA_LEFT
         return ParagraphStyle(name, parent=parent, **kw)
 
     # A family with one weight (the CJK fonts) draws its bold by stroking
@@ -162,15 +172,16 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
         header_name=derive("header_name", **heavy, **size["name"],
                            textColor=palette.color("primary")),
         header_tagline=derive("header_tagline", **size["tagline"], textColor=muted),
-        header_ask=derive("header_ask", **size["ask"], textColor=muted, alignment=2),
+        header_ask=derive("header_ask", **size["ask"], textColor=muted, alignment=TA_RIGHT),
         header_phone=derive("header_phone", **heavy, **size["phone"],
-                            textColor=palette.color("primary"), alignment=2),
+                            textColor=palette.color("primary"), alignment=TA_RIGHT),
         footer=footer,
         footer_strong=derive("footer_strong", footer, **heavy, textColor=ink),
         fine=derive("fine", footer, fontName=fonts.italic, **size["fine"]),
         disclaimer=derive("disclaimer", footer, fontName=fonts.italic, **size["disclaimer"]),
         min_text_pt=LARGE_BODY_PT if large else 0.0,
         break_anywhere=break_anywhere,
+        rtl=rtl,
     )
 
 

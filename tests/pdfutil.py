@@ -86,11 +86,9 @@ def glyphs_of(path: Path) -> tuple[list[list[dict]], list[tuple[float, float]]]:
     return _GLYPHS[key]
 
 
-def structure_glyphs(path: Path) -> list[tuple[str, list[dict]]]:
-    """(type, glyphs) for each structure element that holds marked content of
-    its own, in tree order: every glyph of it and of its inline children (a
-    Span or Link inside a P), in drawing order, each with its page index in
-    "page"."""
+def _structure_nodes(path: Path) -> list[tuple[dict, list[dict]]]:
+    """(node, glyphs) for each structure element that holds marked content of
+    its own, in tree order (pdfplumber's node, with its "actual_text")."""
     marks, _ = chars_by_mark(path)
     with pdfplumber.open(path) as pdf:
         blocks = []
@@ -105,7 +103,7 @@ def structure_glyphs(path: Path) -> list[tuple[str, list[dict]]]:
         def walk(node, page):
             page = node["page_number"] - 1 if node.get("page_number") else page
             if node.get("mcids"):
-                blocks.append((node["type"], [c for key in sorted(keys(node, page)) for c in marks.get(key, [])]))
+                blocks.append((node, [c for key in sorted(keys(node, page)) for c in marks.get(key, [])]))
                 return
             for kid in node.get("children", []):
                 walk(kid, page)
@@ -115,13 +113,28 @@ def structure_glyphs(path: Path) -> list[tuple[str, list[dict]]]:
         return blocks
 
 
+def structure_glyphs(path: Path) -> list[tuple[str, list[dict]]]:
+    """(type, glyphs) for each structure element that holds marked content of
+    its own, in tree order: every glyph of it and of its inline children (a
+    Span or Link inside a P), in drawing order, each with its page index in
+    "page"."""
+    return [(node["type"], chars) for node, chars in _structure_nodes(path)]
+
+
+#: Blocks whose ActualText a screen reader reads instead of their glyphs (a
+#: right-to-left paragraph's words in reading order; rtlines.py).
+SAID_WHOLE = ("P", "H1", "H2", "LBody")
+
+
 def structure_blocks(path: Path) -> list[tuple[str, str]]:
     """What a screen reader that follows the structure tree gets: (type, text)
     for each element that holds marked content of its own, in tree order. An
     element's text is every glyph of it and of its inline children (a Span or
-    Link inside a P), in drawing order; nothing is added between lines, so a
-    line break that is not a real space glues two words."""
-    return [(kind, "".join(c["text"] for c in chars)) for kind, chars in structure_glyphs(path)]
+    Link inside a P), in drawing order, or a block's ActualText when it has
+    one; nothing is added between lines, so a line break that is not a real
+    space glues two words."""
+    return [(node["type"], node["actual_text"] if node["type"] in SAID_WHOLE and node.get("actual_text")
+             is not None else "".join(c["text"] for c in chars)) for node, chars in _structure_nodes(path)]
 
 
 def poppler_structure_text(path: Path) -> list[str]:
@@ -139,18 +152,23 @@ def glued_words(tokens: list[str], vocabulary: set[str]) -> list[str]:
             and any(t[:i] in vocabulary and t[i:] in vocabulary for i in range(1, len(t)))]
 
 
+#: The directional marks poppler writes around right-to-left words (U+202A
+#: to U+202E): its own, not the file's text.
+_POPPLER_MARKS = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e")
+
+
 def pdftotext(path: Path) -> str:
     """The page text as poppler lays it out (line by line, by position)."""
     exe = require_tool("pdftotext")
     return subprocess.run([exe, "-raw", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+                          check=True).stdout.translate(_POPPLER_MARKS)
 
 
 def pdftotext_page(path: Path, page: int) -> str:
     """One page's text (from 1) as poppler lays it out."""
     exe = require_tool("pdftotext")
     return subprocess.run([exe, "-raw", "-f", str(page), "-l", str(page), str(path), "-"],
-                          capture_output=True, text=True, check=True).stdout
+                          capture_output=True, text=True, check=True).stdout.translate(_POPPLER_MARKS)
 
 
 def structure_elements(path: Path) -> list[dict]:

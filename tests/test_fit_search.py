@@ -11,7 +11,7 @@ from helpers import HANDOUTS, LANGS, REPO
 from handouts import layout, markup
 from handouts.spacing import respace
 from handouts.build import brand_art, with_words, words
-from handouts.flowables import Box, ListItem
+from handouts.panels import Box, ListItem
 from handouts.handout import load_handout
 from handouts.inputs import cached_brand
 from handouts.layout.columns import ROOMY_STEPS

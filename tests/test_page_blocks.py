@@ -11,6 +11,8 @@ import subprocess
 import pikepdf
 import pytest
 
+from handouts.scripts import script_of
+
 from helpers import ALL_PDFS, REPO, require_tool, run_cli
 from pdfutil import chars_by_mark, structure_elements
 
@@ -184,16 +186,25 @@ def test_footer_is_read_in_the_order_it_is_printed(all_pdfs, key):
             x0, y0, x1, _ = [float(v) for v in pdf.pages[page].obj.Annots[index].Rect]
             qr_bottom = float(pdf.pages[page].mediabox[3]) - y0
             code_left = x0 < float(pdf.pages[page].mediabox[2]) / 2
-            assert code_left == key.endswith("/large"), "large print: the code at the left"
+            # Right to left (Arabic), the page is mirrored: all of it the other way round.
+            rtl = script_of(key.split("/")[0]).rtl
+            assert code_left == (key.endswith("/large") != rtl), "large print: the code at the left"
+            code_first = key.endswith("/large")   # the code and its caption read first
+
+            def beside(glyphs) -> bool:
+                """Printed beside the code, on the side away from the edge."""
+                return (min(c["x0"] for c in glyphs) >= x1 if code_left
+                        else max(c["x1"] for c in glyphs) <= x0)
+
             for i, e in enumerate(kids):
                 if e["type"] != "P":
                     continue
                 glyphs = [c for m in e["marks"] for c in marks.get(m, [])]
-                if i < link:   # read before the code: printed beside it, to its left
-                    assert max(c["x1"] for c in glyphs) <= x0, f"read too early: {e['text'][:50]}"
-                else:          # read after the code: printed below it, or to its right
+                if i < link:   # read before the code: printed beside it
+                    assert beside(glyphs), f"read too early: {e['text'][:50]}"
+                else:          # read after the code: printed below it, or beside it after it
                     assert (min(c["top"] for c in glyphs) >= qr_bottom - 1
-                            or code_left and min(c["x0"] for c in glyphs) >= x1), e["text"][:50]
+                            or code_first and beside(glyphs)), e["text"][:50]
             tops = [min(c["top"] for m in e["marks"] for c in marks.get(m, []))
                     for e in kids[link + 1:] if e["type"] == "P"]
             assert tops == sorted(tops)

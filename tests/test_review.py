@@ -180,7 +180,7 @@ from webutil import LiveServer                                          # noqa: 
 FICTIONAL = "Dr. Jordan Lee, MD (fictional demo reviewer)"
 #: Machine-drafted translations (issue 24): drafts until a qualified medical
 #: translator and a clinician approve them, so the demo leaves them unapproved.
-DRAFTS = {"vi", "zh-Hans"}
+DRAFTS = {"vi", "zh-Hans", "ar"}
 REVIEWED = [lang for lang in LANGS if lang not in DRAFTS]
 ONLY_REVIEWED = [arg for lang in REVIEWED for arg in ("--lang", lang)]
 

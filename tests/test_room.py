@@ -140,12 +140,17 @@ def footer_lines(page) -> list[str]:
     caption) read as two: words on one baseline, split where they stand
     farther apart than a few spaces."""
     rule = footer_top(page)
-    words = sorted((w for w in page.extract_words(extra_attrs=["size"]) if w["top"] > rule),
-                   key=lambda w: (round(w["bottom"]), w["x0"]))
+    # On one baseline (its glyphs' own y): an Arabic and a Latin word of one
+    # line have boxes of different depths.
+    base = {(round(c["x0"], 2), round(c["top"], 2)): c["matrix"][5] for c in page.chars}
+    words = [w for w in page.extract_words(extra_attrs=["size"]) if w["top"] > rule]
+    for w in words:
+        w["base"] = base.get((round(w["x0"], 2), round(w["top"], 2)), page.height - w["bottom"])
+    words.sort(key=lambda w: (-round(w["base"]), w["x0"]))
     lines: list[list[dict]] = []
     for w in words:
         last = lines[-1][-1] if lines else None
-        if last and abs(last["bottom"] - w["bottom"]) < 1 and w["x0"] - last["x1"] < 2 * w["size"]:
+        if last and abs(last["base"] - w["base"]) < 1 and w["x0"] - last["x1"] < 2 * w["size"]:
             lines[-1].append(w)
         else:
             lines.append([w])

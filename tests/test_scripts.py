@@ -16,7 +16,7 @@ from helpers import HANDOUTS, REPO, run_cli
 from pdfutil import pdffonts, pdftotext
 
 #: The languages this issue added, and the comment each draft must carry.
-NEW = ["vi", "zh-Hans"]
+NEW = ["vi", "zh-Hans", "ar"]
 DRAFT_NOTE = "not\n# yet reviewed by a qualified medical translator"
 CASES = [(lang, slug) for lang in NEW for slug in HANDOUTS.get(lang, [])]
 

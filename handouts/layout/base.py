@@ -60,7 +60,7 @@ class Tries:
         if held is not None:
             page, geo = held
             st = self.layout.styles(page.styles.palette, page.styles.fonts, body_pt, spacing,
-                                    page.styles.break_anywhere)
+                                    page.styles.break_anywhere, page.styles.rtl)
             if st is page.styles or respace(page, st) is not None:
                 return page, geo   # the furniture's styles are the same: so is its geometry
         page = self.build(body_pt, spacing)
@@ -88,10 +88,11 @@ class Layout(ABC):
     steps: tuple[tuple[float, float], ...] = ()
 
     def styles(self, palette: Palette, fonts: FontFamily, body_pt: float, spacing: float,
-               break_anywhere: bool = False) -> Styles:
+               break_anywhere: bool = False, rtl: bool = False) -> Styles:
         """The styles for one try of the fit search (``break_anywhere``: for a
-        language whose lines break between characters)."""
-        return make_styles(palette, fonts, body_pt, spacing, self.large_type, break_anywhere)
+        language whose lines break between characters; ``rtl``: for a
+        right-to-left language)."""
+        return make_styles(palette, fonts, body_pt, spacing, self.large_type, break_anywhere, rtl)
 
     def geometry(self, paper: str, page: Page, art: BrandArt) -> Geometry:
         """Where the header, footer and body go on this layout's pages."""

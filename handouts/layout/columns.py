@@ -93,14 +93,10 @@ def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True) -> _Pla
         return _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest, max_h, tuple(split))
     # Balance the columns with whole blocks: the least height at which
     # everything still fits (a block moves whole to the next column).
-    # The columns together hold at most ``columns`` times their height, so a
-    # height under the body's total over ``columns`` cannot take it all:
-    # such a step of the search needs no flowing.
-    total = sum(f.wrap(col_w, 1e6)[1] for f in cols)
     lo, hi = 0.0, max_h
     while hi - lo > 1.0:
         mid = (lo + hi) / 2
-        if total > columns * mid + 1e-3 or leftover(mid):
+        if leftover(mid):
             lo = mid
         else:
             hi = mid
@@ -201,8 +197,9 @@ class ColumnsLayout(Layout):
         if plan.top:
             flow(plan.top, [frame_at(geo.left, y - plan.top_h - 1, geo.content_w, plan.top_h + 1)], canv)
             y -= plan.top_h
-        frames = [frame_at(geo.left + i * (plan.col_w + GUTTER), y - plan.col_h, plan.col_w, plan.col_h)
-                  for i in range(columns)]
+        # The first column at the left, or at the right in a right-to-left language.
+        frames = [frame_at(geo.x(geo.left + i * (plan.col_w + GUTTER), plan.col_w), y - plan.col_h,
+                           plan.col_w, plan.col_h) for i in range(columns)]
         if plan.spread is None:
             rest = flow(plan.cols, frames, canv, tall=plan.tall)
         else:   # each column its own story, as _spread planned it

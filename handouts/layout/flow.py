@@ -11,7 +11,8 @@ from reportlab.platypus import Frame
 
 from handouts import rl
 from handouts.errors import FitError
-from handouts.flowables import Box, TaggedParagraph as Paragraph
+from handouts.flowables import TaggedParagraph as Paragraph
+from handouts.panels import Box
 from handouts.loader import field_name
 
 

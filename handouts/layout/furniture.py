@@ -126,6 +126,7 @@ class Geometry:
         st = page.styles
         self.paper = paper
         self.width, self.height = PAPER_SIZES[paper]
+        self.rtl = st.rtl      # a right-to-left language: everything drawn mirrored (``x``)
         self.left = margin
         self.right = self.width - margin
         self.content_w = self.right - self.left
@@ -229,6 +230,13 @@ class Geometry:
         self.body_bottom = self.bottom + self.footer_h + FOOTER_GAP
         self.body_h = self.body_top - self.body_bottom
 
+    def x(self, left: float, width: float) -> float:
+        """Where a box ``width`` wide whose left edge is ``left`` on the
+        left-to-right page stands: the same place from the right edge in a
+        right-to-left language (the logo at the right, the QR code at the
+        left, the first column at the right)."""
+        return self.width - left - width if self.rtl else left
+
 
 def _line_width(para: Paragraph) -> float:
     st = para.style
@@ -242,10 +250,10 @@ def draw_header(canv: Canvas, geo: Geometry, page: Page, st: Styles, art: BrandA
     if page.header_node is not None:
         page.header_node.kids.insert(0, figure)
     with tagged(canv, figure):
-        draw_image(canv, art.logo, geo.left, logo_y, geo.logo_w, geo.logo_h, mask="auto")
+        draw_image(canv, art.logo, geo.x(geo.left, geo.logo_w), logo_y, geo.logo_w, geo.logo_h, mask="auto")
     for stack, x, w, h in ((geo.left_stack, geo.header_text_x, geo.header_text_w, geo.name_h),
                            (geo.right_stack, geo.right - geo.phone_w, geo.phone_w, geo.phone_h)):
-        _stack(canv, stack, x, top - (geo.header_h - h) / 2, w, geo.height, gap=0)
+        _stack(canv, stack, geo.x(x, w), top - (geo.header_h - h) / 2, w, geo.height, gap=0)
     # A brand rule under the header.
     _rule(canv, geo, top - geo.header_h - HEADER_GAP / 2, st.palette.color("primary"), 2.5)
 
@@ -278,10 +286,11 @@ def draw_footer(canv: Canvas, geo: Geometry, page: Page, st: Styles) -> dict[str
     if geo.qr_left:   # the code and its caption first, the lines beside the code under the caption
         links, link = _draw_qr(canv, geo, page, st, top - 2, (geo.side_x, top - 8))
         below_caption = top - 8 - sum(p.wrap(geo.caption_text_w, geo.height)[1] for p in geo.caption)
-        _stack(canv, geo.side, geo.side_x, below_caption - FOOTER_LINE_GAP, geo.side_w, geo.height,
-               FOOTER_LINE_GAP)
+        _stack(canv, geo.side, geo.x(geo.side_x, geo.side_w), below_caption - FOOTER_LINE_GAP, geo.side_w,
+               geo.height, FOOTER_LINE_GAP)
     else:
-        below_side = _stack(canv, geo.side, geo.left, top - 8, geo.side_w, geo.height, FOOTER_LINE_GAP)
+        below_side = _stack(canv, geo.side, geo.x(geo.left, geo.side_w), top - 8, geo.side_w, geo.height,
+                            FOOTER_LINE_GAP)
         if geo.qr:
             caption_at = None if geo.caption_beside else (geo.left, below_side)
             links, link = _draw_qr(canv, geo, page, st, top - 2, caption_at)
@@ -311,20 +320,25 @@ def _draw_qr(canv: Canvas, geo: Geometry, page: Page, st: Styles, top: float,
         para.handout_struct = link.add("Span")
     m = geo.qr_module
     quiet = geo.qr_quiet
-    # The symbol's outer edge keeps a quiet zone from the content edge.
-    x0 = geo.left + quiet if geo.qr_left else geo.right - geo.qr_total + quiet
+    # The symbol's outer edge keeps a quiet zone from the content edge; right
+    # to left, the same from the other side (the symbol itself never mirrored).
+    symbol = geo.qr.getModuleCount() * m
+    x0 = geo.x(geo.left + quiet if geo.qr_left else geo.right - geo.qr_total + quiet, symbol)
     y_top = top - quiet
     with tagged(canv, figure):
         _draw_modules(canv, geo, st, x0, y_top)
-    symbol = geo.qr.getModuleCount() * m
     first = link_count(canv)
     canv.linkURL(page.qr_url, (x0, y_top - symbol, x0 + symbol, y_top), relative=0, thickness=0)
     # The link in words beside the code (or under the contact lines), for
     # people who do not scan.
     cx, ctop = caption_at or (geo.right - geo.qr_total - geo.caption_w + 4, top - 6)
-    cy = _stack(canv, geo.caption, cx, ctop, geo.caption_text_w, geo.height, 0)
+    cx = geo.x(cx, geo.caption_text_w)
     cw = max(w for p in geo.caption for w in p.getActualLineWidths0())
-    canv.linkURL(page.qr_url, (cx, cy, cx + cw, ctop), relative=0, thickness=0)
+    if geo.rtl and caption_at is None:   # set right, as wide as its words: beside the code
+        cx -= geo.caption_text_w - cw
+    cy = _stack(canv, geo.caption, cx, ctop, geo.caption_text_w, geo.height, 0)
+    at = cx + geo.caption_text_w - cw if geo.rtl else cx   # where its words are
+    canv.linkURL(page.qr_url, (at, cy, at + cw, ctop), relative=0, thickness=0)
     link.kids.extend(AnnotRef(tagger_page(canv), index, page.qr_url)
                      for index in (first, link_count(canv) - 1))
     return {page.qr_url: words}, link

@@ -3,17 +3,36 @@ the first, the footer on the last, "please turn over" between them."""
 
 from __future__ import annotations
 
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
 from handouts import rl
+from handouts.flowables import TaggedParagraph as Paragraph
 from handouts.layout.base import Layout, PageBuilder, Sheet, Tries
 from handouts.layout.flow import Fit, fit_error, flow, frame_at, measure
 from handouts.layout.furniture import SAFE_AREA, BrandArt, Geometry, draw_footer, draw_header
 from handouts.markup import Page
 from handouts.styles import LARGE_BODY_PT, LARGE_FINE_PT
 from handouts.tagging import artifact
+from handouts.xmltext import escape
+
+
+def _turn_over(canv: Canvas, geo: Geometry, styles, words: str) -> None:
+    """"Please turn over" at the foot of the page, where the reader's eye
+    ends it: the right corner, or the left one in a right-to-left language
+    (drawn as a paragraph there: shaped, in visual order)."""
+    if not styles.rtl:
+        canv.setFont(styles.fonts.bold, styles.footer.fontSize)
+        canv.setFillColor(styles.palette.color("muted"))
+        canv.drawRightString(geo.right, geo.bottom + 4, words)
+        return
+    style = ParagraphStyle("turn_over", parent=styles.footer, fontName=styles.fonts.bold, alignment=TA_LEFT)
+    para = Paragraph(escape(words), style)
+    _, h = para.wrap(geo.content_w, geo.height)
+    para.drawOn(canv, geo.left, geo.bottom + 4 - (h - style.fontSize))
 
 
 #: Large print: 18 pt body, single column, at most two pages.
@@ -89,9 +108,7 @@ class LargePrintLayout(Layout):
             story = flow(story, [frame], canv)
             if number < len(frames) - 1:
                 with artifact(canv, pagination=True):
-                    canv.setFont(styles.fonts.bold, styles.footer.fontSize)
-                    canv.setFillColor(styles.palette.color("muted"))
-                    canv.drawRightString(geo.right, geo.bottom + 4, page.turn_over or "")
+                    _turn_over(canv, geo, styles, page.turn_over or "")
         if story:
             raise fit_error(None, sheet.fit)
         return draw_footer(canv, geo, page, styles)

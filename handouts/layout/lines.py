@@ -41,9 +41,10 @@ def settle(para: Paragraph, width: float, joint: tuple[str, str] | None = None) 
     if text == para.text and not indent:
         return para
     style = para.style
-    if indent:
+    if indent:   # on the side where lines end ragged: the left, right to left
+        side = "leftIndent" if getattr(style, "handout_rtl", False) else "rightIndent"
         style = ParagraphStyle(f"{style.name}-settled", parent=style,
-                               rightIndent=style.rightIndent + indent)
+                               **{side: getattr(style, side) + indent})
     return restyled(para, style, text)
 
 
