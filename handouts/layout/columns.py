@@ -93,10 +93,14 @@ def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True) -> _Pla
         return _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest, max_h, tuple(split))
     # Balance the columns with whole blocks: the least height at which
     # everything still fits (a block moves whole to the next column).
+    # The columns together hold at most ``columns`` times their height, so a
+    # height under the body's total over ``columns`` cannot take it all:
+    # such a step of the search needs no flowing.
+    total = sum(f.wrap(col_w, 1e6)[1] for f in cols)
     lo, hi = 0.0, max_h
     while hi - lo > 1.0:
         mid = (lo + hi) / 2
-        if leftover(mid):
+        if total > columns * mid + 1e-3 or leftover(mid):
             lo = mid
         else:
             hi = mid
