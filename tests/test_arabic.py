@@ -14,6 +14,7 @@ import pikepdf
 import pytest
 
 from helpers import HANDOUTS, PAPERS, REPO, run_cli
+from mailutil import clinic  # noqa: F401 (a fixture)
 from pdfutil import open_pdf, pdftotext, struct_elems
 
 SLUGS = HANDOUTS["ar"]
@@ -190,3 +191,39 @@ def test_reading_level_is_not_made_up_and_sentence_length_still_reported():
     for row in json.loads(result.stdout):
         assert row["reading_score"] is None and row["grade"] is None
         assert isinstance(row["long_sentences"], list)
+
+
+def test_the_email_for_an_arabic_handout_reads_right_to_left(clinic):
+    """Sent through a real SMTP server: the subject and words in Arabic, the
+    HTML part set right to left (``dir="rtl"``), the PDF the one build makes."""
+    from handouts import mail
+    from helpers import plain_smtp, use_smtp
+    from mailutil import PATIENT
+    from smtpserver import smtp_server
+
+    approved = run_cli("approve", "ar:leg-cramps", "--project", str(clinic), "--by", "Test Reviewer, MD")
+    assert approved.returncode == 0, approved.stderr
+    with smtp_server() as (inbox, port):
+        use_smtp(clinic, plain_smtp(port))
+        result = mail.send_handouts(clinic, ["leg-cramps"], PATIENT, lang="ar", staff="desk-1")
+    assert result.status == "sent", result.reason
+    msg = inbox.received[0].message
+    assert "تقلصات الساق" in str(msg["Subject"]) and "نشرة من" in str(msg["Subject"])
+    html = msg.get_body(("html",)).get_content()
+    assert '<html lang="ar" dir="rtl">' in html
+    assert "مرحبًا María Núñez،" in msg.get_body(("plain",)).get_content()
+
+
+def test_the_page_in_arabic_runs_right_to_left(tmp_path):
+    """Over real HTTP: the front-desk page in Arabic is ``dir="rtl"``; on an
+    English page an Arabic title keeps its own direction (``dir="auto"``)."""
+    from webutil import LiveServer, copy_project
+
+    root = copy_project(REPO, tmp_path / "site")
+    with LiveServer(root) as site:
+        _, _, arabic = site.raw("GET", "/", headers={"Accept-Language": "ar"})
+        _, _, english = site.raw("GET", "/", headers={"Accept-Language": "en"})
+    assert '<html lang="ar" dir="rtl">' in arabic.decode("utf-8")
+    page = english.decode("utf-8")
+    assert '<html lang="en" dir="ltr">' in page
+    assert re.search(r'lang="ar" dir="auto">[^<]*(<a [^>]*>)?تقلصات الساق', page)

@@ -98,7 +98,7 @@ def test_headers_and_alternatives(clinic: Path):
     for words in ["Hello María Núñez,", "Leg cramps", "(541) 555-0142", "call 911", "large print"]:
         assert words in text and words.replace("&", "&amp;") in html
     assert "<img" not in html and "src=" not in html and "<script" not in html.lower()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     # 18 pt large print PDF, as `handouts build --large-print` makes it
     [(name, data)] = attachments(msg)
     assert PdfReader(io.BytesIO(data)).metadata.title == "Leg cramps"
@@ -130,7 +130,7 @@ def test_message_in_english_and_spanish_printed(clinic: Path):
     for words in ["Hola, María Núñez:", "Le enviamos la hoja informativa", "Llámenos al (541) 555-0142",
                   "llame al 911", "Un saludo cordial,"]:
         assert words in text
-    assert '<html lang="es">' in es.get_body(("html",)).get_content()
+    assert '<html lang="es" dir="ltr">' in es.get_body(("html",)).get_content()
     [(name, data)] = attachments(es)
     assert name == "Calambres en las piernas.pdf"
     assert "calambre" in PdfReader(io.BytesIO(data)).pages[0].extract_text().lower()

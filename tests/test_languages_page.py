@@ -132,7 +132,7 @@ def test_email_in_the_handouts_language(tmp_path, lang):
     for key in ("greeting", "intro_one", "open_one", "urgent", "sign_off"):
         phrase = words[key].format(name="Lan Nguyen", clinic=clinic)
         assert phrase in " ".join(text.split()), (key, phrase)
-    assert f'<html lang="{lang}">' in msg.get_body(("html",)).get_content()
+    assert f'<html lang="{lang}" dir="' in msg.get_body(("html",)).get_content()
     [(name, data)] = [(p.get_filename(), p.get_content()) for p in msg.iter_attachments()]
     assert name == f"{title}.pdf" and data[:5] == b"%PDF-"
 
