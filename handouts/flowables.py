@@ -15,6 +15,11 @@ from handouts import contacts, fontruns, linebreak, rl, rtlines
 from handouts.textdraw import embolden, with_word_breaks
 from handouts.tagging import AnnotRef, StructNode, link_count, links_since, tagged, tagger_of
 
+# A word fontruns cuts in two (an Arabic word in Latin brackets) is shaped run
+# by run (here, where paragraphs are laid out, not in fontruns: `list` and the
+# page load fonts without ReportLab's layout).
+rl.shape_each_font_apart()
+
 
 #: Lines broken per process: (text, style, width) -> ReportLab's wrap result.
 _LINES: OrderedDict = OrderedDict()

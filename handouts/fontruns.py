@@ -8,11 +8,6 @@ from __future__ import annotations
 
 import re
 
-from handouts import rl
-
-# A word the fallback cuts in two (an Arabic word in brackets) is shaped run by run.
-rl.shape_each_font_apart()
-
 
 #: A registered font name -> (its fallback's name, its glyphs, the fallback's
 #: glyphs, whether its text is shaped, whether Latin goes to the fallback first).
