@@ -191,6 +191,7 @@ def markdown(rows) -> str:
 
 
 def machine() -> dict:
+    sys.path.insert(0, str(REPO))   # this tree's handouts, as the workers get (env())
     import handouts
 
     try:

@@ -25,7 +25,16 @@ import yaml
 
 
 def load_article(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8"))
+    """An article, its callout's shared block (``include:``) put in as
+    handouts does: the block's heading, body and bullets, then its own bullets."""
+    article = yaml.safe_load(path.read_text(encoding="utf-8"))
+    callout = article.get("callout")
+    if isinstance(callout, dict) and "include" in callout:
+        block_path = path.parent.parent / "blocks" / path.parent.name / f"{callout['include']}.yaml"
+        block = yaml.safe_load(block_path.read_text(encoding="utf-8"))
+        article["callout"] = {"heading": block["heading"], "body": block.get("body"),
+                              "bullets": [*block.get("bullets", []), *(callout.get("bullets") or [])]}
+    return article
 
 
 def load_clinic(path: Path, lang: str = "en") -> dict:
@@ -223,7 +232,7 @@ def typst_inputs(article: dict, clinic: dict) -> dict[str, str]:
             "primary": clinic["colors"]["primary"], "accent": clinic["colors"]["accent"],
             "sections": [_block(s) for s in article.get("sections", [])],
             "callout": _block(article["callout"]) if article.get("callout") else None,
-            "reviewed": f"Last reviewed by our clinicians: {article['reviewed']}",
+            "reviewed": f"Last reviewed by our clinicians: {article.get('reviewed', 'November 26, 2026')}",
             "disclaimer": clinic.get("disclaimer", ""), "qr_url": qr_url, "qr_svg": _qr_segno(qr_url),
             "qr_alt": f"QR code that opens {qr_url}", "qr_caption": "Scan the code or visit:",
             "qr_text": qr_url.split("://")[-1]}
