@@ -71,8 +71,8 @@ def child(cmd: list[str]) -> tuple[float, float, str]:
 
 def cold(side: str, tmp: Path) -> tuple[float, float]:
     if side == "handouts":
-        cmd = [sys.executable, "-m", "handouts", "build", "--project", str(REPO),
-               "--out", str(tmp / "cold"), "leg-cramps"]
+        cmd = [sys.executable, "-m", "handouts", "build", "--project", str(REPO), "--lang", "en",
+               "--out", str(tmp / "cold"), "leg-cramps"]   # one handout (without --lang: one per language)
     else:
         cmd = [sys.executable, str(HERE / "worker.py"), side, "one"]
     wall, cpu, _ = child(cmd)
