@@ -96,6 +96,8 @@ class FontFamily:
         face cannot draw, naming the word, the characters, the face (the
         font a reader would see it in) and the language it is used for; a
         field with many such words gets one message."""
+        if all(self.drawable(ch, face) for ch in set(text) if not ch.isspace()):
+            return []   # the usual case: each character looked up once, not once per word
         font = self.font_words(getattr(self, face), lang)
         words: dict[str, list[str]] = {}
         for word in text.split():

@@ -9,6 +9,8 @@ line alike (``spacing_only``)."""
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from handouts.flowables import TaggedParagraph as Paragraph, style_key
 from handouts.panels import Box, ListItem
 from handouts.styles import STYLE_FIELDS, Styles
@@ -64,6 +66,7 @@ def respace(page, st: Styles):
     return page
 
 
+@lru_cache(maxsize=1024)
 def spacing_only(a: Styles, b: Styles) -> bool:
     """True when two sets of styles differ at most in spacing: the same
     brand, sizes, fonts and leading, so they break every line alike."""
