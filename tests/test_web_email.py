@@ -84,7 +84,7 @@ def test_a_packet_by_email(page, mail_site):
     assert "Hello" in english and "Leg cramps" in english and "Calambres" not in english
     assert "Hola" in spanish and "Calambres en las piernas" in spanish and "Leg cramps" not in spanish
     html = msg.get_body(("html",)).get_content()
-    assert '<div lang="es">' in html and "Hola" in html
+    assert '<div lang="es" dir="ltr">' in html and "Hola" in html
 
 
 def test_server_down_leaves_it_waiting_in_the_outbox_and_says_why(page, mail_site):
