@@ -227,3 +227,29 @@ def test_the_page_in_arabic_runs_right_to_left(tmp_path):
     page = english.decode("utf-8")
     assert '<html lang="en" dir="ltr">' in page
     assert re.search(r'lang="ar" dir="auto">[^<]*(<a [^>]*>)?تقلصات الساق', page)
+
+
+def test_brackets_around_arabic_words_open_to_the_right(tmp_path):
+    """A bracket is not in the Arabic font: it comes from the Latin one, in a
+    run of its own, mirrored in its right-to-left run. The opening bracket
+    stands at the right of the words it encloses, and the text layer reads
+    it as written."""
+    from webutil import copy_project
+
+    root = copy_project(REPO, tmp_path / "clinic")
+    path = root / "content" / "ar" / "leg-cramps.yaml"
+    path.write_text(path.read_text("utf-8").replace(
+        "      - التقدم في العمر\n", "      - التقدم في العمر (الشيخوخة) وكذلك [الحمل]\n", 1), "utf-8")
+    built = run_cli("build", "ar:leg-cramps", "--project", str(root), "--out", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stderr
+    pdf_path = tmp_path / "out" / "ar" / "leg-cramps.pdf"
+    def tight(text: str) -> str:   # poppler may space a bracket off its word
+        return re.sub(r"\s*([()\[\]])\s*", r"\1", text)
+
+    assert tight("التقدم في العمر (الشيخوخة) وكذلك [الحمل]") in tight(words(pdftotext(pdf_path)))
+    with open_pdf(pdf_path) as pdf:
+        chars = pdf.pages[0].chars
+        line = next(c["top"] for c in chars if c["text"] == "[")   # not the phone's brackets
+        x = {c["text"]: c["x0"] for c in chars if c["text"] in "()[]" and abs(c["top"] - line) < 3}
+    assert x["("] > x[")"] and x["["] > x["]"], x      # opening at the right
+    assert x[")"] > x["["]                              # the first pair read first, at the right
