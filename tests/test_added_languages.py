@@ -22,7 +22,7 @@ import yaml
 
 from handouts.templating import longdate
 from helpers import REPO, plain_smtp, run_cli, use_smtp
-from pdfutil import pdffonts, pdftotext, text_of
+from pdfutil import open_pdf, pdffonts, pdftotext, text_of
 from smtpserver import smtp_server
 from webutil import LiveServer
 
@@ -219,6 +219,12 @@ def test_a_language_cldr_does_not_know_says_its_script_in_its_code(tmp_path):
         assert str(pdf.Root.Lang) == "prs-Arab" and len(pdf.pages) == 1
     rows = pdffonts(path)
     assert any("NotoSansArabic" in r["name"] for r in rows) and all(r["emb"] == "yes" for r in rows), rows
+    # ... and it is laid out right to left: the title ends at the right margin.
+    with open_pdf(path) as pdf:
+        page = pdf.pages[0]
+        biggest = max(c["size"] for c in page.chars)
+        title_chars = [c for c in page.chars if c["size"] == biggest]
+        assert min(c["x0"] for c in title_chars) > page.width / 2, "the title starts on the left half"
 
 
 # --------------------------------------------------------------------------
