@@ -55,7 +55,7 @@ disclaimer:
   es: Esta hoja es solo para aprender. No reemplaza los consejos de su médico o enfermera.
   vi: Tờ này chỉ để tìm hiểu. Tờ này không thay thế lời khuyên của bác sĩ hay y tá của quý vị.
   zh-Hans: 这张资料单只供您了解病情，不能代替您自己的医生或护士给您的建议。
-  ar: هذه الورقة للتعلم فقط. وهي لا تغني عن نصيحة طبيبك أو ممرضتك.
+  ar: هذه الورقة للتثقيف فقط. وهي لا تغني عن نصيحة طبيبك أو ممرضتك.
 reading_grade: 6                             # `handouts check` warns above this grade
 # reading: {es: {formula: fernandez-huerta, target: 75}}   # optional: formula and target per language
 review_every_months: 24                      # an approval older than this is due for review
