@@ -121,6 +121,42 @@ def shape_each_font_apart() -> None:
     paragraph.shapeFragWord = shape
 
 
+def add_glyph_code(ttf, code: int, gid: int) -> None:
+    """Give glyph ``gid`` of a TrueType font a character code of its own
+    (a shaped form that no character maps to), with the glyph's width."""
+    ttf.face.charToGlyph[code] = gid
+    ttf.face.charWidths[code] = ttf.face.hmetrics[gid][0]
+
+
+def say_extra_codes(said: dict[int, str]) -> None:
+    """Make ReportLab's ToUnicode CMap (``ttfonts.makeToUnicodeCMap``) map
+    each code in ``said`` (given by ``add_glyph_code``) to its letters, and
+    leave out a code that stands for none (the second glyph of a cluster).
+    Idempotent."""
+    from reportlab.pdfbase import ttfonts
+
+    if getattr(ttfonts.makeToUnicodeCMap, "handouts", False):
+        return
+    original = ttfonts.makeToUnicodeCMap
+
+    def to_unicode_cmap(fontname, subset):
+        cmap = original(fontname, [0 if v in said else v for v in subset])
+        silent = 0
+        for i, v in enumerate(subset):
+            if v in said:
+                letters = said[v].encode("utf-16-be").hex().upper()
+                silent += not letters
+                cmap = cmap.replace("<%02X> <0000>\n" % i,
+                                    "<%02X> <%s>\n" % (i, letters) if letters else "", 1)
+        if silent:
+            cmap = cmap.replace("%d beginbfchar" % len(subset),
+                                "%d beginbfchar" % (len(subset) - silent), 1)
+        return cmap
+
+    to_unicode_cmap.handouts = True
+    ttfonts.makeToUnicodeCMap = to_unicode_cmap
+
+
 def is_split_part(para) -> bool:
     """True for a part of a split paragraph (its fragments are not its text)."""
     return bool(getattr(para, "_splitpara", 0))

@@ -10,16 +10,18 @@ positions, which ReportLab's text object draws as they are.
 A shaped glyph that is not simply its letter (a joined form, a ligature, a
 mirrored bracket) is given a code of its own whose entry in the font's
 ToUnicode map is the letters it stands for: ReportLab writes that map
-(``ttfonts.makeToUnicodeCMap``, wrapped here), so copied or extracted text is
-the letters written, never presentation forms.
+(``ttfonts.makeToUnicodeCMap``, wrapped by ``rl.say_extra_codes``), so copied
+or extracted text is the letters written, never presentation forms.
 """
 
 from __future__ import annotations
 
 from functools import lru_cache
 
-from reportlab.pdfbase import pdfmetrics, ttfonts
+from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import ShapeData, ShapedStr
+
+from handouts import rl
 
 #: Codes handouts gives shaped glyphs (a joined letter, a ligature, a
 #: mirrored bracket) -> the letters each stands for, in reading order: what
@@ -37,27 +39,11 @@ def _code_for(ttf, gid: int, said: str) -> int:
     if code is None:
         code = _CODES[key] = _FIRST_CODE + len(_CODES)
         _SAID[code] = said
-        ttf.face.charToGlyph[code] = gid
-        ttf.face.charWidths[code] = ttf.face.hmetrics[gid][0]
+        rl.add_glyph_code(ttf, code, gid)
     return code
 
 
-def _to_unicode_cmap(fontname, subset):
-    """ReportLab's ToUnicode CMap, with each shaped glyph's letters."""
-    cmap = _reportlab_to_unicode(fontname, [0 if v in _SAID else v for v in subset])
-    silent = 0
-    for i, v in enumerate(subset):
-        if v in _SAID:
-            said = _SAID[v].encode("utf-16-be").hex().upper()
-            silent += not said
-            cmap = cmap.replace("<%02X> <0000>\n" % i, "<%02X> <%s>\n" % (i, said) if said else "", 1)
-    if silent:
-        cmap = cmap.replace("%d beginbfchar" % len(subset), "%d beginbfchar" % (len(subset) - silent), 1)
-    return cmap
-
-
-_reportlab_to_unicode = ttfonts.makeToUnicodeCMap
-ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+rl.say_extra_codes(_SAID)
 
 
 @lru_cache(maxsize=8192)
