@@ -11,6 +11,7 @@ language file and the key. Nested mappings are read as dotted keys
 
 from __future__ import annotations
 
+import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -200,7 +201,7 @@ def declared_script(templates: Path, bundled: Path, lang: str) -> str | None:
     for d in reversed(folders(templates, bundled)):
         path = d / f"{lang}.yaml"
         try:
-            code = read(path).get("script") if path.is_file() else None
+            code = read(path).get("script") if path.is_file() and _may_name_script(path) else None
         except ContentError:   # a broken catalog is reported where the language's words are read
             code = None
         if code is not None:
@@ -211,3 +212,17 @@ def declared_script(templates: Path, bundled: Path, lang: str) -> str | None:
             return code
     return None
 
+
+
+#: The word ``script`` standing alone, or a YAML escape that could spell a
+#: letter of it (``\x73``, ``\u0073``) or join a quoted key's lines: without
+#: either, a catalog has no ``script:`` key, whatever else it holds.
+_SCRIPT_KEY = re.compile(rb"(?<![A-Za-z0-9_])script(?![A-Za-z0-9_])|\\[xuU\r\n]")
+
+
+def _may_name_script(path: Path) -> bool:
+    """Whether the catalog at ``path`` may set ``script:``. Looking costs a
+    read of its bytes, not a YAML parse: a build then parses only the
+    catalogs of the languages it builds, though clinic.yaml's words are
+    checked in every language (each needs its language's script)."""
+    return _SCRIPT_KEY.search(path.read_bytes()) is not None

@@ -23,14 +23,14 @@ from __future__ import annotations
 import hashlib
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from handouts import fontruns, scripts
+from handouts import cmaps, fontruns, scripts
 
 FACES = ("regular", "bold", "italic", "bold_italic")
 #: Where an italic face has no glyph (Source Sans Pro's italics have no
@@ -158,8 +158,7 @@ def _register(name: str, path: Path) -> frozenset[int]:
     return frozenset(font.face.charToGlyph)
 
 
-def _family(names: dict[str, str], paths: dict[str, Path], fallback: FontFamily | None = None,
-            shaping: bool = False, hint: str = "", latin_first: bool = True) -> FontFamily:
+def _face_names(names: dict[str, str], fallback: FontFamily | None, latin_first: bool) -> dict[str, str]:
     if fallback is not None and latin_first:
         # One name per face, even where two faces share a file (a family with
         # one weight): a Latin word in it takes the fallback's face of its
@@ -170,6 +169,12 @@ def _family(names: dict[str, str], paths: dict[str, Path], fallback: FontFamily 
             if names[face] in [names[f] for f in FACES[:i]]:
                 _SHOWN[f"{names[face]}-{face}"] = shown_name(names[face])
                 names[face] = f"{names[face]}-{face}"
+    return names
+
+
+def _family(names: dict[str, str], paths: dict[str, Path], fallback: FontFamily | None = None,
+            shaping: bool = False, hint: str = "", latin_first: bool = True) -> FontFamily:
+    names = _face_names(names, fallback, latin_first)
     cmaps = {names[f]: _register(names[f], paths[f]) for f in FACES}
     pdfmetrics.registerFontFamily(
         names["regular"], normal=names["regular"], bold=names["bold"],
@@ -231,13 +236,33 @@ SHIPPED = {
 }
 
 
-@lru_cache(maxsize=None)
-def shipped_family(key: str, fallback: FontFamily) -> FontFamily:
+def _shipped(key: str, fallback: FontFamily) -> tuple[dict[str, str], dict[str, Path]]:
+    """A shipped family's registered name and file per face."""
     folder, (regular, bold), (name, bold_name) = SHIPPED[key]
     paths = _faces(FONTFILES / folder / regular, bold and FONTFILES / folder / bold)
     suffix = _suffix(fallback)
-    names = _faces(name + suffix, bold_name and bold_name + suffix)
+    return _faces(name + suffix, bold_name and bold_name + suffix), paths
+
+
+@lru_cache(maxsize=None)
+def shipped_family(key: str, fallback: FontFamily) -> FontFamily:
+    names, paths = _shipped(key, fallback)
     return _family(names, paths, fallback, shaping=_shapes(key), latin_first=key != "cjk")
+
+
+@lru_cache(maxsize=None)
+def shipped_coverage(key: str, fallback: FontFamily) -> FontFamily:
+    """``shipped_family(key, fallback)`` for checking words only: the same
+    names and characters, read from the files' character maps (cmaps.py)
+    without registering the fonts with ReportLab, so a build that never
+    draws this script never parses its fonts (the Chinese one alone is about
+    0.1 s of CPU). It draws nothing: a renderer asks ``shipped_family``."""
+    names, paths = _shipped(key, fallback)
+    names = _face_names(names, fallback, latin_first=key != "cjk")
+    codes = {names[f]: cmaps.characters(paths[f]) for f in FACES}
+    if any(c is None for c in codes.values()):    # not read there: register, as before
+        return shipped_family(key, fallback)
+    return FontFamily(cmaps=codes, fallback=fallback, shaping=_shapes(key), **names)  # type: ignore[arg-type]
 
 
 def _shapes(key: str) -> bool:
@@ -298,30 +323,33 @@ class Families:
         declared = catalog.declared_script(*self.catalogs, lang) if self.catalogs else None
         return scripts.script_of(lang, declared)
 
-    def for_script(self, key: str) -> FontFamily:
+    def for_script(self, key: str, draw: bool = True) -> FontFamily:
         if key in self.custom:
             return self.custom[key]
         if key in SHIPPED:
-            return shipped_family(key, self.latin)
+            return shipped_family(key, self.latin) if draw else shipped_coverage(key, self.latin)
         if key in LATIN_KEYS:
             return self.latin
         return _with_hint(self.latin, f"name a font for {key} in clinic.yaml "
                                       f"(fonts: {{{key}: {{regular: FILE.ttf}}}})")
 
-    def for_lang(self, lang: str) -> FontFamily:
+    def for_lang(self, lang: str, draw: bool = True) -> FontFamily:
+        """The family ``lang`` is set in; with ``draw=False``, one that only
+        checks words (the same names, characters and hints) and registers no
+        shipped font (``shipped_coverage``)."""
         script = self.script(lang)
-        family = self.for_script(script.key)
+        family = self.for_script(script.key, draw)
         if script.assumed:      # a missing glyph then says how to name the script
-            family = _with_hint(family, f"CLDR does not know the language {lang}, so it is taken as "
-                                        f"written in Latin letters; if it is not, name its script in its "
-                                        f"code ({lang}-Arab, {lang}-Mymr ...) or in its catalog (script: Arab)")
+            hint = (f"CLDR does not know the language {lang}, so it is taken as written in Latin "
+                    f"letters; if it is not, name its script in its code ({lang}-Arab, {lang}-Mymr ...) "
+                    f"or in its catalog (script: Arab)")
+            # (A checking family is never cached as the drawing one: they compare equal.)
+            family = _with_hint(family, hint) if draw else replace(family, hint=hint)
         return family
 
 
 @lru_cache(maxsize=None)
 def _with_hint(family: FontFamily, hint: str) -> FontFamily:
-    from dataclasses import replace
-
     return replace(family, hint=hint)
 
 

@@ -119,7 +119,9 @@ def load_brand(project: Project) -> Brand:
         for loc, text in clinic.text_fields():
             lang = loc[1] if len(loc) > 1 else None     # a field given per language
             try:
-                family = families.for_lang(lang) if lang else families.latin
+                # Checked by the fonts' character maps: a language not built
+                # registers no font (its words are still checked here).
+                family = families.for_lang(lang, draw=False) if lang else families.latin
             except HandoutError:    # its catalog's script: is wrong: that language fails, saying so
                 continue
             for message in family.missing_in_words(text, face_for(loc), lang):

@@ -1,0 +1,113 @@
+"""What a build does before its first handout (issue 22, cold start): it
+registers only the fonts it draws with and parses only the catalogs of the
+languages it builds, while clinic.yaml's words are still checked in every
+language with the same messages (the check reads a font's character map,
+handouts/cmaps.py, instead of registering it)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from helpers import REPO, clinic_path, error_lines, processes_at_once, run_cli
+
+
+def shipped_and_other_fonts() -> list[Path]:
+    import font_source_sans_pro
+    import reportlab
+
+    from handouts.fonts import FONTFILES
+
+    vera = sorted((Path(reportlab.__file__).parent / "fonts").glob("Vera*.ttf"))
+    assert vera
+    return [*sorted(FONTFILES.glob("*/*.tt[fc]")), *map(Path, font_source_sans_pro.font_files_ttf.values()), *vera]
+
+
+@pytest.mark.parametrize("path", shipped_and_other_fonts(), ids=lambda p: p.name)
+def test_a_character_map_read_alone_is_what_reportlab_registers(path):
+    from reportlab.pdfbase.ttfonts import TTFontFace
+
+    from handouts import cmaps
+
+    codes = cmaps.characters(path)
+    registered = frozenset(TTFontFace(str(path)).charToGlyph)
+    assert codes is not None and frozenset(codes) == registered
+    # Looked up by binary search: the same answer for every code near a mapped one.
+    near = {c + d for c in registered for d in (-1, 0, 1)} | {0, 0x10FFFF}
+    assert [c for c in near if (c in codes) != (c in registered)] == []
+
+
+def test_a_cold_english_build_registers_and_parses_only_what_it_draws(tmp_path):
+    """A one-handout English build of the demo (whose clinic.yaml has words
+    in five languages) registers only Source Sans Pro and parses only the
+    English catalog; a Chinese one adds the Chinese font, not the Arabic one."""
+    def code(lang: str) -> str:
+        return ("import sys\nfrom handouts.cli import main\nfrom handouts import catalog\n"
+                "from reportlab.pdfbase import pdfmetrics\n"
+                f"try:\n    main(['build', '--project', {str(REPO)!r}, '--lang', {lang!r}, "
+                f"'--out', {str(tmp_path / lang)!r}, 'leg-cramps'])\n"
+                "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
+                "print(catalog._read.cache_info().currsize, *pdfmetrics.getRegisteredFontNames())\n")
+    en, zh = processes_at_once(*([sys.executable, "-c", code(lang)] for lang in ("en", "zh-Hans")), cwd=REPO)
+    assert en.returncode == zh.returncode == 0, en.stderr + zh.stderr
+    latin = {"SourceSansPro", "SourceSansPro-Bold", "SourceSansPro-It", "SourceSansPro-BoldIt"}
+    parsed, *fonts = en.stdout.splitlines()[-1].split()
+    assert (int(parsed), set(fonts)) == (1, latin)          # en.yaml alone; no Arabic, no Chinese font
+    parsed, *fonts = zh.stdout.splitlines()[-1].split()
+    assert (int(parsed), set(fonts)) == (2, latin | {"WenQuanYiMicroHei"})   # zh-Hans.yaml and en.yaml
+
+
+def test_clinic_words_are_checked_in_every_language_by_a_one_language_build(project, tmp_path):
+    """A word of clinic.yaml that a language's font cannot draw stops an
+    English build, with the same one line per field as when every font was
+    registered at start-up: the Chinese and Arabic fonts (the Arabic italic
+    face under its own name), and the Latin italic for Vietnamese."""
+    clinic = clinic_path(project)
+    text = clinic.read_text("utf-8")
+    for old, new in (("  zh-Hans: 呵护腿部和静脉健康", "  zh-Hans: 呵护腿部🦵和静脉健康"),
+                     ("  ar: رعاية لساقين وأوردة سليمة", "  ar: رعاية لساقين 🦵 وأوردة سليمة"),
+                     ("  ar: هذه الورقة للتثقيف فقط.", "  ar: هذه الورقة ⛑ للتثقيف فقط."),
+                     ("  vi: Tờ này chỉ để tìm hiểu.", "  vi: Tờ này ⛑ chỉ để tìm hiểu.")):
+        assert old in text
+        text = text.replace(old, new)
+    clinic.write_text(text, "utf-8")
+    result = run_cli("build", "--project", str(project), "--lang", "en", "--out", str(tmp_path), "leg-cramps")
+    assert result.returncode == 1
+    helmet, leg = '"⛑" (U+26D1 HELMET WITH WHITE CROSS)', '"🦵" (U+1F9B5 LEG)'
+    assert error_lines(result) == [
+        f"error: content/clinic.yaml:10: tagline.zh-Hans: the font WenQuanYiMicroHei (used for zh-Hans) "
+        f"has no glyph for {leg} in the word “呵护腿部🦵和静脉健康”",
+        f"error: content/clinic.yaml:11: tagline.ar: the font NotoSansArabic (used for ar) has no glyph "
+        f"for {leg} in the word “🦵”",
+        f"error: content/clinic.yaml:31: disclaimer.vi: the font SourceSansPro-It (used for vi) has no "
+        f"glyph for {helmet} in the word “⛑”",
+        f"error: content/clinic.yaml:33: disclaimer.ar: the font NotoSansArabic (used for ar) has no "
+        f"glyph for {helmet} in the word “⛑”",
+    ]
+    assert not list(tmp_path.rglob("*.pdf"))
+
+
+@pytest.mark.parametrize("key, said", [
+    ("script: Arab", "Arab"),
+    ('"scr\\x69pt": Arab', "Arab"),             # an escape spelling a letter of the key
+    ('"scr\\u0069pt": Arab', "Arab"),
+    ('? "scri\\\n  pt"\n: Arab', "Arab"),        # a quoted key's lines joined
+    ("description: a script", None),            # the word, but not the key
+    ("label:\n  script: Arab", None),           # not at the top
+    ('"scripts": Arab', None),
+])
+def test_a_catalog_is_parsed_for_its_script_only_where_it_may_name_one(tmp_path, key, said):
+    from handouts import catalog
+
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "qq.yaml").write_text(f"{key}\nhandout:\n  language: Qq\n", "utf-8")
+    assert catalog.declared_script(tmp_path, tmp_path, "qq") == said
+    prose = labels / "qr.yaml"
+    prose.write_text('handout:\n  call_us: "Prescriptions and descriptions, \\"quoted\\""\n', "utf-8")
+    before = catalog._read.cache_info().misses
+    assert catalog.declared_script(tmp_path, tmp_path, "qr") is None
+    assert catalog._read.cache_info().misses == before       # not parsed: it cannot name a script
+
