@@ -12,11 +12,14 @@ from __future__ import annotations
 import zlib
 
 from reportlab import rl_config
+from reportlab.lib.boxstuff import aspectRatioFix
 from reportlab.pdfbase import pdfdoc
 from reportlab.pdfgen.canvas import _digester
 from reportlab.platypus.paragraph import (ParaLines, _handleBulletWidth, _SplitWord, _SplitWordEnd,
                                           cjkU, makeCJKParaLine)
 from reportlab.rl_config import _FUZZ
+
+from handouts import subsets
 
 #: ReportLab's "nothing can fit in this width" threshold (``rl_config._FUZZ``).
 FUZZ = _FUZZ
@@ -292,8 +295,7 @@ def pdf_bytes(canv) -> bytes:
     if not isinstance(doc.encrypt, pdfdoc.NoEncryption):
         raise ValueError("an encrypted PDF cannot be packed here")
     # What PDFDocument.GetPDFData and .format do before the objects.
-    for font in doc.delayedFonts:
-        font.addObjects(doc)
+    subsets.add_font_objects(doc)
     doc.info.invariant = doc.invariant
     doc.info.digest(doc.signature)
     doc.Outlines.prepare(doc, canv)
@@ -355,6 +357,27 @@ def set_timestamp(canv, t: float, lt, ymdhms: tuple) -> None:
 def image_digest(data: bytes) -> str:
     """ReportLab's name for an image with these bytes (``canvas._digester``)."""
     return _digester(data)
+
+
+def image_source(image):
+    """The PIL image an ``ImageReader`` reads (the one it was made from, or
+    the one it opened), or None before it has one."""
+    return image._image
+
+
+def draw_xobject(canv, name: str, reg: str, x: float, y: float, w: float, h: float) -> None:
+    """Draw the image XObject ``reg`` (registered under ``name``) in the box,
+    as ``Canvas.drawImage`` draws an image the document already has, without
+    reading and hashing its pixels again to find it."""
+    obj = canv._doc.idToObject[reg]
+    canv._currentPageHasImages = 1
+    x, y, w, h, _ = aspectRatioFix(False, "c", x, y, w, h, obj.width, obj.height, False)
+    canv.saveState()
+    canv.translate(x, y)
+    canv.scale(w, h)
+    canv._code.append("/%s Do" % reg)
+    canv.restoreState()
+    canv._formsinuse.append(name)
 
 
 def image_alpha(image):

@@ -1,0 +1,63 @@
+"""Writing a PDF does once per process what is the same for every PDF: the
+logo's pixels are read and hashed once (not twice a PDF), and a font subset
+is made once per set of glyphs; the bytes stay those of a fresh process.
+(Speed itself is measured by bench/steps.py, never here.)"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from helpers import REPO, processes_at_once
+
+#: A new process that counts, through ReportLab's and PIL's own functions,
+#: each font subset made and each image read out as pixels, while it builds
+#: leg-cramps, then cvi-symptoms, then leg-cramps again (in memory).
+COUNTED = """
+import json, sys
+from PIL import Image
+from reportlab.pdfbase import ttfonts
+counts = {"subsets": 0, "pixels": 0}
+make, tobytes = ttfonts.TTFontFace.makeSubset, Image.Image.tobytes
+def counted_make(self, subset):
+    counts["subsets"] += 1
+    return make(self, subset)
+def counted_tobytes(self, *args, **kwargs):
+    counts["pixels"] += 1
+    return tobytes(self, *args, **kwargs)
+ttfonts.TTFontFace.makeSubset = counted_make
+Image.Image.tobytes = counted_tobytes
+from handouts.build import run
+from handouts.project import Project
+project = Project.find(sys.argv[1])
+seen = []
+for slug in ("leg-cramps", "cvi-symptoms", "leg-cramps"):
+    before = dict(counts)
+    report = run(project, slugs=[slug], write=False, jobs=1)
+    assert report.ok, report.all_problems()
+    seen.append({**{k: counts[k] - before[k] for k in counts}, "pdf": report.outcomes[0].pdf.hex()})
+print(json.dumps(seen))
+"""
+
+
+def counted_builds(project) -> list[dict]:
+    [result] = processes_at_once([sys.executable, "-c", COUNTED, str(project)], cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_logo_and_a_font_subset_are_made_once_per_process(project, tmp_path):
+    first, other, again = counted_builds(project)
+    # The first PDF reads the logo (its colours and its alpha channel) and
+    # makes a subset of each of its three fonts.
+    assert first["pixels"] >= 2 and first["subsets"] == 3
+    # Another handout: new glyphs, new subsets; the logo is not read again.
+    assert other["pixels"] == 0 and other["subsets"] == 3
+    # The same handout again: nothing read, no subset made, the same bytes.
+    assert again["pixels"] == 0 and again["subsets"] == 0
+    assert again["pdf"] == first["pdf"]
+    # ... and the bytes a process makes that never saw another handout.
+    fresh = processes_at_once(["handouts", "build", "--project", str(project), "--lang", "en",
+                               "--out", str(tmp_path / "fresh"), "leg-cramps"])[0]
+    assert fresh.returncode == 0, fresh.stderr
+    assert bytes.fromhex(again["pdf"]) == (tmp_path / "fresh/en/leg-cramps.pdf").read_bytes()
