@@ -16,10 +16,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from email.headerregistry import Address
-
+from typing import TYPE_CHECKING
 
 from handouts import headertext
+
+if TYPE_CHECKING:
+    from email.headerregistry import Address
 
 #: A plain address email-validator certainly accepts as it is: a dot-atom
 #: local part of ASCII letters, digits and ._+- and a lower-case domain of two
@@ -55,6 +57,8 @@ class Recipient:
     def header(self) -> Address:
         """For a To/From header; Python's email package encodes the name
         (RFC 2047) and quotes it when needed."""
+        from email.headerregistry import Address  # only for a message: a build checks addresses, sends none
+
         local, _, domain = self.addr.rpartition("@")
         return Address(display_name=self.name, username=local, domain=domain)
 

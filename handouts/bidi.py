@@ -19,8 +19,6 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
-from bidi import algorithm as _uba
-
 from handouts import contacts
 
 #: LEFT-TO-RIGHT EMBEDDING and POP DIRECTIONAL FORMATTING (UAX #9, X2 and X6a).
@@ -71,6 +69,8 @@ def _resolved(text: str, rtl: bool) -> list[dict]:
         if i + 1 in ends:
             marked.append(PDF)
             origin.append(None)
+    from bidi import algorithm as _uba  # python-bidi: only for right-to-left text
+
     storage = _uba.get_empty_storage()
     storage["base_level"] = 1 if rtl else 0
     storage["base_dir"] = "R" if rtl else "L"

@@ -12,7 +12,6 @@ exact version; ``diff`` compares two versions word by word.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
 from typing import Iterable
@@ -105,6 +104,8 @@ _TOKEN = re.compile(r"\n|[^\s]+")
 def diff(old: str, new: str) -> list[tuple[str, str]]:
     """Word by word: ``[("=", "same words"), ("-", "removed"), ("+", "added"), ...]``
     (line breaks kept as ``"\\n"`` inside the runs)."""
+    import difflib  # only for a review's diff: a build needs none
+
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     out: list[tuple[str, str]] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():

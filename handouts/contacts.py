@@ -52,16 +52,28 @@ _WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
 _W = rf"(?:(?![{_WIDE}])\w)"
 _EMAIL = r"(?i:[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})"
 _WEB = rf"(?i:https?://|www\.)[^\s<>\"{_WIDE}]+"
-_END = rf"(?!{_W}|[/@%-]|[.,]\d)"
 
-_PATTERN = re.compile(
-    rf"(?P<email>(?<!{_W}|[.%+-]){_EMAIL})"
-    rf"|(?P<web>(?<!{_W}|[@/.-]){_WEB})"
-    rf"|(?P<phone>(?<!{_W}|[/@.+-])(?:{_NANP}|{_INTL})(?!{_W}|[/@-]|\.\d))"
-    rf"|(?P<short>(?<!{_W}|[/@.,$+-])(?:{_ALWAYS}){_END})"
-    rf"|(?P<called>\b{_CALL}{_GAP}(?P<number>{_AFTER_CALL}){_END})",
+#: The pattern, compiled on first use (``handouts list`` and ``--help`` never
+#: need it). ``_W`` is written once before and once after the alternatives
+#: rather than in each: every ``[_WIDE]`` class costs about 2 ms to compile
+#: (the regex compiler maps each of its 41,000 characters), and a lookaround
+#: shared by all the alternatives is the same test.
+_SOURCE = (
+    rf"(?<!{_W})(?:"
+    rf"(?P<email>(?<![.%+-]){_EMAIL})"
+    rf"|(?P<web>(?<![@/.-]){_WEB})"
+    rf"|(?:(?P<phone>(?<![/@.+-])(?:{_NANP}|{_INTL})(?![/@-]|\.\d))"
+    rf"|(?P<short>(?<![/@.,$+-])(?:{_ALWAYS})(?![/@%-]|[.,]\d))"
+    rf"|(?P<called>\b{_CALL}{_GAP}(?P<number>{_AFTER_CALL})(?![/@%-]|[.,]\d)))(?!{_W}))"
 )   # case is ignored only where letters are (?i:...): over the whole pattern, the wide
-    # scripts' ranges made it cost 3x as long to compile (every cold start)
+    # scripts' ranges made it cost 3x as long to compile
+
+
+@lru_cache(maxsize=None)
+def _pattern() -> re.Pattern:
+    return re.compile(_SOURCE)
+
+
 _TRAILING = ".,;:!?)]}'\"\u2019\u201d"
 
 
@@ -100,7 +112,7 @@ class Found:
 
 def find(text: str) -> list[Found]:
     found = []
-    for m in _PATTERN.finditer(text):
+    for m in _pattern().finditer(text):
         kind = m.lastgroup
         if kind == "called":   # "call 211": only the number is the item
             kind, m_start, value = "short", m.start("number"), m.group("number")

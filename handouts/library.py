@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import difflib
 import hashlib
 import re
 import threading
@@ -143,6 +142,8 @@ def path(project: Project, item: Item) -> Path:
 
 def no_such_handout(slug: str, have) -> str:
     """``no handout named leg-cramp; did you mean leg-cramps?``"""
+    import difflib  # only for a mistake: a good build needs none
+
     close = difflib.get_close_matches(slug, list(have), n=3, cutoff=0.6)
     if close:
         return f"no handout named {quoted(slug)}; did you mean {' or '.join(close)}?"
@@ -240,6 +241,8 @@ def _include(path: Path, loaded: Loaded) -> tuple[Loaded, tuple, dict]:
     shown = f"content/{BLOCKS}/{path.parent.name}/{name}.yaml"
     if not block_path.is_file():
         have = sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
+        import difflib  # only for a mistake
+
         close = difflib.get_close_matches(name, have, n=1, cutoff=0.6)
         hint = f"; did you mean {close[0]}?" if close else f" (have: {', '.join(have) or 'none'})"
         raise _Missing(deps, ContentError.at(path, here, "callout.include", f"there is no {shown}{hint}"))

@@ -160,7 +160,7 @@ class Article(Strict):
     sources: Annotated[list[Line], Field(max_length=8)] = []
     keywords: Annotated[list[Title], Field(max_length=12)] = []
     #: ICD-10-CM and SNOMED CT codes of the diagnoses it is for (docs/ehr.md).
-    codes: Codes = Codes()
+    codes: Annotated[Codes, Field(default_factory=Codes)]   # not Codes(): that builds it at import
     #: A translation: the digest of the original's words it was made from, as
     #: (language or None for the reference language, ``sha256:...`` or an old date).
     translated_from: TranslatedFrom | None = None
