@@ -318,10 +318,12 @@ class Families:
     def script(self, lang: str) -> scripts.Script:
         """How ``lang`` is written: its catalog's ``script:`` if it says,
         else CLDR's answer (scripts.script_of)."""
+        return scripts.script_of(lang, self._declared(lang))
+
+    def _declared(self, lang: str) -> str | None:
         from handouts import catalog
 
-        declared = catalog.declared_script(*self.catalogs, lang) if self.catalogs else None
-        return scripts.script_of(lang, declared)
+        return catalog.declared_script(*self.catalogs, lang) if self.catalogs else None
 
     def for_script(self, key: str, draw: bool = True) -> FontFamily:
         if key in self.custom:
@@ -337,9 +339,9 @@ class Families:
         """The family ``lang`` is set in; with ``draw=False``, one that only
         checks words (the same names, characters and hints) and registers no
         shipped font (``shipped_coverage``)."""
-        script = self.script(lang)
-        family = self.for_script(script.key, draw)
-        if script.assumed:      # a missing glyph then says how to name the script
+        code, assumed = scripts.code_of(lang, self._declared(lang))   # its direction is not needed
+        family = self.for_script(scripts.font_key(code), draw)
+        if assumed:             # a missing glyph then says how to name the script
             hint = (f"CLDR does not know the language {lang}, so it is taken as written in Latin "
                     f"letters; if it is not, name its script in its code ({lang}-Arab, {lang}-Mymr ...) "
                     f"or in its catalog (script: Arab)")

@@ -4,7 +4,6 @@ its templates, and loading clinic.yaml with its logo and fonts."""
 from __future__ import annotations
 
 import errno
-import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -216,10 +215,7 @@ def load_logo(project: Project, relative: str) -> Image.Image:
         raise ValueError(f"{quoted(relative)} is not a PNG or JPEG that can be opened; "
                          "save it again as PNG or JPEG") from None
     image.thumbnail(LOGO_STORE_PX, Image.Resampling.LANCZOS)
-    # Re-encode so that what is embedded depends only on the pixels.
-    buf = io.BytesIO()
-    image.save(buf, "PNG", optimize=True)
-    buf.seek(0)
-    out = Image.open(buf)
-    out.load()
-    return out
+    # A new image of the pixels alone (no file, format or metadata), so that
+    # what is embedded depends only on them: ReportLab stores its pixels.
+    # (The same pixels as a PNG written and read back, without encoding one.)
+    return Image.frombytes(image.mode, image.size, image.tobytes())

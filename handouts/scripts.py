@@ -72,20 +72,26 @@ def _script_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=256)
-def script_of(lang: str, declared: str | None = None) -> Script:
-    """The script ``lang`` is written in: ``declared`` (a catalog's
-    ``script:``) if given, else the one in the code (``zh-Hant``;
-    ``prs-Arab`` for a language CLDR does not know), else CLDR's likely
-    script for the language, else Latin."""
+def _locale(lang: str):
+    """Babel's locale for ``lang`` (its CLDR data is loaded only when asked
+    for), or None for a language CLDR does not know."""
     from babel import Locale, UnknownLocaleError
+
+    try:
+        return Locale.parse(lang.replace("-", "_"))
+    except (ValueError, TypeError, UnknownLocaleError):
+        return None
+
+
+@lru_cache(maxsize=256)
+def code_of(lang: str, declared: str | None = None) -> tuple[str, bool]:
+    """``script_of(lang, declared)``'s code and whether it is assumed,
+    without loading the language's CLDR data (only its direction needs it):
+    a family is chosen by this alone."""
     from babel.core import get_global
 
     tag = lang.replace("-", "_")
-    locale = None
-    try:
-        locale = Locale.parse(tag)
-    except (ValueError, TypeError, UnknownLocaleError):
-        pass
+    locale = _locale(lang)
     code = declared
     if code is None and locale is not None:
         code = locale.script
@@ -100,8 +106,17 @@ def script_of(lang: str, declared: str | None = None) -> Script:
             if len(parts) > 1 and _CODE.match(parts[1]):
                 code = parts[1]
                 break
-    assumed = code is None
-    code = code or "Latn"
+    return code or "Latn", code is None
+
+
+@lru_cache(maxsize=256)
+def script_of(lang: str, declared: str | None = None) -> Script:
+    """The script ``lang`` is written in: ``declared`` (a catalog's
+    ``script:``) if given, else the one in the code (``zh-Hant``;
+    ``prs-Arab`` for a language CLDR does not know), else CLDR's likely
+    script for the language, else Latin."""
+    code, assumed = code_of(lang, declared)
+    locale = _locale(lang)
     if locale is not None and declared is None:
         rtl = locale.character_order == "right-to-left"
     else:

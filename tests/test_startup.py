@@ -6,6 +6,7 @@ handouts/cmaps.py, instead of registering it)."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -41,22 +42,31 @@ def test_a_character_map_read_alone_is_what_reportlab_registers(path):
 
 def test_a_cold_english_build_registers_and_parses_only_what_it_draws(tmp_path):
     """A one-handout English build of the demo (whose clinic.yaml has words
-    in five languages) registers only Source Sans Pro and parses only the
-    English catalog; a Chinese one adds the Chinese font, not the Arabic one."""
+    in five languages) registers only Source Sans Pro, parses only the
+    English catalog and opens only English CLDR data (Babel's locale files);
+    a Chinese one adds the Chinese font and data, not the Arabic ones."""
     def code(lang: str) -> str:
-        return ("import sys\nfrom handouts.cli import main\nfrom handouts import catalog\n"
+        return ("import json, sys\nfrom pathlib import Path\n"
+                "cldr = set()\n"
+                "def hook(event, args):\n"
+                "    if event == 'open' and isinstance(args[0], str) and 'locale-data' in args[0]:\n"
+                "        cldr.add(Path(args[0]).stem)\n"
+                "sys.addaudithook(hook)\n"
+                "from handouts.cli import main\nfrom handouts import catalog\n"
                 "from reportlab.pdfbase import pdfmetrics\n"
                 f"try:\n    main(['build', '--project', {str(REPO)!r}, '--lang', {lang!r}, "
                 f"'--out', {str(tmp_path / lang)!r}, 'leg-cramps'])\n"
                 "except SystemExit as exc:\n    assert not exc.code, exc.code\n"
-                "print(catalog._read.cache_info().currsize, *pdfmetrics.getRegisteredFontNames())\n")
+                "print(json.dumps([catalog._read.cache_info().currsize, sorted(pdfmetrics.getRegisteredFontNames()),"
+                " sorted(cldr)]))\n")
     en, zh = processes_at_once(*([sys.executable, "-c", code(lang)] for lang in ("en", "zh-Hans")), cwd=REPO)
     assert en.returncode == zh.returncode == 0, en.stderr + zh.stderr
-    latin = {"SourceSansPro", "SourceSansPro-Bold", "SourceSansPro-It", "SourceSansPro-BoldIt"}
-    parsed, *fonts = en.stdout.splitlines()[-1].split()
-    assert (int(parsed), set(fonts)) == (1, latin)          # en.yaml alone; no Arabic, no Chinese font
-    parsed, *fonts = zh.stdout.splitlines()[-1].split()
-    assert (int(parsed), set(fonts)) == (2, latin | {"WenQuanYiMicroHei"})   # zh-Hans.yaml and en.yaml
+    latin = ["SourceSansPro", "SourceSansPro-Bold", "SourceSansPro-BoldIt", "SourceSansPro-It"]
+    # en.yaml alone; no Arabic, no Chinese font; no Spanish, Vietnamese, Chinese or Arabic CLDR data
+    assert json.loads(en.stdout.splitlines()[-1]) == [1, latin, ["en", "root"]]
+    # zh-Hans.yaml and en.yaml (the reference every catalog is checked against)
+    assert json.loads(zh.stdout.splitlines()[-1]) == [2, [*latin, "WenQuanYiMicroHei"],
+                                                      ["en", "root", "zh", "zh_Hans"]]
 
 
 def test_clinic_words_are_checked_in_every_language_by_a_one_language_build(project, tmp_path):
@@ -111,3 +121,24 @@ def test_a_catalog_is_parsed_for_its_script_only_where_it_may_name_one(tmp_path,
     assert catalog.declared_script(tmp_path, tmp_path, "qr") is None
     assert catalog._read.cache_info().misses == before       # not parsed: it cannot name a script
 
+
+def test_the_logo_is_embedded_from_its_pixels_alone(project, tmp_path):
+    """The same pixels saved another way (another compression, a text chunk,
+    a resolution, a colour profile) make the same PDF: the brand keeps the
+    logo's pixels, not its file."""
+    from PIL import Image, ImageCms, PngImagePlugin
+
+    logo = project / "content" / "assets" / "logo.png"
+    built = []
+    for i, options in enumerate(({}, {"compress_level": 1, "dpi": (300, 300), "icc_profile":
+                                      ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()})):
+        with Image.open(REPO / "content" / "assets" / "logo.png") as img:
+            text = PngImagePlugin.PngInfo()
+            text.add_text("Software", f"editor {i}")
+            img.save(logo, "PNG", pnginfo=text, **options)
+        out = tmp_path / str(i)
+        result = run_cli("build", "--project", str(project), "--lang", "en", "--out", str(out), "leg-cramps")
+        assert result.returncode == 0, result.stderr
+        built.append((out / "en" / "leg-cramps.pdf").read_bytes())
+    assert built[0] == built[1]
+    assert (REPO / "content" / "assets" / "logo.png").read_bytes() != logo.read_bytes()
