@@ -199,6 +199,27 @@ def test_each_command_imports_only_what_it_needs(tmp_path):
         assert not {m for m in loaded if m.startswith(("handouts.build", "handouts.layout",
                                                        "reportlab.platypus", "pikepdf"))}
     assert "handouts.cli.mail" in log
+    # --help lists the commands from LazyGroup.summaries: it imports none of them.
+    assert not {m for m in quick[0] if m.startswith(("handouts.cli.", "handouts.library", "handouts.mail",
+                                                     "handouts.web", "pydantic", "jinja2", "yaml"))}
+
+
+def test_help_lists_each_command_as_its_own_help_would():
+    """``--help`` shows each command by LazyGroup.summaries, never importing
+    it; at every width the line is the one click makes from the command's
+    own help."""
+    import click
+
+    from handouts.cli import LazyGroup, main
+
+    ctx = click.Context(main)
+    assert set(LazyGroup.summaries) == set(LazyGroup.lazy)
+    for name, summary in LazyGroup.summaries.items():
+        real = main.get_command(ctx, name)
+        assert not real.hidden, name
+        for limit in range(10, 200):
+            assert click.Command(name, help=summary).get_short_help_str(limit) == \
+                real.get_short_help_str(limit), (name, limit)
 
 
 #: What one English handout's build never uses, so never imports: the word

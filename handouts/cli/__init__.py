@@ -19,8 +19,9 @@ from handouts import __version__
 
 
 class LazyGroup(click.Group):
-    """Commands whose modules are imported only when they run (or when
-    ``--help`` lists them): a build does not load email or the web server."""
+    """Commands whose modules are imported only when they run: a build does
+    not load email or the web server, and ``--help`` lists every command from
+    the table below without importing any."""
 
     #: Every command: its name -> (module, function).
     lazy = {"build": ("handouts.cli.build", "build"),
@@ -36,6 +37,32 @@ class LazyGroup(click.Group):
             "review": ("handouts.cli.review", "review_"),
             "approve": ("handouts.cli.review", "approve")}
 
+    #: The first sentence of each command's help: all ``--help`` shows of it
+    #: (click cuts a command's help at its first sentence, then to the width),
+    #: so the list costs no import (tests/test_speed.py checks each against
+    #: the command's own help).
+    summaries = {
+        "approve": "Record that a clinician approved the current words of each SLUG (in "
+                   "content/approvals/LANG/SLUG.yaml, to keep in git with the content).",
+        "build": "Build handouts as PDFs (all of them, or the SLUGS named; LANG:SLUG names one "
+                 "language's handout, such as es:leg-cramps).",
+        "check": "Check handouts without writing: reading level (per language), long sentences, "
+                 "summary and call to action, review dates, translations, fit and glyphs.",
+        "db": "The state database: the outbox, the delivery log and the page's activity.",
+        "email": "Email the handouts SLUGS to one patient, one PDF each.",
+        "init": "Start a new clinic project in FOLDER: a commented clinic.yaml, a placeholder "
+                "logo, an example handout per language and a .gitignore.",
+        "list": "List handouts: slug, title, and a column per language with the state of its "
+                "words: \"approved DATE\", \"changed since approved DATE\" or \"never approved\" "
+                "(both drafts), \", review due\" when its approval is older than "
+                "review_every_months, \", out of date\" for a translation made from other words.",
+        "log": "The delivery log: when, which handouts, status, Message-ID.",
+        "outbox": "Show the messages waiting to be sent, and why they wait.",
+        "preview": "Render a PNG picture of one handout's (first) page.",
+        "review": "Show, word by word, what changed in SLUG since a clinician last approved it "
+                  "([-removed-], {+added+}); a handout never approved shows all of its words.",
+        "serve": "Serve the front-desk page: find, preview, print and email handouts."}
+
     def list_commands(self, ctx):
         return sorted({*super().list_commands(ctx), *self.lazy})
 
@@ -46,6 +73,17 @@ class LazyGroup(click.Group):
             module, attr = self.lazy[name]
             self.add_command(getattr(importlib.import_module(module), attr), name)
         return super().get_command(ctx, name)
+
+    def format_commands(self, ctx, formatter):
+        """The list of commands in ``--help``, as click's Group.format_commands
+        writes it, each command not yet imported shown by its summary."""
+        rows = [(name, self.commands.get(name) or click.Command(name, help=self.summaries[name]))
+                for name in self.list_commands(ctx)]
+        rows = [(name, command) for name, command in rows if not command.hidden]
+        if rows:
+            limit = formatter.width - 6 - max(len(name) for name, _ in rows)
+            with formatter.section("Commands"):
+                formatter.write_dl([(name, command.get_short_help_str(limit)) for name, command in rows])
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
