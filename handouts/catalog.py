@@ -11,7 +11,6 @@ language file and the key. Nested mappings are read as dotted keys
 
 from __future__ import annotations
 
-import re
 import string
 from dataclasses import dataclass
 from functools import lru_cache
@@ -213,16 +212,24 @@ def declared_script(templates: Path, bundled: Path, lang: str) -> str | None:
     return None
 
 
-
-#: The word ``script`` standing alone, or a YAML escape that could spell a
-#: letter of it (``\x73``, ``\u0073``) or join a quoted key's lines: without
-#: either, a catalog has no ``script:`` key, whatever else it holds.
-_SCRIPT_KEY = re.compile(rb"(?<![A-Za-z0-9_])script(?![A-Za-z0-9_])|\\[xuU\r\n]")
-
-
 def _may_name_script(path: Path) -> bool:
-    """Whether the catalog at ``path`` may set ``script:``. Looking costs a
-    read of its bytes, not a YAML parse: a build then parses only the
-    catalogs of the languages it builds, though clinic.yaml's words are
-    checked in every language (each needs its language's script)."""
-    return _SCRIPT_KEY.search(path.read_bytes()) is not None
+    """Whether the catalog at ``path`` may set ``script:``: it has the word
+    ``script`` standing alone, or a YAML escape that could spell a letter of
+    it (``\\x73``, ``\\u0073``) or join a quoted key's lines. Without either
+    it has no ``script:`` key, whatever else it holds. Looking costs a read
+    of its bytes, not a YAML parse: a build then parses only the catalogs of
+    the languages it builds, though clinic.yaml's words are checked in every
+    language (each needs its language's script)."""
+    data = path.read_bytes()
+    at = data.find(b"script")
+    while at >= 0:
+        before, after = data[at - 1:at] if at else b"", data[at + 6:at + 7]
+        if not (before.isalnum() or before == b"_" or after.isalnum() or after == b"_"):
+            return True
+        at = data.find(b"script", at + 1)
+    at = data.find(b"\\")
+    while at >= 0:
+        if data[at + 1:at + 2] in (b"x", b"u", b"U", b"\r", b"\n"):
+            return True
+        at = data.find(b"\\", at + 1)
+    return False
