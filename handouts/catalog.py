@@ -124,7 +124,7 @@ def folders(templates: Path, bundled: Path) -> list[Path]:
     """Where catalogs are looked for: the bundled templates, then the project's."""
     out = [bundled / FOLDER]
     own = templates / FOLDER
-    if own.resolve() != out[0].resolve():
+    if own != out[0] and own.resolve() != out[0].resolve():   # (the same path: no need to resolve)
         out.append(own)
     return out
 
