@@ -19,7 +19,7 @@ from reportlab.platypus.paragraph import (ParaLines, _handleBulletWidth, _SplitW
                                           cjkU, makeCJKParaLine)
 from reportlab.rl_config import _FUZZ
 
-from handouts import subsets
+from handouts import pdfonce
 
 #: ReportLab's "nothing can fit in this width" threshold (``rl_config._FUZZ``).
 FUZZ = _FUZZ
@@ -295,7 +295,7 @@ def pdf_bytes(canv) -> bytes:
     if not isinstance(doc.encrypt, pdfdoc.NoEncryption):
         raise ValueError("an encrypted PDF cannot be packed here")
     # What PDFDocument.GetPDFData and .format do before the objects.
-    subsets.add_font_objects(doc)
+    pdfonce.prepare(doc)
     doc.info.invariant = doc.invariant
     doc.info.digest(doc.signature)
     doc.Outlines.prepare(doc, canv)

@@ -1,6 +1,7 @@
 """Writing a PDF does once per process what is the same for every PDF: the
 logo's pixels are read and hashed once (not twice a PDF), and a font subset
-is made once per set of glyphs; the bytes stay those of a fresh process.
+is made once per set of glyphs; the bytes stay those of a fresh process, and
+names and text are formatted exactly as ReportLab formats them.
 (Speed itself is measured by bench/steps.py, never here.)"""
 
 from __future__ import annotations
@@ -8,7 +9,10 @@ from __future__ import annotations
 import json
 import sys
 
+from reportlab.pdfbase import pdfdoc
+
 from helpers import REPO, processes_at_once
+from handouts import pdfonce
 
 #: A new process that counts, through ReportLab's and PIL's own functions,
 #: each font subset made and each image read out as pixels, while it builds
@@ -61,3 +65,25 @@ def test_the_logo_and_a_font_subset_are_made_once_per_process(project, tmp_path)
                                "--out", str(tmp_path / "fresh"), "leg-cramps"])[0]
     assert fresh.returncode == 0, fresh.stderr
     assert bytes.fromhex(again["pdf"]) == (tmp_path / "fresh/en/leg-cramps.pdf").read_bytes()
+
+
+TEXTS = ["", "Type", "FontDescriptor", "AAAAAA+SourceSansPro-Bold", "FormXob.47b8bf83", "612",
+         "-0.5", "a b", "(x)", "#1", "50%", "<<>>", "[ 1 2 ]", "{}", "/", "tab\there", "line\n",
+         "\x7f", "\x18", "\x1f", "é", "Ωmega", "˘", "€", "中文", "\u0645", "x\x00y"]
+
+
+def outcome(fn, *args):
+    try:
+        return fn(*args)
+    except Exception as exc:   # the same error, or none
+        return type(exc)
+
+
+def test_names_and_text_are_formatted_as_reportlab_formats_them():
+    pdfonce.format_quicker()
+    enc, name = pdfdoc.pdfdocEnc, pdfdoc.PDFName
+    assert enc.__wrapped__ is not enc and name.__wrapped__ is not name   # installed
+    for text in TEXTS + [chr(c) for c in range(0x300)]:
+        assert outcome(enc, text) == outcome(enc.__wrapped__, text), repr(text)
+        assert outcome(name, text) == outcome(name, text) == outcome(name.__wrapped__, text), repr(text)
+        assert enc(text.encode("utf-8")) == text.encode("utf-8")   # bytes as they are

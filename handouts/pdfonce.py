@@ -1,13 +1,22 @@
-"""Font subsets made once per process per set of glyphs, not once per PDF.
+"""What writing a PDF can do once per process instead of once per PDF.
 
-ReportLab embeds in each PDF a subset of each TrueType font it used: a small
-font file of just those glyphs (``TTFontFace.makeSubset``), compressed, with
-a compressed ToUnicode map. Both are the same bytes whenever the glyphs are:
-the subset depends only on the face and the glyphs in their order, the map
-only on its text. Here both are kept (a few dozen of each, the newest) and
+**Font subsets.** ReportLab embeds in each PDF a subset of each TrueType
+font it used: a small font file of just those glyphs
+(``TTFontFace.makeSubset``), compressed, with a compressed ToUnicode map.
+Both are the same bytes whenever the glyphs are: the subset depends only on
+the face and the glyphs in their order, the map only on its text. Here both
+are kept (a few dozen of each; when full, all are forgotten at once) and
 reused by the next PDF with the same glyphs, such as the same handout again
 on other paper, or a batch that repeats a handout; a PDF with new glyphs
-makes them as ReportLab does. The bytes written are the same either way.
+makes them as ReportLab does.
+
+**Names and text.** ReportLab formats every name and number of a PDF
+(several hundred a page) through ``pdfdoc.PDFName``, which escapes it
+character by character, and ``pdfdoc.pdfdocEnc``, its own PDFDocEncoding
+codec in Python. A name is escaped once per process, and plain ASCII text
+(which that codec leaves as it is) is encoded as ASCII.
+
+The bytes written are the same either way.
 """
 
 from __future__ import annotations
@@ -21,6 +30,8 @@ from reportlab.pdfbase import pdfdoc, ttfonts
 #: (a subset about 12 KB and 6 KB compressed; a map about 1 KB).
 KEEP_SUBSETS = 16
 KEEP_STREAMS = 64
+#: How many names are kept escaped (a PDF of handouts uses a few dozen).
+KEEP_NAMES = 4096
 
 _lock = threading.Lock()
 _streams: dict[bytes | str, bytes] = {}   # content: its Flate compression
@@ -72,10 +83,11 @@ def _remember_subsets(face) -> None:
     face.makeSubset = make_subset
 
 
-def add_font_objects(doc) -> None:
+def prepare(doc) -> None:
     """What ``PDFDocument.format`` does first (each font used adds its
     objects), with each subset and map made or compressed only once per
-    process."""
+    process; and ReportLab's names and text formatted the quicker way."""
+    format_quicker()
     for font in doc.delayedFonts:
         if isinstance(font, ttfonts.TTFont):
             _remember_subsets(font.face)
@@ -84,3 +96,33 @@ def add_font_objects(doc) -> None:
         if (name.startswith(("fontFile:", "toUnicodeCMap:")) and isinstance(obj, pdfdoc.PDFStream)
                 and obj.filters == [pdfdoc.PDFZCompress]):
             obj.filters = [FLATE_ONCE]
+
+
+def format_quicker() -> None:
+    """Put the quicker ``PDFName`` and ``pdfdocEnc`` in ``pdfdoc`` (which
+    calls them by their module names). Idempotent."""
+    if getattr(pdfdoc.pdfdocEnc, "handouts", False):
+        return
+    encode, name = pdfdoc.pdfdocEnc, pdfdoc.PDFName
+    names: dict[str, str] = {}
+
+    def pdfdoc_enc(x):
+        # The codec maps U+0020..U+007F to themselves (and refuses a few
+        # control characters below): such text is its ASCII bytes.
+        if x.__class__ is str and x.isascii() and (not x or min(x) >= " "):
+            return x.encode("ascii")
+        return encode(x)
+
+    def pdf_name(data, lo=chr(0x21), hi=chr(0x7e)):
+        if data.__class__ is not str or (lo, hi) != ("!", "~"):
+            return name(data, lo, hi)
+        known = names.get(data)
+        if known is None:
+            known = name(data)
+            if len(names) < KEEP_NAMES:
+                names[data] = known
+        return known
+
+    pdfdoc_enc.handouts = pdf_name.handouts = True
+    pdfdoc_enc.__wrapped__, pdf_name.__wrapped__ = encode, name
+    pdfdoc.pdfdocEnc, pdfdoc.PDFName = pdfdoc_enc, pdf_name
