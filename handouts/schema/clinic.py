@@ -11,7 +11,7 @@ from pydantic import AfterValidator, BeforeValidator, Field, create_model, model
 
 from handouts import converters, headertext, scripts
 from handouts.loader import Loaded, Loc, load_yaml
-from handouts.schema.fields import LANG_RE, Line, NotBool, Paper, Strict, parse_color
+from handouts.schema.fields import LANG_RE, Line, Nested, NotBool, Paper, Strict, parse_color
 from handouts.schema.settings import Smtp
 from handouts.schema.validate import validate
 
@@ -211,9 +211,9 @@ class Clinic(Strict):
     colors: Colors
     paper: Paper = "letter"
     disclaimer: Localized | None = None    # default: the catalog's disclaimer
-    fonts: Fonts | None = None
+    fonts: Annotated[Any, Nested(Fonts)] = None   # Fonts | None, its validator built only when given
     reading_grade: Annotated[float, NotBool, Field(ge=1, le=16)] = 6.0
-    smtp: Smtp | None = None
+    smtp: Annotated[Any, Nested(Smtp)] = None   # Smtp | None, its validator built only when given
     #: The CUPS queue the front-desk page prints to (``lp -d``) on the computer
     #: that runs it; without one, Print opens the browser's print dialog.
     printer: Annotated[str, AfterValidator(_queue)] | None = None

@@ -47,6 +47,25 @@ def _not_bool(value: Any) -> Any:
 NotBool = BeforeValidator(_not_bool)
 
 
+class Nested:
+    """``Annotated[Any, Nested(Model)]``: a field that holds a ``Model`` or
+    None, validated by ``Model`` itself when a file gives it, so that only
+    then does pydantic build ``Model``'s validator (the fonts' model has 205
+    fields: a cold start of a clinic.yaml without ``fonts:`` no longer builds
+    it). Its errors are ``Model``'s, in the same places (``fonts.cjk.regular``)."""
+
+    def __init__(self, model: type[BaseModel]):
+        self.model = model
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.no_info_plain_validator_function(self.validate)
+
+    def validate(self, value: Any) -> Any:
+        return None if value is None else self.model.model_validate(value)
+
+
 class Strict(BaseModel):
     # defer_build: a model's validator is built when it first validates, not at
     # import; a build validates only clinic.yaml, articles and blocks, so the

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from handouts.errors import ContentError, Problem
 from handouts.loader import Loaded, Loc, field_name
+from handouts.schema.fields import Nested
 
 
 #: What a number or a choice should be, in the words of its field, with an
@@ -147,8 +148,9 @@ def _allowed_keys(model: type[BaseModel], loc: Loc) -> list[str]:
             continue
         if not (isinstance(current, type) and issubclass(current, BaseModel)):
             return []
-        ann = current.model_fields[part].annotation
-        current = _unwrap(ann)
+        field = current.model_fields[part]
+        nested = [m.model for m in field.metadata if isinstance(m, Nested)]
+        current = nested[0] if nested else _unwrap(field.annotation)
     if isinstance(current, type) and issubclass(current, BaseModel):
         return [f.alias or name for name, f in current.model_fields.items() if not f.exclude]
     return []
