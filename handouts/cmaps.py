@@ -6,7 +6,7 @@ it (the Chinese font's 5 MB collection alone costs about 0.1 s of CPU), and a
 build draws only its own languages' fonts. ``characters(path)`` reads just
 the file's table directory and the cmap subtable ReportLab would choose, and
 gives exactly the characters ReportLab's ``TTFontFace.charToGlyph`` would
-hold once registered (tests/test_fonts.py compares them on every shipped
+hold once registered (tests/test_startup.py compares them on every shipped
 font): every code of every segment, as ReportLab keeps a segment's codes
 mapped to glyph 0 too, and the space and no-break space standing for each
 other. A cmap format ReportLab reads but this does not (0, 2, 6, 10), or a

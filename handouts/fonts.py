@@ -20,6 +20,7 @@ script a language is written in is scripts.py's (CLDR's) answer;
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import threading
 import unicodedata
@@ -145,15 +146,30 @@ def describe_char(ch: str) -> str:
 _registering = threading.Lock()
 
 
-def _register(name: str, path: Path) -> frozenset[int]:
+def _register(name: str, path: Path, parsed: dict[Path, str] | None = None) -> frozenset[int]:
+    """Register ``path`` as ``name``; its characters. ``parsed``: the files
+    a family registered so far in this call, by the name each got."""
     with _registering:      # the page's threads may ask for a script's family at once
         if name not in pdfmetrics.getRegisteredFontNames():
-            # A collection (.ttc) gives its first font; shaping (HarfBuzz) is
-            # on for every font and used where a style asks for it (scripts
-            # that join). A subset holds only the glyphs drawn, not every
-            # ASCII one too (ReportLab's asciiReadable).
-            pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0, shapable=True,
-                                           asciiReadable=False))
+            first = parsed.get(path) if parsed is not None else None
+            if first is not None:
+                # The same file under another name (a face the family lacks):
+                # ReportLab keys a TrueType face by its PostScript name and
+                # registers the new name as the font that already holds it,
+                # so parsing the file again would be thrown away. Register
+                # that font under the new name without parsing.
+                alias = copy.copy(pdfmetrics.getFont(first))
+                alias.fontName = name
+                pdfmetrics.registerFont(alias)
+            else:
+                # A collection (.ttc) gives its first font; shaping (HarfBuzz)
+                # is on for every font and used where a style asks for it
+                # (scripts that join). A subset holds only the glyphs drawn,
+                # not every ASCII one too (ReportLab's asciiReadable).
+                pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0, shapable=True,
+                                               asciiReadable=False))
+        if parsed is not None:
+            parsed.setdefault(path, name)
         font = pdfmetrics.getFont(name)
     return frozenset(font.face.charToGlyph)
 
@@ -175,7 +191,11 @@ def _face_names(names: dict[str, str], fallback: FontFamily | None, latin_first:
 def _family(names: dict[str, str], paths: dict[str, Path], fallback: FontFamily | None = None,
             shaping: bool = False, hint: str = "", latin_first: bool = True) -> FontFamily:
     names = _face_names(names, fallback, latin_first)
-    cmaps = {names[f]: _register(names[f], paths[f]) for f in FACES}
+    parsed: dict[Path, str] = {}
+    cmaps: dict[str, frozenset[int]] = {}
+    for f in FACES:     # a name several faces share (a CJK font's) once
+        if names[f] not in cmaps:
+            cmaps[names[f]] = _register(names[f], paths[f], parsed)
     pdfmetrics.registerFontFamily(
         names["regular"], normal=names["regular"], bold=names["bold"],
         italic=names["italic"], boldItalic=names["bold_italic"],

@@ -142,3 +142,25 @@ def test_the_logo_is_embedded_from_its_pixels_alone(project, tmp_path):
         built.append((out / "en" / "leg-cramps.pdf").read_bytes())
     assert built[0] == built[1]
     assert (REPO / "content" / "assets" / "logo.png").read_bytes() != logo.read_bytes()
+
+
+def test_each_shipped_font_file_is_read_once_a_process():
+    """The Arabic family has no italics: its italic names stand for the
+    upright files, which ReportLab would parse again only to register the
+    new name as the font already holding that face. Each file is read once,
+    and every name is the font ReportLab would have given it."""
+    code = ("import sys\nopened = []\n"
+            "sys.addaudithook(lambda event, args: opened.append(args[0]) if event == 'open' "
+            "and isinstance(args[0], str) and 'fontfiles' in args[0] else None)\n"
+            "from reportlab.pdfbase import pdfmetrics\nfrom handouts import fonts\n"
+            "ar = fonts.shipped_family('arabic', fonts.default_family())\n"
+            "zh = fonts.shipped_family('cjk', fonts.default_family())\n"
+            "print(sorted((p.rsplit('/', 1)[-1], opened.count(p)) for p in set(opened)))\n"
+            "print([pdfmetrics.getFont(getattr(ar, f)).fontName for f in fonts.FACES])\n"
+            "print([pdfmetrics.getFont(getattr(zh, f)).fontName for f in fonts.FACES])\n")
+    result, = processes_at_once([sys.executable, "-c", code], cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "[('NotoSansArabic-Bold.ttf', 1), ('NotoSansArabic-Regular.ttf', 1), ('wqy-microhei.ttc', 1)]",
+        "['NotoSansArabic', 'NotoSansArabic-Bold', 'NotoSansArabic', 'NotoSansArabic-Bold']",
+        "['WenQuanYiMicroHei', 'WenQuanYiMicroHei', 'WenQuanYiMicroHei', 'WenQuanYiMicroHei']"]
