@@ -204,6 +204,20 @@ def test_each_command_imports_only_what_it_needs(tmp_path):
                                                      "handouts.web", "pydantic", "jinja2", "yaml"))}
 
 
+def test_a_command_s_imports_are_frozen_not_collected(tmp_path):
+    """A command's modules are imported with the garbage collector off and
+    what they made is then frozen (gc.freeze: never scanned again, nor torn
+    down object by object at exit); the collector is on for the work itself."""
+    code = ("import gc\nfrom handouts.cli import main\n"
+            f"try:\n    main(['build', '--project', {str(REPO)!r}, '--lang', 'en', '--out', "
+            f"{str(tmp_path)!r}, 'leg-cramps'])\nexcept SystemExit as exc:\n    assert not exc.code\n"
+            "print(gc.isenabled(), gc.get_freeze_count())\n")
+    (result,) = processes_at_once([sys.executable, "-c", code], cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    enabled, frozen = result.stdout.splitlines()[-1].split()
+    assert enabled == "True" and int(frozen) > 30_000
+
+
 def test_help_lists_each_command_as_its_own_help_would():
     """``--help`` shows each command by LazyGroup.summaries, never importing
     it; at every width the line is the one click makes from the command's
