@@ -218,6 +218,20 @@ def test_a_command_s_imports_are_frozen_not_collected(tmp_path):
     assert enabled == "True" and int(frozen) > 30_000
 
 
+def test_the_cli_leaves_nothing_for_the_collector_at_exit(tmp_path):
+    """``handouts`` freezes what the command made before it exits (entry), so
+    Python's collections at exit have nothing of it to scan."""
+    code = ("import atexit, gc, sys\n"
+            "atexit.register(lambda: print('left', len(gc.get_objects()), 'frozen', gc.get_freeze_count()))\n"
+            "from handouts.cli import entry\n"
+            f"sys.argv = ['handouts', 'build', '--project', {str(REPO)!r}, '--lang', 'en', '--out', "
+            f"{str(tmp_path)!r}, 'leg-cramps']\nentry()\n")
+    (result,) = processes_at_once([sys.executable, "-c", code], cwd=REPO)
+    assert result.returncode == 0, result.stderr
+    _, left, _, frozen = result.stdout.splitlines()[-1].split()
+    assert int(left) < 1000 and int(frozen) > 30_000
+
+
 def test_help_lists_each_command_as_its_own_help_would():
     """``--help`` shows each command by LazyGroup.summaries, never importing
     it; at every width the line is the one click makes from the command's
