@@ -1,60 +1,83 @@
 """What a render depends on, by content: digests of the input files, and the
 brand loaded once per content of clinic.yaml, its logo and its fonts.
 
-A digest is the SHA-256 of a file's bytes. Small files are read every time;
-a large one (a logo or a font) is hashed again only when its size, inode or
-modification or change time moves (the change time cannot be set back by
-hand), so asking "has anything changed?" costs a few ``stat`` calls.
+A digest is the SHA-256 of a file's bytes, kept on the file's path, size,
+inode, and modification and change times: a file is read and hashed again
+when any of them moves, so asking "has anything changed?" costs a ``stat``
+a file. The change time cannot be set back by hand, so an edit that keeps the
+size and the modification time is still seen. Only a small file whose times
+are within ``RACY_NS`` of the moment it was read is read every time (as git
+does with its "racily clean" files): the file system's clock is coarse, and
+an edit in the same tick as the read would leave every time as it was.
 """
 
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 import threading
+import time
 from collections import OrderedDict
 from pathlib import Path
 
 from handouts.project import Brand, Project, inside, load_brand
 
-#: Files smaller than this are simply read and hashed on every call.
+#: Files smaller than this are read every time while their times are recent.
 SMALL = 256 * 1024
+#: How far (ns) a small file's times must be behind the moment it was read
+#: for its digest to be kept on them (file system clocks tick coarsely).
+RACY_NS = 2_000_000_000
 
-_big: dict[tuple, bytes] = {}
+_known: dict[tuple, bytes] = {}
 _lock = threading.Lock()
 
 
-def file_digest(path: Path) -> bytes:
+def file_digest(path: Path | str) -> bytes:
     """The SHA-256 of ``path``'s bytes (``b"missing"`` when it cannot be read)."""
     try:
-        st = path.stat()
+        st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):  # /dev/zero, a pipe: never read (the build refuses it)
             return b"not a regular file %o" % st.st_mode
-        if st.st_size < SMALL:
-            return hashlib.sha256(path.read_bytes()).digest()
         key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
-        with _lock:
-            hit = _big.get(key)
-        if hit is None:
-            with open(path, "rb") as fh:
-                hit = hashlib.file_digest(fh, "sha256").digest()
+        hit = _known.get(key)
+        if hit is not None:
+            return hit
+        now = time.time_ns()
+        with open(path, "rb") as fh:
+            hit = hashlib.file_digest(fh, "sha256").digest()
+        if st.st_size >= SMALL or now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
             with _lock:
-                if len(_big) > 256:
-                    _big.clear()
-                _big[key] = hit
+                if len(_known) > 4096:
+                    _known.clear()
+                _known[key] = hit
         return hit
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop, in Python 3.11
         return b"missing"
 
 
 def tree_digest(folder: Path) -> bytes:
-    """One digest over every file under ``folder``: names and contents."""
+    """One digest over every file under ``folder``: names and contents (in
+    the order of ``sorted(folder.rglob("*"))``; links to folders not followed)."""
     h = hashlib.sha256()
-    if folder.is_dir():
-        for p in sorted(folder.rglob("*")):
-            if p.is_file():
-                h.update(str(p.relative_to(folder)).encode() + b"\0" + file_digest(p))
+    for parts, path in sorted(_files(str(folder), ())):
+        h.update("/".join(parts).encode() + b"\0" + file_digest(path))
     return h.digest()
+
+
+def _files(folder: str, parts: tuple) -> list[tuple[tuple, str]]:
+    """(relative parts, path) of every file under ``folder``."""
+    out = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    out.extend(_files(entry.path, (*parts, entry.name)))
+                elif entry.is_file():
+                    out.append(((*parts, entry.name), entry.path))
+    except OSError:     # missing, not a folder, unreadable: no files
+        pass
+    return out
 
 
 def brand_files(project: Project, brand: Brand) -> list[Path]:

@@ -6,9 +6,13 @@
 ``build.packet_pdf``, without writing), with the fit, the title and the
 language. Results are memoised on a digest of every input: the article files,
 clinic.yaml with its logo and fonts, the templates and word catalogs (the
-project's and the bundled ones), the options and the version. An edited file
-changes the digest, so it is never served stale; asking again for an unchanged
-handout costs a few file reads.
+project's and the bundled ones), the options, the version and the day. An
+edited file changes the digest, so it is never served stale; asking again for
+an unchanged handout costs a ``stat`` a file (``inputs.file_digest``). Each
+handout's words, checked against their approval and put in the template, are
+kept too, on the digest of what they depend on (not the paper nor the size),
+with the language's catalog: the same handout on other paper or in large
+print is only laid out and drawn.
 
 Bad input raises HandoutError (one Problem per line, as the CLI prints them);
 nothing bad is kept.
@@ -16,10 +20,12 @@ nothing bad is kept.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from handouts import __version__, build, layout, library, review
 from handouts.converters import parse_paper
@@ -32,6 +38,9 @@ from handouts.selection import plan
 
 #: The cache keeps at most this many bytes of PDFs (the oldest go first).
 MAX_BYTES = 64 * 1024 * 1024
+
+#: Handouts (words checked, markup made) and catalogs kept for other papers and large print.
+MAX_HANDOUTS = 64
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,7 @@ class Rendered:
 
 
 _done: OrderedDict[bytes, Rendered] = OrderedDict()
+_handouts: OrderedDict = OrderedDict()   # a Handout on its inputs' digest; a Catalog on (lang, digest)
 _size = 0
 _stats = {"hits": 0, "misses": 0}
 _lock = threading.RLock()      # one render at a time; ReportLab keeps global state
@@ -76,6 +86,7 @@ def cache_clear() -> None:
     global _size
     with _lock:
         _done.clear()
+        _handouts.clear()
         _size = 0
         _stats.update(hits=0, misses=0)
 
@@ -104,73 +115,108 @@ def words(project: Project, item: Item) -> str:
     return review.words(build.handout_markup(handout, brand, project, build.words(project, item.lang)).root)
 
 
+class _Keys(NamedTuple):
+    whole: bytes                # the PDF's: every input and option
+    each: tuple[bytes, ...]     # per item: what its Handout (article, words, approval) depends on
+    common: bytes               # the version, the day, the brand and the templates with their catalogs
+
+
 def _key(project: Project, items: tuple[Item, ...], paper, large_print: bool,
-         packet: bool) -> bytes | None:
-    """The digest of every input, or None when an item is not a handout name
-    (then the pipeline itself reports the problem)."""
+         packet: bool) -> _Keys | None:
+    """The digest of every input, and one digest per item of what its
+    Handout (article, words, approval) depends on; None when an item is not
+    a handout name (then the pipeline itself reports the problem)."""
     if not all(library.is_name(item) for item in items):
         return None
     _, brand = cached_brand(project)
-    h = hashlib.sha256()
-    h.update(repr((__version__, paper, bool(large_print), packet, [tuple(i) for i in items])).encode())
-    h.update(brand)
-    h.update(tree_digest(project.templates))
-    h.update(tree_digest(bundled_root() / "templates"))
+    common = hashlib.sha256()
+    # The day too: a review falls due, a reviewed date "in the future" passes.
+    common.update(repr((__version__, dt.date.today())).encode())
+    common.update(brand)
+    common.update(tree_digest(project.templates))
+    common.update(tree_digest(bundled_root() / "templates"))
+    blocks: dict[str, bytes] = {}
+    each = []
     for lang, slug in items:
+        if lang not in blocks:
+            blocks[lang] = tree_digest(project.content / library.BLOCKS / lang)  # what it may include
+        h = common.copy()
+        h.update(repr((lang, slug)).encode() + blocks[lang])
         path = library.files(project, lang).get(slug, project.content / lang / f"{slug}.yaml")
         h.update(file_digest(path))  # .yaml or .yml
-        h.update(tree_digest(project.content / library.BLOCKS / lang))  # what it may include
         record = review.record_path(project.content, Item(lang, slug))
         h.update(file_digest(record) + file_digest(record.with_suffix(".yml")))
-    return h.digest()
+        each.append(h.digest())
+    whole = hashlib.sha256(repr((paper, bool(large_print), packet)).encode() + b"".join(each))
+    return _Keys(whole.digest(), tuple(each), common.digest())
 
 
 def _cached(project, items, paper, large_print, packet) -> Rendered:
     global _size
     with _lock:
-        key = _key(project, items, paper, large_print, packet)
-        if key is not None and key in _done:
+        keys = _key(project, items, paper, large_print, packet)
+        if keys is not None and keys.whole in _done:
             _stats["hits"] += 1
-            _done.move_to_end(key)
-            return _done[key]
+            _done.move_to_end(keys.whole)
+            return _done[keys.whole]
         _stats["misses"] += 1
-        done = _make(project, items, paper, large_print, packet)
+        made: dict = {}
+        done = _make(project, items, paper, large_print, packet, keys, made)
         # Keep it only if no input changed while it was made.
-        if key is not None and _key(project, items, paper, large_print, packet) == key:
-            _done[key] = done
+        if keys is not None and _key(project, items, paper, large_print, packet) == keys:
+            _done[keys.whole] = done
             _size += len(done.pdf)
             while _size > MAX_BYTES and len(_done) > 1:
                 _size -= len(_done.popitem(last=False)[1].pdf)
+            for known, value in made.items():   # for the same handout on other paper or in large print
+                _handouts[known] = value
+                _handouts.move_to_end(known)
+            while len(_handouts) > MAX_HANDOUTS:
+                _handouts.popitem(last=False)
         return done
 
 
-def _make(project: Project, items: tuple[Item, ...], paper, large: bool, packet: bool) -> Rendered:
-    """The build's pipeline for ``items``, in memory; every problem at once."""
+def _make(project: Project, items: tuple[Item, ...], paper, large: bool, packet: bool,
+          keys: _Keys | None = None, made: dict | None = None) -> Rendered:
+    """The build's pipeline for ``items``, in memory; every problem at once.
+    With ``keys``, the handouts and catalogs made before from the same inputs
+    are taken from ``_handouts``; those made here are put into ``made``."""
     brand, _ = cached_brand(project)
+    made = {} if made is None else made
     try:
         paper = parse_paper(paper) if paper else brand.clinic.paper
     except ValueError as exc:
         raise ContentError.at(None, None, "paper", str(exc)) from None
     page_layout = layout.choose(large)
-    todo = plan(project, None, items, packet=True)   # each named once, in order
+    keyed = dict(zip(items, keys.each)) if keys else {}   # an item -> its Handout's digest
+    if keyed and all(k in _handouts for k in keyed.values()):
+        todo = [(item, None) for item in items]      # each made before: no file to find or read
+    else:
+        todo = plan(project, None, items, packet=True)   # each named once, in order
     problems: list[Problem] = []
     cats = {}
     for lang in dict.fromkeys(item.lang for item, _ in todo):
+        known = (lang, keys.common) if keys else None
         try:
-            cats[lang] = build.words(project, lang)
+            cats[lang] = made[known] = _handouts.get(known) or build.words(project, lang)
         except HandoutError as exc:
             problems.extend(exc.problems)
     if problems:
         raise HandoutError(problems)
     handouts, failed = [], {}
     for i, (item, path) in enumerate(todo):
+        known = keyed.get(item)
         try:
-            handouts.append((i, build.with_words(build.load_handout(item, path, brand), brand, project,
-                                                 cats[item.lang])))
+            h = _handouts.get(known) or build.with_words(build.load_handout(item, path, brand), brand,
+                                                          project, cats[item.lang])
         except HandoutError as exc:
             if not packet:      # one handout: its own error, as build reports it
                 raise
             failed[i] = exc.problems
+            continue
+        handouts.append((i, h))
+        if known:
+            made[known] = h
     if not packet and not failed:
         h = handouts[0][1]
         fit, pdf, too_big = build.render_single(h, brand, project, paper, page_layout, cats[h.lang])

@@ -14,12 +14,13 @@ from handouts.project import Project
 
 
 def check_langs(project: Project, langs: Iterable[str]) -> list[str]:
-    """The languages asked for, each one that has a folder under content/."""
-    have = library.languages(project)
+    """The languages asked for, each one that has a folder under content/
+    (with a handout: ``library.languages``, without listing every language)."""
     out = []
     for lang in dict.fromkeys(langs):
         check_lang(lang)
-        if lang not in have:
+        if not library.files(project, lang):
+            have = library.languages(project)
             raise ContentError.at(project.content / lang, None, "--lang",
                                   f"there are no {lang!r} handouts; the languages here are: "
                                   f"{', '.join(have) or 'none'}")

@@ -153,3 +153,68 @@ def test_bad_input_raises_and_is_not_kept(project):
     assert api.cache_info()["entries"] == 0
     article.write_text(good, encoding="utf-8")
     assert pdf(proj, "leg-cramps", "en").startswith(b"%PDF")
+
+
+def test_other_paper_and_large_print_reuse_the_checked_handout(project, monkeypatch):
+    """The front desk asks for the same handout on other paper or in large
+    print: its words are read, checked and put in the template once."""
+    from handouts import build, handout
+
+    proj = Project.find(project)
+    pdf(proj, "leg-cramps", "en")
+    fresh = {}
+    for options in ({"paper": "a4"}, {"large_print": True}):
+        api.cache_clear()
+        fresh[str(options)] = pdf(proj, "leg-cramps", "en", **options)
+    api.cache_clear()
+    pdf(proj, "leg-cramps", "en")
+
+    def never(*args, **kwargs):
+        raise AssertionError("the handout was made again")
+
+    monkeypatch.setattr(build, "load_handout", never)
+    monkeypatch.setattr(handout, "handout_markup", never)
+    for options in ({"paper": "a4"}, {"large_print": True}):
+        assert pdf(proj, "leg-cramps", "en", **options) == fresh[str(options)]
+
+
+def test_edited_article_is_never_stale_on_other_paper(project):
+    proj = Project.find(project)
+    letter = api.render(proj, Item("en", "leg-cramps"))
+    edit(project / "content/en/leg-cramps.yaml", "cramps", "crampz")
+    a4 = api.render(proj, Item("en", "leg-cramps"), paper="a4")
+    assert "crampz" in a4.approvals[0].text and "crampz" not in letter.approvals[0].text
+
+
+def test_a_new_day_is_rendered_again(project, monkeypatch):
+    """The review line depends on the day (a review falls due): yesterday's
+    PDF is not served today."""
+    import datetime as dt
+    import types
+
+    proj = Project.find(project)
+    pdf(proj, "leg-cramps", "en")
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    monkeypatch.setattr(api, "dt", types.SimpleNamespace(date=types.SimpleNamespace(today=lambda: tomorrow)))
+    pdf(proj, "leg-cramps", "en")
+    assert api.cache_info()["misses"] == 2 and api.cache_info()["hits"] == 0
+
+
+def test_a_digest_is_kept_on_the_files_times_and_an_edit_is_still_seen(tmp_path, monkeypatch):
+    """Asking whether an input changed costs a stat; an edit that keeps the
+    size and modification time moves the change time, so it is still seen;
+    a file read in the same clock tick as it was written is read every time."""
+    import time
+
+    from handouts import inputs
+
+    path = tmp_path / "words.yaml"
+    path.write_text("title: Leg cramps\n", encoding="utf-8")
+    first = inputs.file_digest(path)
+    assert not any(key[0] == str(path) for key in inputs._known), "a file written just now was kept"
+    monkeypatch.setattr(inputs, "RACY_NS", -1)   # as if it had been written long ago
+    assert inputs.file_digest(path) == first
+    assert any(key[0] == str(path) for key in inputs._known)
+    time.sleep(0.05)    # a tick of the file system's clock
+    edit(path, "cramps", "crampz")
+    assert inputs.file_digest(path) != first
