@@ -1,0 +1,59 @@
+"""Where the render API's first render of a handout spends its CPU, by phase:
+the worker's warm sequence (en/leg-cramps on A4 untimed, then the three
+English demos on Letter), each phase of the pipeline timed with
+``time.process_time``; one line of JSON, ms per first render (the mean of the
+three). Run it several times, alternating trees, and take medians:
+
+    PYTHONPATH=$PWD python bench/warm_phases.py
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+from handouts import build, layout
+from handouts import render as api
+from handouts.library import Item
+from handouts.project import Project
+
+REPO = Path(__file__).resolve().parent.parent
+DEMOS = ["cvi-symptoms", "leg-cramps", "risk-factors"]
+spent: dict[str, float] = {}
+
+
+def timed(module, name: str, label: str) -> None:
+    fn = getattr(module, name)
+
+    def wrapper(*args, **kwargs):
+        start = time.process_time()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            spent[label] = spent.get(label, 0.0) + time.process_time() - start
+
+    setattr(module, name, wrapper)
+
+
+def main() -> None:
+    project = Project.find(REPO)
+    api.render(project, Item("en", "leg-cramps"), paper="a4")   # untimed: fonts, brand
+    timed(api, "_key", "key (before and after)")
+    timed(api, "plan", "finding the file")
+    timed(build, "words", "catalog")
+    timed(build, "load_handout", "load (YAML, schema, glyphs)")
+    timed(build, "with_words", "words (Jinja, markup, review)")
+    timed(build, "fit_handout", "fit (layout)")
+    timed(layout, "render_pdf", "draw and write the PDF")
+    total = 0.0
+    for slug in DEMOS:
+        start = time.process_time()
+        api.render(project, Item("en", slug))
+        total += time.process_time() - start
+    spent["total"] = total
+    print(json.dumps({k: round(v * 1000 / len(DEMOS), 3) for k, v in spent.items()}))
+
+
+if __name__ == "__main__":
+    main()
