@@ -58,15 +58,7 @@ def main() -> None:
     spent: dict[str, float] = {}
 
     def timed(owner, name: str, label: str) -> None:
-        fn = getattr(owner, name)
-
-        def wrapper(*args, **kwargs):
-            start = time.process_time()
-            try:
-                return fn(*args, **kwargs)
-            finally:
-                spent[label] = spent.get(label, 0.0) + time.process_time() - start
-        setattr(owner, name, wrapper)
+        worker.cpu_of(owner, name, label, spent)
 
     if hasattr(layout_pdf, "write_tree"):
         timed(layout_pdf, "write_tree", "write_tree")

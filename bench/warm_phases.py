@@ -10,13 +10,17 @@ three). Run it several times, alternating trees, and take medians:
 from __future__ import annotations
 
 import json
+import sys
 import time
 from pathlib import Path
 
-from handouts import build, layout
-from handouts import render as api
-from handouts.library import Item
-from handouts.project import Project
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import worker  # noqa: E402
+from handouts import build, layout  # noqa: E402
+from handouts import render as api  # noqa: E402
+from handouts.library import Item  # noqa: E402
+from handouts.project import Project  # noqa: E402
 
 REPO = Path(__file__).resolve().parent.parent
 DEMOS = ["cvi-symptoms", "leg-cramps", "risk-factors"]
@@ -24,16 +28,7 @@ spent: dict[str, float] = {}
 
 
 def timed(module, name: str, label: str) -> None:
-    fn = getattr(module, name)
-
-    def wrapper(*args, **kwargs):
-        start = time.process_time()
-        try:
-            return fn(*args, **kwargs)
-        finally:
-            spent[label] = spent.get(label, 0.0) + time.process_time() - start
-
-    setattr(module, name, wrapper)
+    worker.cpu_of(module, name, label, spent)
 
 
 def main() -> None:
