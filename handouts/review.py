@@ -32,7 +32,6 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -108,8 +107,12 @@ def read(path: Path, item: Item, today: dt.date | None = None) -> Record:
         raise ContentError(_not_a_mapping(path, item) or exc.problems) from None
     if loaded.problems:
         raise ContentError(list(loaded.problems))
-    data = loaded.data
-    line = loaded.line_for
+    return _checked(loaded.data, loaded.line_for, path, item, today)
+
+
+def _checked(data: dict, line: Callable, path: Path, item: Item, today: dt.date | None) -> Record:
+    """The record in ``data`` (read from ``path``), validated; ``line`` gives
+    the line of a key's location."""
     problems = [Problem(path, line((k,)), str(k), "unknown key in an approval record (keys: "
                         + ", ".join(KEYS) + ")") for k in data if k not in KEYS]
     problems += [Problem(path, line(()), k, "missing; handouts approve writes this file, "
@@ -161,12 +164,64 @@ def lookup(content: Path, item, today: dt.date | None = None) -> Record | None:
     if not paths:
         return None
     data = read_bytes(paths[0])
-    return _read_cached(paths[0], item, hashlib.sha256(data).digest(), today or dt.date.today())
+    key = (paths[0], item, hashlib.sha256(data).digest(), today or dt.date.today())
+    found = _read.get(key)
+    if found is None:
+        found = quick_read(data, paths[0], item, key[3]) or read(paths[0], item, key[3])
+        if len(_read) >= 1024:
+            _read.clear()
+        _read[key] = found
+    return found
 
 
-@lru_cache(maxsize=1024)
-def _read_cached(path: Path, item: Item, _digest: bytes, today: dt.date) -> Record:
-    return read(path, item, today)
+#: Records read, by (path, item, sha256 of the file's bytes, today): a file
+#: edited in any way is read again; a bad one is never kept.
+_read: dict[tuple, Record] = {}
+
+#: A record exactly as ``render_record`` writes it (the block text's lines
+#: are checked apart): comment lines, then the keys in their order, each on
+#: one line, the text as a literal block or as a JSON string.
+_JSON = r'"(?:[^"\\\n]|\\["\\bfnrt]|\\u00[0-9a-fA-F]{2})*"'
+_WRITTEN = re.compile(
+    r"(?:#[^\n]*\n)*"
+    r"handout: (?P<handout>[A-Za-z0-9][A-Za-z0-9_-]*/[a-z0-9][a-z0-9-]*)\n"
+    rf"by: (?P<by>{_JSON})\n"
+    r"date: (?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})\n"
+    r"digest: (?P<digest>sha256:[0-9a-f]{64})\n"
+    rf"(?:note: (?P<note>{_JSON})\n)?"
+    rf"text: (?:(?P<json>{_JSON})\n|\|-\n(?P<block>(?:  [^\n]*\n)+))\Z")
+#: Characters YAML refuses in a file (yaml.reader), or reads as a line break.
+_NOT_PLAIN = re.compile("[^\x09\x0A\x20-\x7E\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]|\u2028|\u2029")
+
+
+def quick_read(data: bytes, path: Path, item: Item, today: dt.date) -> Record | None:
+    """The record in ``data`` (the bytes of ``path``) when it is written
+    exactly as ``render_record`` writes it and is valid: the same Record
+    ``read`` gives, without a YAML parse (most of a record's reading time).
+    None for anything else (then ``read`` says what is wrong, at its line)."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    found = _WRITTEN.match(text)
+    if found is None or _NOT_PLAIN.search(text):
+        return None
+    block = found["block"]
+    if block is not None:
+        lines = block[:-1].split("\n")
+        # YAML takes the block's indent from its first line and drops trailing empty lines.
+        if lines[0][2:3] in ("", " ", "\t") or not lines[-1][2:]:
+            return None
+        said = "\n".join(line[2:] for line in lines)
+    try:
+        fields = {"handout": found["handout"], "by": json.loads(found["by"]),
+                  "date": dt.date.fromisoformat(found["date"]), "digest": found["digest"],
+                  "text": said if block is not None else json.loads(found["json"])}
+        if found["note"] is not None:
+            fields["note"] = json.loads(found["note"])
+        return _checked(fields, lambda loc: None, path, item, today)
+    except (ValueError, ContentError):   # (a JSON string with a tab, a day that does not exist)
+        return None
 
 
 def _not_a_mapping(path: Path, item: Item) -> list[Problem]:

@@ -1,0 +1,105 @@
+"""The words step's shortcuts give the same results and messages as the long
+way, and see every edit: an approval record read without YAML."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import pytest
+
+from handouts import review
+from handouts.canonical import digest
+from handouts.errors import ContentError
+from handouts.library import Item
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 26)
+ITEM = Item("en", "leg-cramps")
+
+
+def _both(path: Path, data: bytes):
+    """(the quick reading or None, what ``read`` says: a Record or the error's text)."""
+    path.write_bytes(data)
+    try:
+        slow = review.read(path, ITEM, TODAY)
+    except ContentError as exc:
+        slow = str(exc)
+    return review.quick_read(data, path, ITEM, TODAY), slow
+
+
+def test_every_demo_record_is_read_without_yaml_and_the_same():
+    records = sorted((REPO / "content" / review.FOLDER).glob("*/*.yaml"))
+    assert len(records) >= 6
+    for path in records:
+        item = Item(path.parent.name, path.stem)
+        quick = review.quick_read(path.read_bytes(), path, item, TODAY)
+        assert quick is not None and quick == review.read(path, item, TODAY), path
+
+
+def test_quick_reading_agrees_with_yaml_on_awkward_records(tmp_path):
+    """Records as ``approve`` writes them (texts YAML would bend are written
+    as JSON strings), then with one character changed, then literal blocks
+    written by hand with their digest set: the quick reading is either None
+    or exactly ``read``'s Record, never another text or a missed problem."""
+    rnd = random.Random(22)
+    pieces = list("ab c:#-'\"\\/\t\n\u00a0\u2028\x85\r\x07é中ا{}[]|>&*!%@`,?") + ["  ", "\n\n", "\n  ", " \n", "---"]
+    path = tmp_path / "leg-cramps.yaml"
+    quick = 0
+    for _ in range(1000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(1, 12)))
+        by = rnd.choice(["Ana Ruiz, MD", "A\tB, MD", 'Ana "x" Ruiz, MD', "Ana\\Ruiz, RN", "é, DO", "Ana Ruiz"])
+        note = rnd.choice([None, "a note", "line\nbreak", "tab\tx", "\u2028", 'q"\\'])
+        try:
+            data = review.render_record(ITEM, by, dt.date(2026, 1, 2), text, note).decode()
+        except Exception:   # (a text YAML cannot hold at all)
+            continue
+        at = rnd.randrange(len(data))
+        for variant in (data, data[:at] + rnd.choice(pieces) + data[at + 1:]):
+            got, slow = _both(path, variant.encode())
+            assert got is None or got == slow, variant
+            quick += got is not None
+    head = '# c\nhandout: en/leg-cramps\nby: "Ana Ruiz, MD"\ndate: 2026-01-02\n'
+    bits = ["a", " ", "\t", "#", "  ", "   ", ":", "- x", "\u00a0", "é", '"']
+    for _ in range(1000):
+        lines = ["".join(rnd.choice(bits) for _ in range(rnd.randint(0, 4))) for _ in range(rnd.randint(1, 5))]
+        body = "".join(rnd.choice(["  ", "  ", " ", "   "]) + line + "\n" for line in lines)
+        data = f"{head}digest: {digest(chr(10).join(lines))}\ntext: |-\n{body}"
+        got, slow = _both(path, data.encode())
+        assert got is None or got == slow, data
+        quick += got is not None
+    assert quick > 300     # the quick way is taken, not only refused
+
+
+@pytest.mark.parametrize("edit", [
+    lambda s: s.replace("within minutes", "within hours"),            # the text: its digest
+    lambda s: s.replace('by: "Ana Ruiz, MD"', 'by: ""'),
+    lambda s: s.replace("date: 2026-11-26", "date: 2027-01-01"),
+    lambda s: s.replace("date: 2026-11-26", "date: 2026-02-30"),
+    lambda s: s.replace("handout: en/leg-cramps", "handout: en/risk-factors"),
+])
+def test_a_bad_record_is_not_read_quickly_and_lookup_says_what_read_says(tmp_path, edit):
+    content = tmp_path / "content"
+    text = "Leg cramps often come at night and stop within minutes.\n  More.\n\n- one"
+    good = review.write(content, ITEM, "Ana Ruiz, MD", text, day=TODAY)
+    assert review.lookup(content, ITEM, TODAY) == good
+    path = review.record_path(content, ITEM)
+    path.write_text(edit(path.read_text("utf-8")), "utf-8")
+    assert review.quick_read(path.read_bytes(), path, ITEM, TODAY) is None
+    with pytest.raises(ContentError) as slow:
+        review.read(path, ITEM, TODAY)
+    with pytest.raises(ContentError) as looked:
+        review.lookup(content, ITEM, TODAY)
+    assert str(looked.value) == str(slow.value)
+
+
+def test_lookup_sees_a_record_approved_again_with_the_same_size(tmp_path):
+    content = tmp_path / "content"
+    first = review.write(content, ITEM, "Ana Ruiz, MD", "words one", day=TODAY)
+    assert review.lookup(content, ITEM, TODAY) == first
+    path = review.record_path(content, ITEM)
+    stat = path.stat()
+    second = review.write(content, ITEM, "Ana Ruiz, DO", "words two", day=TODAY)
+    assert path.stat().st_size == stat.st_size
+    assert review.lookup(content, ITEM, TODAY) == second != first
