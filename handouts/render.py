@@ -198,7 +198,8 @@ def _make(project: Project, items: tuple[Item, ...], paper, large: bool, packet:
     for lang in dict.fromkeys(item.lang for item, _ in todo):
         known = (lang, keys.common) if keys else None
         try:
-            cats[lang] = made[known] = _handouts.get(known) or build.words(project, lang)
+            cat = _handouts.get(known)
+            cats[lang] = made[known] = build.words(project, lang) if cat is None else cat
         except HandoutError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -207,8 +208,9 @@ def _make(project: Project, items: tuple[Item, ...], paper, large: bool, packet:
     for i, (item, path) in enumerate(todo):
         known = keyed.get(item)
         try:
-            h = _handouts.get(known) or build.with_words(build.load_handout(item, path, brand), brand,
-                                                          project, cats[item.lang])
+            h = _handouts.get(known)
+            if h is None:
+                h = build.with_words(build.load_handout(item, path, brand), brand, project, cats[item.lang])
         except HandoutError as exc:
             if not packet:      # one handout: its own error, as build reports it
                 raise
