@@ -110,7 +110,11 @@ class Found:
         return "+" + spoken if self.text.startswith("+") else spoken
 
 
-def find(text: str) -> list[Found]:
+@lru_cache(maxsize=4096)
+def find(text: str) -> tuple[Found, ...]:
+    """The phone numbers, emails and web addresses in ``text``, in order.
+    Cached: a page's paragraphs are searched again at each fit step and
+    when drawn (their Found items are frozen, the answer a tuple)."""
     found = []
     for m in _pattern().finditer(text):
         kind = m.lastgroup
@@ -124,7 +128,7 @@ def find(text: str) -> list[Found]:
                 not 8 <= len(re.sub(r"\D", "", value)) <= 15:
             continue
         found.append(Found(m_start, m_start + len(value), value, kind))
-    return found
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)

@@ -57,11 +57,22 @@ def load_handout(item: Item, path: Path, brand: Brand, keep: bool = True) -> Han
     if loaded is None:  # not read at all
         entry.get()
     family = brand.family(item.lang)
-    glyphs = [Problem(*entry.locate(loc), message, Kind.GLYPH)   # an included block's words: its file
-              for loc, text in _strings(loaded.data, ())
-              for message in family.missing_in_words(text, face_for(loc), item.lang)]
+    glyphs = [] if _all_drawable(family, loaded.data) else [
+        Problem(*entry.locate(loc), message, Kind.GLYPH)   # an included block's words: its file
+        for loc, text in _strings(loaded.data, ())
+        for message in family.missing_in_words(text, face_for(loc), item.lang)]
     article = entry.get() if not glyphs else validate(Article, loaded, glyphs)
     return Handout(item.slug, item.lang, path, article, loaded)
+
+
+def _all_drawable(family: FontFamily, data) -> bool:
+    """Whether every character of every string in ``data`` is drawable in the
+    face it is set in: the usual case, each character looked up once per face
+    (not once per string: ``missing_in_words`` then finds nothing to say)."""
+    chars: dict[str, set[str]] = {}
+    for loc, text in _strings(data, ()):
+        chars.setdefault(face_for(loc), set()).update(text)
+    return all(family.drawable(ch, face) for face, seen in chars.items() for ch in seen if not ch.isspace())
 
 
 def _strings(data, loc):

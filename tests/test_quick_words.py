@@ -103,3 +103,29 @@ def test_lookup_sees_a_record_approved_again_with_the_same_size(tmp_path):
     second = review.write(content, ITEM, "Ana Ruiz, DO", "words two", day=TODAY)
     assert path.stat().st_size == stat.st_size
     assert review.lookup(content, ITEM, TODAY) == second != first
+
+
+# ---------------------------------------------------------------------------
+# Glyphs looked up once per character and face; contacts found once per text.
+
+def test_an_articles_characters_are_each_looked_up_once_per_face(project, monkeypatch):
+    from handouts import build, contacts, fonts
+    from handouts.inputs import cached_brand
+    from handouts.project import Project
+
+    proj = Project(project)
+    brand, _ = cached_brand(proj)
+    path = proj.content / "en" / "leg-cramps.yaml"
+    asked: list[tuple[str, str]] = []
+    drawable = fonts.FontFamily.drawable
+
+    def counted(self, ch, face="regular"):
+        asked.append((ch, face))
+        return drawable(self, ch, face)
+
+    monkeypatch.setattr(fonts.FontFamily, "drawable", counted)
+    build.load_handout(Item("en", "leg-cramps"), path, brand, keep=False)
+    assert asked and len(asked) == len(set(asked))          # each (character, face) once
+    assert len(asked) < len(path.read_text("utf-8")) / 4   # not once per string's character
+    text = "Call (541) 555-0142 or see riverbend.example"
+    assert contacts.find(text) is contacts.find(text) and isinstance(contacts.find(text), tuple)
