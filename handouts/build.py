@@ -86,8 +86,8 @@ def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
                 cat: catalogs.Catalog | None = None) -> layout.Sheet:
     """Template -> markup -> flowables, fitted by ``page_layout`` (one page;
     large print: at most two), or a FitError."""
-    parsed = with_words(handout, brand, project, cat or words(project, handout.lang)).markup
-    family = brand.family(handout.lang)
+    handout = with_words(handout, brand, project, cat or words(project, handout.lang))
+    parsed, family = handout.markup, handout.family or brand.family(handout.lang)
     anywhere = script_of(handout.lang).break_anywhere   # Chinese, Japanese: lines break between characters
     rtl = script_of(handout.lang).rtl                   # Arabic: right to left, the page mirrored
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -39,6 +39,8 @@ class Handout:
     loaded: Loaded
     markup: markup.Markup | None = None     # with the review line written (``with_words``)
     approval: review.State | None = None    # its words against their approval record
+    #: The fonts its language is set in (``Brand.family``, asked once: it reads the catalogs' script:).
+    family: FontFamily | None = field(default=None, compare=False, repr=False)
 
     @property
     def item(self) -> Item:
@@ -62,7 +64,7 @@ def load_handout(item: Item, path: Path, brand: Brand, keep: bool = True) -> Han
         for loc, text in _strings(loaded.data, ())
         for message in family.missing_in_words(text, face_for(loc), item.lang)]
     article = entry.get() if not glyphs else validate(Article, loaded, glyphs)
-    return Handout(item.slug, item.lang, path, article, loaded)
+    return Handout(item.slug, item.lang, path, article, loaded, family=family)
 
 
 def _all_drawable(family: FontFamily, data) -> bool:
@@ -162,7 +164,8 @@ def with_words(handout: Handout, brand: Brand, project: Project, cat: catalogs.C
     state = review.state(handout.item, review.words(parsed.root), review.lookup(
         project.content, handout.item, today), brand.clinic.review_every_months, today)
     review.fill_review_line(parsed.root, review.review_line(state, cat.section("handout"), handout.lang))
-    _check_markup_glyphs(parsed, brand.family(handout.lang), handout.lang, project.templates / TEMPLATE)
+    _check_markup_glyphs(parsed, handout.family or brand.family(handout.lang), handout.lang,
+                         project.templates / TEMPLATE)
     return replace(handout, markup=parsed, approval=state)
 
 

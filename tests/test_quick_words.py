@@ -129,3 +129,25 @@ def test_an_articles_characters_are_each_looked_up_once_per_face(project, monkey
     assert len(asked) < len(path.read_text("utf-8")) / 4   # not once per string's character
     text = "Call (541) 555-0142 or see riverbend.example"
     assert contacts.find(text) is contacts.find(text) and isinstance(contacts.find(text), tuple)
+
+
+def test_a_handouts_fonts_are_asked_for_once_in_a_build(project, monkeypatch):
+    """``Brand.family`` reads the catalogs' script: each time; the handout
+    keeps what load_handout was given for its words and its layout."""
+    from handouts import build, fonts
+    from handouts.inputs import cached_brand
+    from handouts.project import Project
+
+    proj = Project(project)
+    cached_brand(proj)
+    asked: list[str] = []
+    for_lang = fonts.Families.for_lang
+
+    def counted(self, lang, draw=True):
+        asked.append(lang)
+        return for_lang(self, lang, draw)
+
+    monkeypatch.setattr(fonts.Families, "for_lang", counted)
+    report = build.run(proj, lang=None, langs=None, slugs=["leg-cramps"], write=False, jobs=1)
+    assert report.ok and len(report.outcomes) >= 3
+    assert sorted(asked) == sorted(o.lang for o in report.outcomes)
