@@ -62,8 +62,19 @@ class FontFamily:
     shaping: bool = False
     #: Said after a missing glyph: how to give this script a font of its own.
     hint: str = field(default="", compare=False, hash=False)
+    #: ``drawable``'s answers, (character, face) -> bool: each character's
+    #: glyphs looked up once (a batch asks again for every handout's words).
+    known: dict[tuple[str, str], bool] = field(default_factory=dict, init=False, repr=False, compare=False,
+                                               hash=False)
 
     def drawable(self, ch: str, face: str = "regular") -> bool:
+        key = (ch, face)
+        found = self.known.get(key)
+        if found is None:
+            found = self.known[key] = self._drawable(ch, face)
+        return found
+
+    def _drawable(self, ch: str, face: str) -> bool:
         if ch in "\n\r\t":
             return True
         if unicodedata.category(ch) in _UNDRAWABLE:

@@ -151,3 +151,18 @@ def test_a_handouts_fonts_are_asked_for_once_in_a_build(project, monkeypatch):
     report = build.run(proj, lang=None, langs=None, slugs=["leg-cramps"], write=False, jobs=1)
     assert report.ok and len(report.outcomes) >= 3
     assert sorted(asked) == sorted(o.lang for o in report.outcomes)
+
+
+def test_a_familys_glyph_answers_are_kept_and_right():
+    from handouts import fonts
+
+    latin = fonts.default_family()
+    cjk = fonts.shipped_coverage("cjk", latin)
+    for family in (latin, cjk):
+        for ch in "aé中\u0600→\x07 ":
+            for face in fonts.FACES:
+                first = family.drawable(ch, face)
+                assert family.known[(ch, face)] is first == family._drawable(ch, face)
+                assert family.drawable(ch, face) is first
+    assert not latin.drawable("\x07") and latin.drawable("é", "italic") and not latin.drawable("中")
+    assert cjk.drawable("中") and cjk.drawable("é")
