@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from handouts import contacts, converters, xmltree
@@ -129,7 +130,7 @@ def inline(markup: Markup, node: Node, strip: bool = True) -> str:
     out = []
     for child in node.children:
         if isinstance(child, str):
-            out.append(contacts.markup(_SPACE.sub(" ", child)))
+            out.append(_text(child))
         elif child.tag == "br":
             out.append("<br/>")
         elif child.tag in INLINE:
@@ -139,6 +140,13 @@ def inline(markup: Markup, node: Node, strip: bool = True) -> str:
             raise markup.error(child, f"unknown inline tag <{child.tag}>; use b, i, em, strong or br")
     text = "".join(out)
     return text.strip() if strip else text
+
+
+@lru_cache(maxsize=4096)
+def _text(text: str) -> str:
+    """One run of text as inline markup, its white space made single
+    (cached: the fit search builds the same paragraphs at every step)."""
+    return contacts.markup(_SPACE.sub(" ", text))
 
 
 # --------------------------------------------------------------------------

@@ -166,3 +166,20 @@ def test_a_familys_glyph_answers_are_kept_and_right():
                 assert family.drawable(ch, face) is first
     assert not latin.drawable("\x07") and latin.drawable("é", "italic") and not latin.drawable("中")
     assert cjk.drawable("中") and cjk.drawable("é")
+
+
+def test_a_second_build_of_a_page_takes_its_text_runs_from_the_first(project):
+    from handouts import build, layout, markup
+    from handouts.inputs import cached_brand
+    from handouts.project import Project
+
+    proj = Project(project)
+    brand, _ = cached_brand(proj)
+    h = build.load_handout(ITEM, proj.content / "en" / "leg-cramps.yaml", brand)
+    h = build.with_words(h, brand, proj, build.words(proj, "en"))
+    first = markup.build(h.markup, layout.COLUMNS.styles(brand.palette, h.family, 13.0, 1.0, False, False))
+    before = markup._text.cache_info()
+    second = markup.build(h.markup, layout.COLUMNS.styles(brand.palette, h.family, 12.0, 0.9, False, False))
+    after = markup._text.cache_info()
+    assert after.misses == before.misses and after.hits > before.hits + 20
+    assert [p.text for p in first.body if hasattr(p, "text")] == [p.text for p in second.body if hasattr(p, "text")]
