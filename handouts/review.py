@@ -37,7 +37,7 @@ from typing import Callable, Mapping
 
 import yaml
 
-from handouts import library
+from handouts import library, recordtext
 from handouts.canonical import (REVIEW_TAG, SHORT, changed_words, diff, digest, same,  # noqa: F401 (re-exported)
                                 short, words)
 from handouts.errors import ContentError, HandoutError, Problem
@@ -111,8 +111,7 @@ def read(path: Path, item: Item, today: dt.date | None = None) -> Record:
 
 
 def _checked(data: dict, line: Callable, path: Path, item: Item, today: dt.date | None) -> Record:
-    """The record in ``data`` (read from ``path``), validated; ``line`` gives
-    the line of a key's location."""
+    """The record in ``data`` (from ``path``) validated; ``line``: a key's line."""
     problems = [Problem(path, line((k,)), str(k), "unknown key in an approval record (keys: "
                         + ", ".join(KEYS) + ")") for k in data if k not in KEYS]
     problems += [Problem(path, line(()), k, "missing; handouts approve writes this file, "
@@ -165,62 +164,25 @@ def lookup(content: Path, item, today: dt.date | None = None) -> Record | None:
         return None
     data = read_bytes(paths[0])
     key = (paths[0], item, hashlib.sha256(data).digest(), today or dt.date.today())
-    found = _read.get(key)
-    if found is None:
-        found = quick_read(data, paths[0], item, key[3]) or read(paths[0], item, key[3])
-        if len(_read) >= 1024:
-            _read.clear()
-        _read[key] = found
+    found = _read.get(key) or quick_read(data, paths[0], item, key[3]) or read(paths[0], item, key[3])
+    if len(_read) >= 1024:
+        _read.clear()
+    _read[key] = found
     return found
 
 
-#: Records read, by (path, item, sha256 of the file's bytes, today): a file
-#: edited in any way is read again; a bad one is never kept.
+#: Records read, on (path, item, sha256 of its bytes, today): any edit is read again.
 _read: dict[tuple, Record] = {}
-
-#: A record exactly as ``render_record`` writes it (the block text's lines
-#: are checked apart): comment lines, then the keys in their order, each on
-#: one line, the text as a literal block or as a JSON string.
-_JSON = r'"(?:[^"\\\n]|\\["\\bfnrt]|\\u00[0-9a-fA-F]{2})*"'
-_WRITTEN = re.compile(
-    r"(?:#[^\n]*\n)*"
-    r"handout: (?P<handout>[A-Za-z0-9][A-Za-z0-9_-]*/[a-z0-9][a-z0-9-]*)\n"
-    rf"by: (?P<by>{_JSON})\n"
-    r"date: (?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})\n"
-    r"digest: (?P<digest>sha256:[0-9a-f]{64})\n"
-    rf"(?:note: (?P<note>{_JSON})\n)?"
-    rf"text: (?:(?P<json>{_JSON})\n|\|-\n(?P<block>(?:  [^\n]*\n)+))\Z")
-#: Characters YAML refuses in a file (yaml.reader), or reads as a line break.
-_NOT_PLAIN = re.compile("[^\x09\x0A\x20-\x7E\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]|\u2028|\u2029")
 
 
 def quick_read(data: bytes, path: Path, item: Item, today: dt.date) -> Record | None:
-    """The record in ``data`` (the bytes of ``path``) when it is written
-    exactly as ``render_record`` writes it and is valid: the same Record
-    ``read`` gives, without a YAML parse (most of a record's reading time).
-    None for anything else (then ``read`` says what is wrong, at its line)."""
+    """``read``'s Record for ``data`` (the bytes of ``path``) written as
+    ``render_record`` writes it and valid, without YAML (``recordtext``);
+    else None (then ``read`` says what is wrong, at its line)."""
+    fields = recordtext.fields(data)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    found = _WRITTEN.match(text)
-    if found is None or _NOT_PLAIN.search(text):
-        return None
-    block = found["block"]
-    if block is not None:
-        lines = block[:-1].split("\n")
-        # YAML takes the block's indent from its first line and drops trailing empty lines.
-        if lines[0][2:3] in ("", " ", "\t") or not lines[-1][2:]:
-            return None
-        said = "\n".join(line[2:] for line in lines)
-    try:
-        fields = {"handout": found["handout"], "by": json.loads(found["by"]),
-                  "date": dt.date.fromisoformat(found["date"]), "digest": found["digest"],
-                  "text": said if block is not None else json.loads(found["json"])}
-        if found["note"] is not None:
-            fields["note"] = json.loads(found["note"])
-        return _checked(fields, lambda loc: None, path, item, today)
-    except (ValueError, ContentError):   # (a JSON string with a tab, a day that does not exist)
+        return None if fields is None else _checked(fields, lambda loc: None, path, item, today)
+    except ContentError:
         return None
 
 
