@@ -248,8 +248,7 @@ def _include(path: Path, loaded: Loaded) -> tuple[Loaded, tuple, dict]:
         raise _Missing(deps, ContentError.at(path, here, "callout.include", f"there is no {shown}{hint}"))
     try:
         _inside_content(block_path, path.parent.parent)
-        block_loaded = _read(block_path)
-        block = validate(Block, block_loaded)
+        block_loaded, block = _block(block_path, deps[0][1])
     except HandoutError as exc:
         raise _Missing(deps, exc) from None
     for key in ("heading", "body"):
@@ -283,6 +282,27 @@ def _include(path: Path, loaded: Loaded) -> tuple[Loaded, tuple, dict]:
         marks[loc] = line
     new = dataclasses.replace(loaded, data={**data, "callout": merged}, marks=marks)
     return new, deps, origin
+
+
+#: Blocks read and validated, on (path, digest of their bytes): a block many
+#: articles include is parsed once (not compared: kept whole, never changed).
+_blocks: OrderedDict[tuple[Path, bytes], tuple[Loaded, Block]] = OrderedDict()
+
+
+def _block(path: Path, digest: bytes) -> tuple[Loaded, Block]:
+    """The block file at ``path`` whose bytes have ``digest``, read and
+    validated; a HandoutError when it is bad (never kept)."""
+    with _lock:
+        found = _blocks.get((path, digest))
+    if found is None:
+        loaded = _read(path)
+        found = loaded, validate(Block, loaded)
+        if _dep_digest(path) == digest:    # not edited while it was read
+            with _lock:
+                _blocks[(path, digest)] = found
+                while len(_blocks) > 64:
+                    _blocks.popitem(last=False)
+    return found
 
 
 def _own_numbers(problem: Problem, origin: dict) -> Problem:

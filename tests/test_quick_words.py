@@ -183,3 +183,23 @@ def test_a_second_build_of_a_page_takes_its_text_runs_from_the_first(project):
     after = markup._text.cache_info()
     assert after.misses == before.misses and after.hits > before.hits + 20
     assert [p.text for p in first.body if hasattr(p, "text")] == [p.text for p in second.body if hasattr(p, "text")]
+
+
+def test_a_block_many_articles_include_is_read_once_until_it_changes(project, monkeypatch):
+    from handouts import library
+
+    read = library._read
+    seen: list[Path] = []
+
+    def counted(path):
+        seen.append(path)
+        return read(path)
+
+    monkeypatch.setattr(library, "_read", counted)
+    block = project / "content" / "blocks" / "en" / "when-to-get-help.yaml"
+    slugs = ("cvi-symptoms", "leg-cramps", "risk-factors")
+    headings = {library.load(project / "content" / "en" / f"{s}.yaml").get().callout.heading for s in slugs}
+    assert seen.count(block) == 1 and len(headings) == 1
+    block.write_text(block.read_text("utf-8").replace("\nheading:", "\nheading: Now", 1), "utf-8")
+    again = {library.load(project / "content" / "en" / f"{s}.yaml").get().callout.heading for s in slugs}
+    assert seen.count(block) == 2 and again == {"Now " + h.lstrip() for h in headings} != headings
