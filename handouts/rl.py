@@ -1,9 +1,10 @@
-"""The one module that touches ReportLab's private attributes.
+"""With ``rlframes.py`` (a frame's cursor, and placing without drawing), one
+of the two modules that touch ReportLab's private attributes.
 
 ReportLab's public API does not say where a frame's cursor stands, which lines
 a paragraph broke into, which annotations a page has, or when the document was
 made, and it cannot write object streams; handouts needs each of these. Every such access is one small function
-here, so a ReportLab upgrade that renames an internal breaks this file and no
+here or there, so a ReportLab upgrade that renames an internal breaks these two files and no
 other (tests/test_layout_objects.py fails if another module reaches in).
 """
 
@@ -28,49 +29,6 @@ FUZZ = _FUZZ
 # quarter smaller, and less to encode. ReportLab reads this setting as it
 # writes, for every document in the process; handouts always wants it off.
 rl_config.useA85 = 0
-
-
-# -- Frames: where the cursor stands --------------------------------------
-
-def frame_height(frame) -> float:
-    """The frame's usable height (inside its padding)."""
-    return frame._aH
-
-
-def frame_room(frame) -> float:
-    """The height left below the cursor."""
-    return frame._y - frame._y1p
-
-
-def frame_used(frame) -> float:
-    """The height used above the cursor."""
-    return frame._y1p + frame._aH - frame._y
-
-
-def frame_cursor(frame) -> float:
-    """The cursor's y (the top of the next flowable)."""
-    return frame._y
-
-
-def frame_at_top(frame) -> bool:
-    """True while nothing has been added to the frame."""
-    return frame._atTop
-
-
-def frame_width(frame) -> float:
-    """The width a flowable gets (``Frame._getAvailableWidth``)."""
-    return frame._getAvailableWidth()
-
-
-def frame_spacing(frame) -> tuple[float, bool]:
-    """The last flowable's space after, and whether the frame lets a space
-    before overlap it (as ``Frame.add`` counts them)."""
-    return frame._prevASpace, frame._oASpace
-
-
-def frame_box(frame) -> tuple[float, float, float, float]:
-    """The frame's (x, y, width, height), as it was made."""
-    return frame._x1, frame._y1, frame._width, frame._height
 
 
 # -- Paragraphs: the broken lines ------------------------------------------

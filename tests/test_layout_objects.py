@@ -1,5 +1,5 @@
 """Layouts are objects chosen once, and ReportLab's internals are reached in
-one module only (handouts/rl.py): both read from the source with ``ast``, and
+two modules only (handouts/rl.py, and handouts/rlframes.py for frames): both read from the source with ``ast``, and
 a layout made outside the package drawn into a real PDF."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from handouts.library import Item
 from handouts.project import Project
 
 PACKAGE = REPO / "handouts"
-ALLOWED = PACKAGE / "rl.py"
+ALLOWED = (PACKAGE / "rl.py", PACKAGE / "rlframes.py")
 
 
 def reportlab_private_names() -> set[str]:
@@ -68,9 +68,10 @@ def private_uses(source: str) -> list[str]:
 
 def test_reportlab_private_attributes_only_in_rl_module():
     offenders = {str(p.relative_to(REPO)): uses for p in sorted(PACKAGE.rglob("*.py"))
-                 if p != ALLOWED and (uses := private_uses(p.read_text(encoding="utf-8")))}
+                 if p not in ALLOWED and (uses := private_uses(p.read_text(encoding="utf-8")))}
     assert offenders == {}
-    assert private_uses(ALLOWED.read_text(encoding="utf-8"))   # the scan sees them where they are
+    for allowed in ALLOWED:   # the scan sees them where they are
+        assert private_uses(allowed.read_text(encoding="utf-8"))
 
 
 def test_the_scan_catches_each_way_in():

@@ -9,7 +9,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
-from handouts import rl
+from handouts import rlframes
 from handouts.errors import FitError
 from handouts.flowables import TaggedParagraph as Paragraph
 from handouts.panels import Box
@@ -43,7 +43,7 @@ def measure(flowables: list, width: float) -> tuple[float, list[tuple[object, fl
     bottoms = []
     for f in flowables:
         _place(frame, f)
-        bottoms.append((f, big - (rl.frame_cursor(frame) + f.getSpaceAfter())))
+        bottoms.append((f, big - (rlframes.frame_cursor(frame) + f.getSpaceAfter())))
     needed = bottoms[-1][1] if bottoms else 0.0
     return needed, bottoms
 
@@ -59,7 +59,12 @@ def _skip_draw(*args, **kwargs) -> None:
 
 def _place(frame: Frame, f, canv=None) -> bool:
     """``frame.add(f)`` as ReportLab does it, but placing without drawing:
-    the very same arithmetic, with the flowable's ``drawOn`` shadowed."""
+    the very same arithmetic (``rlframes.frame_place``; else ``Frame.add`` with the
+    flowable's ``drawOn`` shadowed)."""
+    if canv is None:
+        placed = rlframes.frame_place(frame, f)
+        if placed is not None:
+            return placed
     f.drawOn = _skip_draw
     try:
         return frame.add(f, canv)
@@ -100,9 +105,9 @@ def height_in(frame: Frame, group: list) -> float:
     """The height ``group`` takes in ``frame`` from where it stands now,
     spaces included, as ``Frame.add`` counts it (without the last one's
     space after, which may fall below the frame)."""
-    width = rl.frame_width(frame)
-    after, overlap = rl.frame_spacing(frame)
-    at_top, total = rl.frame_at_top(frame), 0.0
+    width = rlframes.frame_width(frame)
+    after, overlap = rlframes.frame_spacing(frame)
+    at_top, total = rlframes.frame_at_top(frame), 0.0
     for i, f in enumerate(group):
         if not at_top:
             before = f.getSpaceBefore()
@@ -127,15 +132,15 @@ def flow(story: list, frames: list[Frame], canv: Canvas | None = None, tall: flo
     story = list(story)
     add = _place if canv is None else Frame.add
     for frame in frames:
-        limit = rl.frame_height(frame) if tall is None else tall
+        limit = rlframes.frame_height(frame) if tall is None else tall
         while story:
             n = block_size(story)
-            if height_in(frame, story[:n]) <= rl.frame_room(frame) + 1e-6:
+            if height_in(frame, story[:n]) <= rlframes.frame_room(frame) + 1e-6:
                 for f in story[:n]:
                     add(frame, f, canv)
                 del story[:n]
                 continue
-            if not rl.frame_at_top(frame) or height_in(_empty_like(frame), story[:n]) <= limit + 1e-6:
+            if not rlframes.frame_at_top(frame) or height_in(_empty_like(frame), story[:n]) <= limit + 1e-6:
                 rest = _run_over(frame, story[0], canv, add) if n == 1 else None
                 if rest is not None:
                     story[0] = rest
@@ -184,7 +189,7 @@ def _run_over(frame: Frame, f, canv, add):
 
 
 def _empty_like(frame: Frame) -> Frame:
-    return frame_at(*rl.frame_box(frame))
+    return frame_at(*rlframes.frame_box(frame))
 
 
 def fit_error(path, fit: Fit, line_for=None) -> FitError:

@@ -9,7 +9,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
-from handouts import rl
+from handouts import rlframes
 from handouts.flowables import TaggedParagraph as Paragraph
 from handouts.layout.base import Layout, PageBuilder, Sheet, Tries
 from handouts.layout.flow import Fit, fit_error, flow, frame_at, measure
@@ -81,11 +81,11 @@ class LargePrintLayout(Layout):
                 geo = self.geometry(paper, page, art)
             for pages in range(1, self.max_pages + 1):
                 frames = _frames(geo, pages)
-                available = sum(rl.frame_height(f) for f in frames)
+                available = sum(rlframes.frame_height(f) for f in frames)
                 split: list = []
                 rest = flow(page.body, frames, split=split)
                 if not rest:
-                    used = sum(rl.frame_used(f) for f in frames)
+                    used = sum(rlframes.frame_used(f) for f in frames)
                     return page, Fit(True, available, used, body_pt, spacing, pages=pages,
                                      split=tuple(split))
             over = measure(rest, geo.content_w)[0]
