@@ -5,6 +5,10 @@
 later steps can say *where* a problem is. Anchors and aliases are refused
 outright: handouts never need them, and refusing them makes alias bombs
 ("billion laughs") answer at once instead of eating memory.
+
+libyaml parses a file in C when yamlfast can show the result is the Python
+loader's own; anything else, and every file with a mistake, is read by the
+Python loader below, which alone says what is wrong.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import Any
 
 import yaml
 
-from handouts import yamlwords
+from handouts import yamlfast, yamlwords
 from handouts.errors import ContentError, Problem
 
 #: A handout is one page; no honest content file is anywhere near this size.
@@ -173,6 +177,24 @@ def load_yaml(path: Path | str) -> Loaded:
     together with every other problem in the file."""
     path = Path(path)
     text = read_text(path)
+    fast = yamlfast.compose(text, MAX_DEPTH)
+    node, loader = fast if fast is not None else _compose(path, text)
+    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+        raise ContentError.at(path, 1, None, "file is empty")
+    marks: dict[Loc, int] = {}
+    problems: list[Problem] = []
+    data = _build(node, (), marks, problems, path, loader, text)
+    if not isinstance(data, dict):
+        raise ContentError.at(
+            path, node.start_mark.line + 1, None,
+            "expected a mapping of keys (title:, summary:, ...) at the top of the file",
+        )
+    return Loaded(path, data, marks, tuple(problems), _comment_values(data, (), marks, text))
+
+
+def _compose(path: Path, text: str):
+    """The node tree by PyYAML's Python loader, which refuses anchors,
+    aliases and deep nesting; a file it cannot read is a ContentError."""
     loader = None
     try:
         loader = _RefusingLoader(text)
@@ -195,18 +217,7 @@ def load_yaml(path: Path | str) -> Loaded:
     finally:
         if loader is not None:
             loader.dispose()
-    if node is None or (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
-        raise ContentError.at(path, 1, None, "file is empty")
-
-    marks: dict[Loc, int] = {}
-    problems: list[Problem] = []
-    data = _build(node, (), marks, problems, path, loader, text)
-    if not isinstance(data, dict):
-        raise ContentError.at(
-            path, node.start_mark.line + 1, None,
-            "expected a mapping of keys (title:, summary:, ...) at the top of the file",
-        )
-    return Loaded(path, data, marks, tuple(problems), _comment_values(data, (), marks, text))
+    return node, loader
 
 
 _COMMENT_VALUE = re.compile(r"^\s*(?:-\s+)?(?:[^#'\"]*:\s+)?#(.*)$")
@@ -286,7 +297,7 @@ def _build(node, loc: Loc, marks, problems, path, loader, text):
             # Kept as written: text where text is wanted; the schema says what
             # is wrong with it where a date is wanted.
             return node.value
-    if node.style is None and node.end_mark.line > node.start_mark.line:
+    if not node.style and node.end_mark.line > node.start_mark.line:  # plain: None, or C's ''
         swallowed = yamlwords.swallowed_item(text, line, node.end_mark.line + 1)
         if swallowed is not None and node.value.startswith("-"):
             problems.append(Problem(path, line, field_name(loc) or None,

@@ -20,6 +20,7 @@ LAYERS = {
     "handouts.errors": "base",
     "handouts.loader": "base",
     "handouts.yamlwords": "base",
+    "handouts.yamlfast": "base",
     "handouts.converters": "base",
     "handouts.headertext": "base",
     "handouts.address": "base",
