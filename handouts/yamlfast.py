@@ -28,11 +28,14 @@ from yaml.reader import Reader
 _C = getattr(yaml, "CSafeLoader", None) if getattr(yaml, "__with_libyaml__", False) else None
 
 #: characters the two readers may treat differently, or refuse
-_DOUBT = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]|^%", re.MULTILINE)
+_DOUBT = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]")
+_DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _TOKEN_START = re.compile(r"[&*!]")
-_INDENT = re.compile(r"^[ \-?:]*", re.MULTILINE)
-#: libyaml composes recursively in C: far below where its stack could end
-_C_NESTING = 400
+#: libyaml composes recursively in C: keep far below where its stack could
+#: end (a block level takes at least two of these indent characters, a flow
+#: level a bracket)
+_DEEP_INDENT = re.compile(r"^[ \-?:]{100}", re.MULTILINE)
+_MANY_BRACKETS = 200
 
 
 def compose(text: str, max_depth: int):
@@ -41,8 +44,9 @@ def compose(text: str, max_depth: int):
     loader must read the file."""
     if _C is None or _DOUBT.search(text) or Reader.NON_PRINTABLE.search(text):
         return None
-    deepest = max((len(m.group()) for m in _INDENT.finditer(text)), default=0)
-    if 2 * deepest + text.count("[") + text.count("{") >= _C_NESTING:
+    if "%" in text and _DIRECTIVE.search(text):
+        return None
+    if text.count("[") + text.count("{") >= _MANY_BRACKETS or _DEEP_INDENT.search(text):
         return None
     if _TOKEN_START.search(text) and _has_marked_tokens(text):
         return None
