@@ -14,6 +14,7 @@ from handouts.build import brand_art, with_words, words
 from handouts.panels import Box, ListItem
 from handouts.handout import load_handout
 from handouts.inputs import cached_brand
+from handouts.layout import base, columns
 from handouts.layout.columns import ROOMY_STEPS
 from handouts.library import Item
 from handouts.project import Project
@@ -90,3 +91,33 @@ def test_the_search_builds_each_body_size_once(slug):
     sheet = layout.COLUMNS.fit(build_at, "letter", brand_art(brand, "letter"))
     assert sheet.fit.fits
     assert len(sizes) == len(set(sizes)), sizes
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_step_whose_blocks_cannot_fit_is_not_flowed(lang, monkeypatch):
+    """A step of the search whose column blocks are together taller than its
+    columns can hold is refused by arithmetic, without flowing them (the
+    fitted result is the same; the last step is flowed to tell the refusal)."""
+    flowed, tried = [], []
+    real_leftover, real_at = columns._leftover, base.Tries.at
+
+    def leftover(cols, col_w, n, h, tall, split=None):
+        if h == tall:   # a step's tallest columns (balancing tries lower ones)
+            flowed.append(columns._total(cols, col_w) <= n * h + 1e-3)
+        return real_leftover(cols, col_w, n, h, tall, split)
+
+    def at(self, body_pt, spacing):
+        tried.append((body_pt, spacing))
+        return real_at(self, body_pt, spacing)
+
+    monkeypatch.setattr(columns, "_leftover", leftover)
+    monkeypatch.setattr(base.Tries, "at", at)
+    for slug in HANDOUTS[lang]:
+        flowed.clear()
+        tried.clear()
+        proj, brand, marks = parsed(lang, slug)
+        sheet = layout.COLUMNS.fit(
+            lambda b, s: markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, b, s)),
+            "letter", brand_art(brand, "letter"))
+        assert sheet.fit.fits and all(flowed), slug
+        assert len(flowed) < len(tried), (slug, len(flowed), len(tried))

@@ -72,7 +72,11 @@ def _split_zones(body: list) -> tuple[list, list, list]:
     return top, cols, bottom
 
 
-def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True) -> _Plan:
+def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True, quick: bool = False) -> _Plan:
+    """Where the body goes at the tallest columns, then (``balance``) at the
+    least column height that holds it. ``quick``: when only whether it fits
+    is asked, a body whose blocks are together taller than the columns can
+    hold is not flowed (its leftover is then all of it)."""
     top, cols, bottom = _split_zones(page.body)
     top_h = measure(top, geo.content_w)[0] if top else 0.0
     bottom_h = 0.0
@@ -80,31 +84,44 @@ def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True) -> _Pla
         bottom_h = measure(bottom, geo.content_w)[0] + bottom[0].getSpaceBefore()
     col_w = (geo.content_w - (columns - 1) * GUTTER) / columns
     max_h = geo.body_h - top_h - bottom_h
-
-    def leftover(h: float, split: list | None = None) -> list:
-        frames = [frame_at(0, 0, col_w, h) for _ in range(columns)]
-        return flow(cols, frames, tall=max_h, split=split)
-
     if max_h <= 0:
         return _Plan(top, cols, bottom, top_h, bottom_h, col_w, 0.0, max_h, list(cols))
+    if quick and _total(cols, col_w) > columns * max_h + 1e-3:
+        return _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, list(cols), max_h)
     split: list = []
-    rest = leftover(max_h, split)
-    if rest or not balance:
-        return _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest, max_h, tuple(split))
-    # Balance the columns with whole blocks: the least height at which
-    # everything still fits (a block moves whole to the next column).
-    # The columns together hold at most ``columns`` times their height, so a
-    # height under the body's total over ``columns`` cannot take it all:
-    # such a step of the search needs no flowing.
-    total = sum(f.wrap(col_w, 1e6)[1] for f in cols)
-    lo, hi = 0.0, max_h
+    rest = _leftover(cols, col_w, columns, max_h, max_h, split)
+    plan = _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest, max_h, tuple(split))
+    return _balanced(plan, columns) if balance and not rest else plan
+
+
+def _total(cols: list, col_w: float) -> float:
+    """The blocks' heights together, spaces left out: the columns hold at
+    most ``columns`` times their height of it (a block split between columns
+    only grows), so a column height under this over ``columns`` cannot take it."""
+    return sum(f.wrap(col_w, 1e6)[1] for f in cols)
+
+
+def _leftover(cols: list, col_w: float, columns: int, h: float, tall: float,
+              split: list | None = None) -> list:
+    frames = [frame_at(0, 0, col_w, h) for _ in range(columns)]
+    return flow(cols, frames, tall=tall, split=split)
+
+
+def _balanced(plan: _Plan, columns: int) -> _Plan:
+    """Balance the columns of a plan that fits with whole blocks: the least
+    height at which everything still fits (a block moves whole to the next
+    column). A step of the search under the blocks' total over ``columns``
+    cannot take them all and needs no flowing."""
+    total = _total(plan.cols, plan.col_w)
+    lo, hi = 0.0, plan.tall
     while hi - lo > 1.0:
         mid = (lo + hi) / 2
-        if total > columns * mid + 1e-3 or leftover(mid):
+        if total > columns * mid + 1e-3 or _leftover(plan.cols, plan.col_w, columns, mid, plan.tall):
             lo = mid
         else:
             hi = mid
-    return _Plan(top, cols, bottom, top_h, bottom_h, col_w, hi, max_h - hi, [], max_h, tuple(split))
+    return _Plan(plan.top, plan.cols, plan.bottom, plan.top_h, plan.bottom_h, plan.col_w, hi,
+                 plan.tall - hi, [], plan.tall, plan.split)
 
 
 #: A gap between two sections grows by at most this much when a page with
@@ -162,16 +179,19 @@ class ColumnsLayout(Layout):
         columns = self.columns
         tries = Tries(self, build, paper, art)
         steps = list(self.steps)
-        if self.roomy and not _plan(*tries.at(*steps[0]), columns, balance=False).leftover:
+        if self.roomy and not _plan(*tries.at(*steps[0]), columns, balance=False, quick=True).leftover:
             steps = [*self.roomy, steps[0]]
-        for body_pt, spacing in steps:
+        for i, (body_pt, spacing) in enumerate(steps):
+            last = i == len(steps) - 1   # only the last try's Fit is told when none fits
             page, geo = tries.at(body_pt, spacing)
-            plan = _plan(page, geo, columns, balance=False)
+            plan = _plan(page, geo, columns, balance=False, quick=not last)
             if not plan.leftover:
-                plan = _spread(_plan(page, geo, columns), columns)
+                plan = _spread(_balanced(plan, columns), columns)
                 page.handout_layout = (geo, plan, self)  # draw draws this very plan
                 return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing,
                                  split=plan.split)
+            if not last:
+                continue
             over = measure(plan.leftover, plan.col_w)[0] if plan.col_h > 0 else (
                 plan.top_h + plan.bottom_h - geo.body_h + measure(plan.cols, plan.col_w)[0] / columns)
             if plan.col_h <= 0:  # the title, summary and callout alone overflow
