@@ -41,7 +41,7 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     pdf: bytes | None = None     # kept only when not written
     size: int = 0                # bytes of the PDF made
-    approval: review.State | None = None   # approved, changed or never approved
+    approval: review.State | None = None   # approved, changed or never approved (a big written batch: brief())
 
     @property
     def ok(self) -> bool:
@@ -220,7 +220,8 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
     # A packet is all or nothing: every handout is validated before any is
     # rendered. A batch goes PHASE_CHUNK handouts at a time (each chunk wholly
     # validated, then rendered), and one bigger than that does not keep its
-    # files in the library's cache: its memory stays flat, however many.
+    # files in the library's cache, nor its approval records (nor, when the
+    # PDFs are written, each approval's words): its memory stays flat.
     total, done = len(todo), 0
     step = total if packet is not None else PHASE_CHUNK
     keep = total <= step
@@ -234,7 +235,9 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
             sheets.extend(fitted(handouts, brand, project, paper, page_layout, cats, report))
             continue
         for handout, result, problems in batch.ordered_map(render_one, handouts, jobs):
-            outcome = Outcome(handout.slug, handout.lang, problems=problems, approval=handout.approval)
+            # a big batch written to disk keeps each approval without its words
+            approval = handout.approval if keep or not write or not handout.approval else handout.approval.brief()
+            outcome = Outcome(handout.slug, handout.lang, problems=problems, approval=approval)
             report.outcomes.append(outcome)
             done += 1
             if progress:
@@ -283,7 +286,8 @@ def validated(todo: list, brand: Brand, project: Project, cats: dict, broken: di
             report.outcomes.append(Outcome(item.slug, item.lang, problems=list(broken[item.lang])))
             continue
         try:
-            handouts.append(with_words(load_handout(item, path, brand, keep), brand, project, cats[item.lang]))
+            handouts.append(with_words(load_handout(item, path, brand, keep), brand, project, cats[item.lang],
+                                       keep=keep))
         except HandoutError as exc:
             report.outcomes.append(Outcome(item.slug, item.lang, problems=exc.problems))
     return handouts

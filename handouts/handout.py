@@ -155,14 +155,15 @@ def handout_markup(handout: Handout, brand: Brand, project: Project,
 
 
 def with_words(handout: Handout, brand: Brand, project: Project, cat: catalogs.Catalog,
-               today: dt.date | None = None) -> Handout:
+               today: dt.date | None = None, keep: bool = True) -> Handout:
     """The handout with its markup, its words checked against their approval
-    record and the review line written from it (never from a typed date)."""
+    record and the review line written from it (never from a typed date).
+    ``keep``: keep the record read in the review cache (``review.lookup``)."""
     if handout.markup is not None:
         return handout
     parsed = handout_markup(handout, brand, project, cat)
     state = review.state(handout.item, review.words(parsed.root), review.lookup(
-        project.content, handout.item, today), brand.clinic.review_every_months, today)
+        project.content, handout.item, today, keep), brand.clinic.review_every_months, today)
     review.fill_review_line(parsed.root, review.review_line(state, cat.section("handout"), handout.lang))
     _check_markup_glyphs(parsed, handout.family or brand.family(handout.lang), handout.lang,
                          project.templates / TEMPLATE)
