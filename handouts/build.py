@@ -10,7 +10,7 @@ still build.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -41,7 +41,7 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
     pdf: bytes | None = None     # kept only when not written
     size: int = 0                # bytes of the PDF made
-    approval: review.State | None = None   # approved, changed or never approved (a big written batch: brief())
+    approval: review.State | None = None   # approved, changed or never approved (a big written batch: brief)
 
     @property
     def ok(self) -> bool:
@@ -235,8 +235,9 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
             sheets.extend(fitted(handouts, brand, project, paper, page_layout, cats, report))
             continue
         for handout, result, problems in batch.ordered_map(render_one, handouts, jobs):
-            # a big batch written to disk keeps each approval without its words
-            approval = handout.approval if keep or not write or not handout.approval else handout.approval.brief()
+            approval = handout.approval
+            if approval is not None and write and not keep:   # a big written batch: no words kept
+                approval = brief(approval)
             outcome = Outcome(handout.slug, handout.lang, problems=problems, approval=approval)
             report.outcomes.append(outcome)
             done += 1
@@ -269,6 +270,14 @@ def run(project: Project | None = None, *, lang: str | None = "en", langs: Itera
             except HandoutError as exc:
                 report.problems.extend(exc.problems)
     return report
+
+
+def brief(state: review.State) -> review.State:
+    """The approval state without its words (``text`` and the record's): it
+    still answers ``kind``, ``draft``, ``label()`` and ``review_due``, not
+    ``warning()``'s word counts. What a big written batch's report keeps."""
+    record = replace(state.record, text="") if state.record is not None else None
+    return replace(state, text="", record=record)
 
 
 #: A big batch is validated and rendered this many handouts at a time.

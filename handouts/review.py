@@ -31,7 +31,7 @@ import datetime as dt
 import hashlib
 import json
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -154,9 +154,7 @@ def _checked(data: dict, line: Callable, path: Path, item: Item, today: dt.date 
 
 def lookup(content: Path, item, today: dt.date | None = None, keep: bool = True) -> Record | None:
     """The approval of ``item``, validated, or None when it was never
-    approved; a ContentError when its record is bad (or there are two).
-    ``keep``: keep the record read in the cache (a big one-off batch does not,
-    so its memory stays flat)."""
+    approved; a ContentError when its record is bad (or there are two)."""
     item = Item(*item)
     paths = [p for p in (record_path(content, item).with_suffix(s) for s in library.ARTICLE_SUFFIXES) if p.is_file()]
     if len(paths) > 1:
@@ -167,10 +165,9 @@ def lookup(content: Path, item, today: dt.date | None = None, keep: bool = True)
     data = read_bytes(paths[0])
     key = (paths[0], item, hashlib.sha256(data).digest(), today or dt.date.today())
     found = _read.get(key) or quick_read(data, paths[0], item, key[3]) or read(paths[0], item, key[3])
-    if keep:
-        if len(_read) >= 1024:
-            _read.clear()
-        _read[key] = found
+    if len(_read) >= 1024:
+        _read.clear()
+    _read.update({key: found} if keep else {})   # a big one-off batch (keep=False) keeps none
     return found
 
 
@@ -359,19 +356,10 @@ class State:
                     "(review_every_months in clinic.yaml)")
         return None
 
-    def brief(self) -> State:
-        """The same state without its words (``text`` and the record's): it
-        still answers ``kind``, ``draft``, ``label()`` and ``review_due``, not
-        ``warning()``'s word counts. What a big batch's report keeps."""
-        record = replace(self.record, text="") if self.record is not None else None
-        return replace(self, text="", record=record)
-
 
 def state(item, text: str, record: Record | None, months: int = 24,
           today: dt.date | None = None) -> State:
     due = add_months(record.date, months) if record is not None else None
-    if record is not None and record.text == text:
-        text = record.text   # the approved words held once, not twice
     return State(Item(*item), text, digest(text), record, due, today)
 
 

@@ -93,9 +93,10 @@ def test_a_big_batch_keeps_no_handouts_words(project: Path):
     """A batch of 384 handouts written to disk, in a fresh process under
     tracemalloc: between the second and third chunk of 128, what the process
     holds grows by under 3 KB a handout (the outcome, its fit and a brief
-    approval). Before, each outcome kept its handout's words twice (the
-    approval record's text and the canonical text, about 2.4 KB each) and the
-    review cache kept every record read: about 5 KB a handout."""
+    approval: about 2.2 KB). Before, each outcome kept its handout's words
+    twice (the approval record's text and the canonical text, about 2.4 KB
+    each) and the review cache kept every record read: about 7.3 KB a
+    handout."""
     env = dict(os.environ, PYTHONPATH=str(REPO))
     done = subprocess.run([sys.executable, "-c", TRACED, str(project), "384"], env=env,
                           capture_output=True, text=True, timeout=600)
