@@ -4,11 +4,21 @@ once a session, a second brand, one browser. (Helpers are in helpers.py.)"""
 from __future__ import annotations
 
 import shutil
+import signal
 from pathlib import Path
 
 import pytest
 
 from helpers import HANDOUTS, LANGS, PACKET_PDFS, PAPERS, REPO, run_cli
+
+
+# A shell starting the suite as a background job without job control (as
+# `( .ci/run & )` or `nohup` do) makes it ignore SIGINT, and every process the
+# tests start would inherit that: the Ctrl-C tests' builds and servers would
+# never see their Ctrl-C. The suite takes Ctrl-C back, so a test's subprocess
+# starts with the default, as it does from a terminal.
+if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture
