@@ -68,7 +68,16 @@ def test_two_workers_share_sign_ins_and_forms(project: Path):
             time.sleep(0.2)
         workers = workers_of(proc.pid)
         before = {w: cpu_ticks(w) for w in workers}
-        for n in range(12):          # a form from one connection, posted on another
+
+        def both_served() -> bool:
+            return all(cpu_ticks(w) > before[w] for w in workers)
+
+        # at least 12 sign-ins, and on until both workers have served (a worker
+        # still starting up takes no connections; CPU ticks are 10 ms each)
+        for n in range(120):
+            if n >= 12 and both_served():
+                break
+            # a form from one connection, posted on another
             status, _, page, cookie = request(port, "GET", "/signin")
             assert status == 200
             csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
