@@ -18,6 +18,7 @@ import traceback
 import click
 
 from handouts import __version__
+from handouts.lazyimports import lazy_parts
 
 
 @contextlib.contextmanager
@@ -58,6 +59,10 @@ class LazyGroup(click.Group):
             "review": ("handouts.cli.review", "review_"),
             "approve": ("handouts.cli.review", "approve")}
 
+    #: Commands that build and end: their imports put off what most builds
+    #: never use (handouts.lazyimports). The server imports as usual.
+    one_shot = frozenset({"build", "preview", "check"})
+
     #: The first sentence of each command's help: all ``--help`` shows of it
     #: (click cuts a command's help at its first sentence, then to the width),
     #: so the list costs no import (tests/test_speed.py checks each against
@@ -92,7 +97,8 @@ class LazyGroup(click.Group):
             import importlib
 
             module, attr = self.lazy[name]
-            with _frozen_imports():
+            lazy = lazy_parts() if name in self.one_shot else contextlib.nullcontext()
+            with _frozen_imports(), lazy:
                 command = getattr(importlib.import_module(module), attr)
             self.add_command(command, name)
         return super().get_command(ctx, name)
