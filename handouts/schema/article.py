@@ -1,7 +1,5 @@
 """One handout's words: ``content/<lang>/<slug>.yaml``, strict and frozen."""
 
-from __future__ import annotations
-
 import datetime as dt
 import re
 from pathlib import Path

@@ -1,9 +1,8 @@
 """The brand: ``content/clinic.yaml``. Colours readable on white, the clinic's
 own words given once or per language, fonts, reading targets, mail settings."""
 
-from __future__ import annotations
-
 import re
+from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Iterator
 
@@ -81,7 +80,8 @@ class _FontsBase(Strict):
     """The clinic's fonts: ``regular``/``bold`` at the top are the Latin
     family (the form before scripts had fonts of their own; then ``bold`` is
     required); ``latin:``, ``arabic:``, ``cjk:`` ... give a family per script
-    (scripts.font_keys: the script a language is written in, from CLDR)."""
+    (scripts.font_keys: the script a language is written in, from CLDR;
+    ``fonts_model`` makes the model with them)."""
 
     regular: Line | None = None
     bold: Line | None = None
@@ -101,17 +101,22 @@ class _FontsBase(Strict):
 
     def per_script(self) -> dict[str, FontFiles]:
         """``{script key: its files}``, the top-level faces as ``latin``."""
-        out = {key: getattr(self, key) for key in SCRIPT_KEYS if getattr(self, key) is not None}
+        out = {key: getattr(self, key) for key in self.script_fields() if getattr(self, key) is not None}
         if self.regular is not None:
             out["latin"] = FontFiles(**{f: getattr(self, f) for f in FACES})
         return out
+
+    @classmethod
+    def script_fields(cls) -> tuple[str, ...]:
+        """The script keys this model has, sorted (every one, or the groups')."""
+        return tuple(key for key in cls.model_fields if key not in FACES)
 
     def files(self) -> Iterator[tuple[Loc, str]]:
         """Every file named, with where it is named: ``(("fonts", "cjk", "regular"), path)``."""
         for face in FACES:
             if getattr(self, face) is not None:
                 yield ("fonts", face), getattr(self, face)
-        for key in SCRIPT_KEYS:
+        for key in self.script_fields():
             entry = getattr(self, key)
             for face in FACES if entry is not None else ():
                 if getattr(entry, face) is not None:
@@ -120,13 +125,46 @@ class _FontsBase(Strict):
 
 FACES = ("regular", "bold", "italic", "bold_italic")
 
-#: The script keys clinic.yaml may name (latin, arabic, cjk, hebrew ...; not
-#: the few, such as mro, that a model's own attributes already use).
-SCRIPT_KEYS = tuple(sorted(k for k in scripts.font_keys() if not hasattr(_FontsBase, k)))
+#: The keys of the groups of scripts that share a font (latin, arabic, cjk ...).
+GROUP_KEYS = tuple(sorted(set(scripts.GROUPS.values())))
 
-#: One optional family per script.
-Fonts = create_model("Fonts", __base__=_FontsBase, __module__=__name__,
-                     **{key: (FontFiles | None, None) for key in SCRIPT_KEYS})
+
+@lru_cache(maxsize=None)
+def script_keys() -> tuple[str, ...]:
+    """The script keys clinic.yaml may name (latin, arabic, cjk, hebrew ...;
+    not the few, such as mro, that a model's own attributes already use),
+    from CLDR's English script names: read only when a clinic.yaml needs them."""
+    return tuple(sorted(k for k in scripts.font_keys() if not hasattr(_FontsBase, k)))
+
+
+def _fonts(keys: tuple[str, ...]) -> type[_FontsBase]:
+    return create_model("Fonts", __base__=_FontsBase, __module__=__name__,
+                        **{key: (FontFiles | None, None) for key in keys})
+
+
+@lru_cache(maxsize=None)
+def fonts_model() -> type[_FontsBase]:
+    """The ``fonts:`` model: one optional family per script (about 205
+    fields), made when first asked for."""
+    return _fonts(script_keys())
+
+
+@lru_cache(maxsize=None)
+def groups_fonts_model() -> type[_FontsBase]:
+    """The ``fonts:`` model with only the groups' keys (9 fields, no CLDR
+    data read): it accepts and refuses a block that names no other key
+    exactly as ``fonts_model`` does."""
+    return _fonts(GROUP_KEYS)
+
+
+def _fonts_model_for(value: Any) -> type[_FontsBase]:
+    """The groups' model for a ``fonts:`` block whose keys are all faces or
+    groups' keys (the usual ones), else the whole model (its errors and
+    hints name every key)."""
+    if isinstance(value, dict) and all(isinstance(k, str) and (k in FACES or k in GROUP_KEYS)
+                                       for k in value):
+        return groups_fonts_model()
+    return fonts_model()
 
 
 class ReadingTarget(Strict):
@@ -211,7 +249,7 @@ class Clinic(Strict):
     colors: Colors
     paper: Paper = "letter"
     disclaimer: Localized | None = None    # default: the catalog's disclaimer
-    fonts: Annotated[Any, Nested(Fonts)] = None   # Fonts | None, its validator built only when given
+    fonts: Annotated[Any, Nested(fonts_model, _fonts_model_for)] = None   # fonts_model() | None, made only when given
     reading_grade: Annotated[float, NotBool, Field(ge=1, le=16)] = 6.0
     smtp: Annotated[Any, Nested(Smtp)] = None   # Smtp | None, its validator built only when given
     #: The CUPS queue the front-desk page prints to (``lp -d``) on the computer

@@ -4,7 +4,7 @@ language code, and the strict base model."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import Annotated, Any, Callable
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
@@ -52,10 +52,22 @@ class Nested:
     None, validated by ``Model`` itself when a file gives it, so that only
     then does pydantic build ``Model``'s validator (the fonts' model has 205
     fields: a cold start of a clinic.yaml without ``fonts:`` no longer builds
-    it). Its errors are ``Model``'s, in the same places (``fonts.cjk.regular``)."""
+    it). Its errors are ``Model``'s, in the same places (``fonts.cjk.regular``).
 
-    def __init__(self, model: type[BaseModel]):
-        self.model = model
+    ``model`` may be a function that makes the model when first asked (the
+    fonts' model is made only for a clinic.yaml that needs it), and
+    ``for_value(value)`` may pick another model to validate a given value
+    (one that accepts and refuses it exactly as ``model`` does); ``model``
+    itself is what error messages list the allowed keys from."""
+
+    def __init__(self, model: type[BaseModel] | Callable[[], type[BaseModel]],
+                 for_value: Callable[[Any], type[BaseModel]] | None = None):
+        self._model = model
+        self._for_value = for_value
+
+    @property
+    def model(self) -> type[BaseModel]:
+        return self._model if isinstance(self._model, type) else self._model()
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         from pydantic_core import core_schema
@@ -63,7 +75,43 @@ class Nested:
         return core_schema.no_info_plain_validator_function(self.validate)
 
     def validate(self, value: Any) -> Any:
-        return None if value is None else self.model.model_validate(value)
+        if value is None:
+            return None
+        model = self._for_value(value) if self._for_value is not None else self.model
+        return model.model_validate(value)
+
+
+def _without_plugins() -> None:
+    """Build handouts' own validators without pydantic's plugins.
+
+    pydantic asks for its plugins when it builds a model's validator: the
+    first time, it imports ``importlib.metadata`` (and with it the email
+    package) and reads the entry points of every installed distribution,
+    10-20 ms of a cold build, to find none. handouts' models (those of a
+    ``handouts.`` module) get their validator as pydantic makes one when no
+    plugin is installed; any other model in the process still gets its
+    plugins. So a pydantic plugin (logfire's, say) does not see or change
+    how handouts validates clinic.yaml and articles (docs/security.md).
+    Where pydantic has no such hook (another version), nothing changes."""
+    from pydantic._internal import _model_construction as construction
+    from pydantic_core import SchemaValidator
+
+    pluggable = getattr(construction, "create_schema_validator", None)
+    if pluggable is None or getattr(pluggable, "for_handouts", False):
+        return
+
+    def create(schema, schema_type, module, *args, **kwargs):
+        if isinstance(module, str) and module.startswith("handouts."):
+            config = args[2] if len(args) > 2 else kwargs.get("config")
+            extra = {"_use_prebuilt": kwargs["_use_prebuilt"]} if "_use_prebuilt" in kwargs else {}
+            return SchemaValidator(schema, config, **extra)
+        return pluggable(schema, schema_type, module, *args, **kwargs)
+
+    create.for_handouts = True
+    construction.create_schema_validator = create
+
+
+_without_plugins()
 
 
 class Strict(BaseModel):

@@ -1,8 +1,6 @@
 """The mail server settings: the ``smtp:`` block of clinic.yaml. The password
 is never in a file: it comes from HANDOUTS_SMTP_PASSWORD."""
 
-from __future__ import annotations
-
 import re
 import typing
 from typing import Annotated, Any
