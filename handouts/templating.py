@@ -25,7 +25,7 @@ import jinja2.runtime
 from jinja2.loaders import split_template_path
 from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
-from handouts import templatewords
+from handouts import templatecache, templatewords
 from handouts.errors import TemplateError
 
 def longdate(value: dt.date | None, lang: str = "en") -> str:
@@ -231,7 +231,9 @@ class _CappedLoader(jinja2.FileSystemLoader):
 def environment(templates_dir: Path, *more: Path,
                 sandbox: type[HandoutSandbox] = HandoutSandbox) -> ImmutableSandboxedEnvironment:
     """The sandbox for templates in ``templates_dir`` (then ``more`` folders,
-    in order); errors point into ``templates_dir``."""
+    in order); errors point into ``templates_dir``. Compiled templates are
+    kept in the per-user cache, in a folder of the sandbox's own
+    (templatecache.py)."""
     env = sandbox(
         loader=_CappedLoader([str(templates_dir), *map(str, more)]),
         undefined=jinja2.StrictUndefined,
@@ -245,7 +247,7 @@ def environment(templates_dir: Path, *more: Path,
     env.filters["bare_url"] = bare_url
     for name, func in list(env.filters.items()):
         env.filters[name] = _guarded(name, func)
-    return env
+    return templatecache.attach(env)
 
 
 def _render_limited(template, context: dict[str, Any]) -> str:

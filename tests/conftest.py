@@ -3,8 +3,11 @@ once a session, a second brand, one browser. (Helpers are in helpers.py.)"""
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
 import signal
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,14 @@ from helpers import HANDOUTS, LANGS, PACKET_PDFS, PAPERS, REPO, run_cli
 # starts with the default, as it does from a terminal.
 if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
     signal.signal(signal.SIGINT, signal.default_int_handler)
+
+# The per-user cache (handouts/usercache.py) goes to a folder of the suite's
+# own, never the user's real ~/.cache: set here, before any test runs, so the
+# in-process CLI and every process the tests start (they inherit os.environ)
+# use it; removed when the suite ends. Tests of the cache itself set their own.
+CACHE_DIR = tempfile.mkdtemp(prefix="handouts-test-cache-")
+os.environ["HANDOUTS_CACHE_DIR"] = CACHE_DIR
+atexit.register(shutil.rmtree, CACHE_DIR, ignore_errors=True)
 
 
 @pytest.fixture

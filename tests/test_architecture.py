@@ -28,6 +28,7 @@ LAYERS = {
     "handouts.xmltext": "base",
     "handouts.xmltree": "base",
     "handouts.scripts": "base",
+    "handouts.usercache": "base",
     "handouts.schema": "schema",
     "handouts.mail": "mail",
     "handouts.ehr": "ehr",

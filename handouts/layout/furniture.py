@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
@@ -17,6 +15,7 @@ from handouts.converters import PAPER_SIZES
 from handouts.fontruns import string_width   # Latin in another script: in its own font
 from handouts.layout.images import draw_image
 from handouts.layout.lines import LABEL, SEPARATOR, restyled, settle
+from handouts.layout.qrmatrix import matrix as qr_matrix
 from handouts.flowables import TaggedParagraph as Paragraph
 from handouts.markup import Page
 from handouts.styles import Styles, resized
@@ -48,36 +47,6 @@ class BrandArt:
     logo_alt: str
     author: str
     paper: str
-
-
-def _qrencoder():
-    """ReportLab's QR encoder (a module that needs only the standard library),
-    loaded from its file: importing it through its package would first import
-    every barcode widget and ReportLab's graphics, for nothing."""
-    import importlib.util
-    import sys
-
-    name = "reportlab.graphics.barcode.qrencoder"
-    if name in sys.modules:
-        return sys.modules[name]
-    import reportlab
-
-    path = Path(reportlab.__file__).parent / "graphics" / "barcode" / "qrencoder.py"
-    spec = importlib.util.spec_from_file_location("handouts._qrencoder", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-@lru_cache(maxsize=64)
-def _qr(url: str):
-    """The QR code for ``url``: encoded once per process (it depends only on
-    the text), never changed after."""
-    qrencoder = _qrencoder()
-    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
-    code.addData(url)
-    code.make()
-    return code
 
 
 FOOTER_SIDE = ("contact", "reviewed")   # beside the QR code; the rest spans the width
@@ -159,11 +128,11 @@ class Geometry:
         # Or (``qr_left``, large print) the code at the left, its caption the
         # first line beside it, the contact lines and review date under the
         # caption, still beside the code.
-        self.qr = _qr(page.qr_url) if page.qr_url else None
+        self.qr = qr_matrix(page.qr_url) if page.qr_url else None
         self.caption_beside = caption_beside
         self.qr_left = bool(qr_left and self.qr)
         if self.qr:
-            modules = self.qr.getModuleCount()
+            modules = self.qr.size
             self.qr_module = QR_SYMBOL / modules
             self.qr_quiet = QR_QUIET_MODULES * self.qr_module
             self.qr_total = self.qr_module * (modules + 2 * QR_QUIET_MODULES)
@@ -322,7 +291,7 @@ def _draw_qr(canv: Canvas, geo: Geometry, page: Page, st: Styles, top: float,
     quiet = geo.qr_quiet
     # The symbol's outer edge keeps a quiet zone from the content edge; right
     # to left, the same from the other side (the symbol itself never mirrored).
-    symbol = geo.qr.getModuleCount() * m
+    symbol = geo.qr.size * m
     x0 = geo.x(geo.left + quiet if geo.qr_left else geo.right - geo.qr_total + quiet, symbol)
     y_top = top - quiet
     with tagged(canv, figure):

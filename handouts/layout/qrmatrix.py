@@ -1,0 +1,94 @@
+"""The QR code's modules for a URL: encoded by ReportLab's QR encoder once
+per process, and kept in the per-user cache (``usercache.py``) as data (JSON
+rows of 0 and 1, never code), so a new process draws a code it has made
+before without encoding it again (the encoder tries all eight masks, which
+costs more than the rest of the footer)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from handouts import usercache
+
+LEVEL = "M"        # error correction: 15% of the code may be damaged
+_FORMAT = 1        # of the cache entry
+
+
+@dataclass(frozen=True)
+class Matrix:
+    """A QR code's modules, row by row (True: dark)."""
+
+    modules: tuple[tuple[bool, ...], ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.modules)
+
+
+def _qrencoder():
+    """ReportLab's QR encoder (a module that needs only the standard library),
+    loaded from its file: importing it through its package would first import
+    every barcode widget and ReportLab's graphics, for nothing."""
+    import importlib.util
+    import sys
+
+    for name in ("reportlab.graphics.barcode.qrencoder", "handouts._qrencoder"):
+        if name in sys.modules:
+            return sys.modules[name]
+    import reportlab
+
+    path = Path(reportlab.__file__).parent / "graphics" / "barcode" / "qrencoder.py"
+    spec = importlib.util.spec_from_file_location("handouts._qrencoder", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    sys.modules[spec.name] = module
+    return module
+
+
+def _encode(url: str) -> tuple[tuple[bool, ...], ...]:
+    qrencoder = _qrencoder()
+    code = qrencoder.QRCode(None, getattr(qrencoder.QRErrorCorrectLevel, LEVEL))
+    code.addData(url)
+    code.make()
+    return tuple(tuple(bool(m) for m in row) for row in code.modules)
+
+
+def _entry(url: str, encoder: str) -> dict:
+    return {"format": _FORMAT, "url": url, "level": LEVEL, "encoder": encoder}
+
+
+def _rows(data: bytes | None, entry: dict) -> tuple[tuple[bool, ...], ...] | None:
+    """The modules in a cache entry, or ``None`` unless it is the entry for
+    exactly this code and a square of a QR code's size."""
+    if data is None:
+        return None
+    try:
+        stored = json.loads(data)
+        rows = stored.pop("rows")
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return None
+    n = len(rows) if isinstance(rows, list) else 0
+    if stored != entry or not (21 <= n <= 177 and (n - 17) % 4 == 0) or not all(
+            isinstance(row, str) and len(row) == n and not row.strip("01") for row in rows):
+        return None
+    return tuple(tuple(c == "1" for c in row) for row in rows)
+
+
+@lru_cache(maxsize=64)
+def matrix(url: str) -> Matrix:
+    """The QR code for ``url``: from the cache when it holds it, else encoded
+    (and stored). The modules depend only on the text, the error level and
+    the encoder's version, which are the entry's key."""
+    import reportlab
+
+    entry = _entry(url, reportlab.Version)
+    key = usercache.digest(*entry.values())
+    modules = _rows(usercache.read("qr", key), entry)
+    if modules is None:
+        modules = _encode(url)
+        rows = ["".join("1" if m else "0" for m in row) for row in modules]
+        usercache.write("qr", key, json.dumps({**entry, "rows": rows}).encode("utf-8"))
+    return Matrix(modules)
