@@ -244,7 +244,7 @@ def test_a_qr_entry_for_another_code_is_not_used(tmp_path, monkeypatch):
         usercache.write("qr", path.name, json.dumps(wrong).encode())
         assert qrmatrix.matrix.__wrapped__(url) == made
         assert json.loads(usercache.read("qr", path.name)) == stored
-    assert made.size == 25 and made.modules == qrmatrix._encode(url)
+    assert len(made) == 25 and made == qrmatrix._encode(url)
 
 
 def test_writes_are_whole_for_a_reader_at_the_same_time(tmp_path):

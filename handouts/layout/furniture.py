@@ -132,7 +132,7 @@ class Geometry:
         self.caption_beside = caption_beside
         self.qr_left = bool(qr_left and self.qr)
         if self.qr:
-            modules = self.qr.size
+            modules = len(self.qr)
             self.qr_module = QR_SYMBOL / modules
             self.qr_quiet = QR_QUIET_MODULES * self.qr_module
             self.qr_total = self.qr_module * (modules + 2 * QR_QUIET_MODULES)
@@ -291,7 +291,7 @@ def _draw_qr(canv: Canvas, geo: Geometry, page: Page, st: Styles, top: float,
     quiet = geo.qr_quiet
     # The symbol's outer edge keeps a quiet zone from the content edge; right
     # to left, the same from the other side (the symbol itself never mirrored).
-    symbol = geo.qr.size * m
+    symbol = len(geo.qr) * m
     x0 = geo.x(geo.left + quiet if geo.qr_left else geo.right - geo.qr_total + quiet, symbol)
     y_top = top - quiet
     with tagged(canv, figure):
@@ -323,7 +323,7 @@ def _draw_modules(canv: Canvas, geo: Geometry, st: Styles, x0: float, y_top: flo
     canv.saveState()
     canv.setFillColor(st.palette.color("ink"))
     path = canv.beginPath()
-    for r, row in enumerate(geo.qr.modules):
+    for r, row in enumerate(geo.qr):
         c = 0
         n = len(row)
         while c < n:

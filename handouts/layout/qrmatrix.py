@@ -7,7 +7,6 @@ costs more than the rest of the footer)."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,15 +16,8 @@ LEVEL = "M"        # error correction: 15% of the code may be damaged
 _FORMAT = 1        # of the cache entry
 
 
-@dataclass(frozen=True)
-class Matrix:
-    """A QR code's modules, row by row (True: dark)."""
-
-    modules: tuple[tuple[bool, ...], ...]
-
-    @property
-    def size(self) -> int:
-        return len(self.modules)
+#: A QR code's modules, row by row (True: dark).
+Matrix = tuple[tuple[bool, ...], ...]
 
 
 def _qrencoder():
@@ -48,7 +40,7 @@ def _qrencoder():
     return module
 
 
-def _encode(url: str) -> tuple[tuple[bool, ...], ...]:
+def _encode(url: str) -> Matrix:
     qrencoder = _qrencoder()
     code = qrencoder.QRCode(None, getattr(qrencoder.QRErrorCorrectLevel, LEVEL))
     code.addData(url)
@@ -60,7 +52,7 @@ def _entry(url: str, encoder: str) -> dict:
     return {"format": _FORMAT, "url": url, "level": LEVEL, "encoder": encoder}
 
 
-def _rows(data: bytes | None, entry: dict) -> tuple[tuple[bool, ...], ...] | None:
+def _rows(data: bytes | None, entry: dict) -> Matrix | None:
     """The modules in a cache entry, or ``None`` unless it is the entry for
     exactly this code and a square of a QR code's size."""
     if data is None:
@@ -91,4 +83,4 @@ def matrix(url: str) -> Matrix:
         modules = _encode(url)
         rows = ["".join("1" if m else "0" for m in row) for row in modules]
         usercache.write("qr", key, json.dumps({**entry, "rows": rows}).encode("utf-8"))
-    return Matrix(modules)
+    return modules
