@@ -50,6 +50,31 @@ def style_key(style) -> tuple:
 
 #: Parsed paragraph markup per process: (text, style) -> (text, fragments, bullet).
 _PARSED: OrderedDict = OrderedDict()
+#: A style's size: parsed fragments carry the font size (each its own copy)
+#: and nothing of the leading, so the same text in a style that differs only
+#: in these parses to the same fragments, each at the new size.
+_SIZES = frozenset({"fontSize", "leading"})
+#: The same, at any size: (text, caseSensitive, style but its size) ->
+#: (text, the fragments as parsed, untouched by wrapping, and their size).
+_ANY_SIZE: OrderedDict = OrderedDict()
+_size_free_keys: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def size_free_key(style) -> tuple:
+    """``style_key`` without the type size and leading."""
+    key = _size_free_keys.get(style)
+    if key is None:
+        key = _size_free_keys[style] = tuple(kv for kv in style_key(style) if kv[0] not in _SIZES)
+    return key
+
+
+def _resized(frags: list, size: float, new_size: float) -> list | None:
+    """Fragments parsed at ``size`` as the parser makes them at
+    ``new_size`` (every fragment takes the style's size: handout markup has
+    no tag that sets another), or None if one has a size of its own."""
+    if any(getattr(f, "fontSize", None) != size or getattr(f, "rise", 0) for f in frags):
+        return None
+    return [f.clone(fontSize=new_size) for f in frags]
 
 
 class TaggedParagraph(Paragraph):
@@ -79,10 +104,19 @@ class TaggedParagraph(Paragraph):
         """Paragraph markup is parsed once per process for each text and type:
         the fit search builds the page at several spacings, and a batch
         repeats its clinic's words."""
-        key = None
+        key = near = None
         if frags is None and isinstance(text, str) and style is not None:
             key = (text, repr(bulletText), caseSensitive, style_key(style))
             hit = _PARSED.get(key)
+            if hit is None and bulletText is None:
+                # Parsed at another size (the fit search's other body sizes):
+                # the same fragments at this one, without parsing again.
+                near = (text, caseSensitive, size_free_key(style))
+                other = _ANY_SIZE.get(near)
+                if other is not None:
+                    resized = _resized(other[1], other[2], style.fontSize)
+                    if resized is not None:
+                        hit = (other[0], resized, None)
             if hit is not None:
                 text, frags, bulletText = hit
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
@@ -91,7 +125,11 @@ class TaggedParagraph(Paragraph):
         if self.handout_rtl:   # its words in reading order, before wrapping regroups them
             rtlines.said(self)
         if key is not None and self.style is style:
-            if frags is None:
+            if frags is None and near is not None:
+                _ANY_SIZE[near] = (self.text, [f.clone() for f in self.frags], style.fontSize)
+                if len(_ANY_SIZE) > MAX_LINES:
+                    _ANY_SIZE.popitem(last=False)
+            if key not in _PARSED:
                 _PARSED[key] = (self.text, self.frags, self.bulletText)
                 if len(_PARSED) > MAX_LINES:
                     _PARSED.popitem(last=False)

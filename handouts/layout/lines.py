@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import html
 import re
-from functools import lru_cache
+from collections import OrderedDict
 
 from reportlab.lib.styles import ParagraphStyle
 
-from handouts.flowables import TaggedParagraph as Paragraph
+from handouts.flowables import TaggedParagraph as Paragraph, style_key
 
 #: How parts of a footer line are joined: (joiner, what is left at a break).
 SEPARATOR = (" · ", "")
@@ -57,9 +57,28 @@ def restyled(para: Paragraph, style: ParagraphStyle, text: str | None = None) ->
     return new
 
 
-@lru_cache(maxsize=1024)
+#: Decisions made per process: (text, the style's key, width, joint) -> (text, indent).
+_DECIDED: OrderedDict = OrderedDict()
+MAX_DECIDED = 1024
+
+
 def _decide(text: str, style: ParagraphStyle, width: float,
             joint: tuple[str, str] | None) -> tuple[str, float]:
+    """``_decided``, once per process for each text, width and type: keyed
+    on what the style's lines depend on (``style_key``), not on the style
+    object, so the fit search's styles at each body size, which make the
+    same footer styles anew, share one decision."""
+    key = (text, style_key(style), width, joint)
+    decided = _DECIDED.get(key)
+    if decided is None:
+        decided = _DECIDED[key] = _decided(text, style, width, joint)
+        if len(_DECIDED) > MAX_DECIDED:
+            _DECIDED.popitem(last=False)
+    return decided
+
+
+def _decided(text: str, style: ParagraphStyle, width: float,
+             joint: tuple[str, str] | None) -> tuple[str, float]:
     """(the text with its breaks, the right indent) for ``text`` in ``width``."""
     if joint is not None:
         text = _packed(text, style, width, joint)
