@@ -4,6 +4,8 @@ its templates, and loading clinic.yaml with its logo and fonts."""
 from __future__ import annotations
 
 import errno
+import hashlib
+import io
 import re
 import warnings
 from dataclasses import dataclass
@@ -14,7 +16,7 @@ from PIL import Image
 from reportlab.lib.utils import ImageReader
 
 from handouts import fonts as fontlib
-from handouts import scripts
+from handouts import scripts, usercache
 from handouts.errors import ContentError, HandoutError, Problem, quoted, shown_path
 from handouts.fonts import FontFamily
 from handouts.loader import Loaded, field_name
@@ -192,12 +194,23 @@ def inside(project: Project, relative: str, max_bytes: int) -> Path:
 
 
 def load_logo(project: Project, relative: str) -> Image.Image:
-    """Open a PNG or JPEG logo safely and keep a copy sized for print."""
+    """Open a PNG or JPEG logo safely and keep a copy sized for print. The
+    copy's pixels are kept in the per-user cache (``usercache.py``), keyed by
+    the file's bytes, so a new process need not decode and resize it again."""
     full = inside(project, relative, MAX_LOGO_BYTES)
+    try:
+        raw = full.read_bytes()
+    except OSError:
+        raw = None      # opening it says what is wrong
+    key = usercache.digest(_LOGO_FORMAT, hashlib.sha256(raw).hexdigest(), Image.__version__,
+                           LOGO_STORE_PX) if raw is not None else None
+    cached = _cached_logo(usercache.read("logo", key)) if key else None
+    if cached is not None:
+        return cached
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            with Image.open(full) as img:
+            with Image.open(io.BytesIO(raw) if raw is not None else full) as img:
                 if img.format not in ("PNG", "JPEG"):
                     raise ValueError(f"{quoted(relative)} is {img.format or 'not an image'}; use a PNG or JPEG")
                 w, h = img.size
@@ -218,4 +231,26 @@ def load_logo(project: Project, relative: str) -> Image.Image:
     # A new image of the pixels alone (no file, format or metadata), so that
     # what is embedded depends only on them: ReportLab stores its pixels.
     # (The same pixels as a PNG written and read back, without encoding one.)
-    return Image.frombytes(image.mode, image.size, image.tobytes())
+    pixels = image.tobytes()
+    if key:
+        usercache.write("logo", key, f"{image.mode} {image.width} {image.height}\n".encode() + pixels)
+    return Image.frombytes(image.mode, image.size, pixels)
+
+
+_LOGO_FORMAT = 1     # of the cache entry: "MODE WIDTH HEIGHT\n" and the pixels
+
+
+def _cached_logo(data: bytes | None) -> Image.Image | None:
+    """The logo kept in a cache entry, or ``None`` unless it is whole."""
+    if data is None:
+        return None
+    head, _, pixels = data.partition(b"\n")
+    try:
+        mode, width, height = head.decode("ascii").split(" ")
+        size = (int(width), int(height))
+    except ValueError:
+        return None
+    if (mode not in ("RGB", "RGBA") or not (0 < size[0] <= LOGO_STORE_PX[0] and 0 < size[1] <= LOGO_STORE_PX[1])
+            or len(pixels) != size[0] * size[1] * len(mode)):
+        return None
+    return Image.frombytes(mode, size, pixels)

@@ -22,9 +22,9 @@ from helpers import REPO, expect_error, template_path
 from handouts import templatecache, templating, usercache
 from handouts.web.security import PageSandbox
 
-#: A child process that builds with the CLI and says what it compiled:
-#: every template Jinja compiled, every QR code it encoded, and whether it
-#: loaded the QR encoder at all.
+#: A child process that builds with the CLI and says what it made: every
+#: template Jinja compiled, every QR code it encoded, whether it loaded the
+#: QR encoder at all, and how many images (the logo) PIL opened.
 CHILD = """\
 import json, sys
 import jinja2
@@ -41,6 +41,13 @@ def counted(url):
     encoded.append(url)
     return encode(url)
 qrmatrix._encode = counted
+from PIL import Image
+opened = []
+open_image = Image.open
+def opening(fp, *args, **kwargs):
+    opened.append(1)
+    return open_image(fp, *args, **kwargs)
+Image.open = opening
 from handouts.cli import main
 code = 0
 try:
@@ -48,7 +55,7 @@ try:
 except SystemExit as exc:
     code = exc.code
 with open(sys.argv[1], "w") as f:
-    json.dump({"code": code, "compiled": compiled, "encoded": encoded,
+    json.dump({"code": code, "compiled": compiled, "encoded": encoded, "logos": len(opened),
                "encoder": "handouts._qrencoder" in sys.modules}, f)
 """
 
@@ -79,19 +86,21 @@ def test_a_second_process_reads_the_template_and_the_qr_code_from_the_cache(tmp_
     assert first["code"] == 0, first["stderr"]
     assert first["compiled"] == ["handout.xml.j2"] and first["encoder"]
     assert first["encoded"] == ["https://riverbend.example.org/book"]   # clinic.yaml's qr:
+    assert first["logos"] == 1
     stored = entries(cache)
     kinds = sorted({name.split("/")[0] for name in stored})
-    assert kinds[1] == "qr" and kinds[0].startswith("jinja-HandoutSandbox-"), kinds
-    assert len(stored) == 2, sorted(stored)      # one template, one booking link
+    assert kinds[0].startswith("jinja-HandoutSandbox-") and kinds[1:] == ["logo", "qr"], kinds
+    assert len(stored) == 3, sorted(stored)      # one template, one logo, one booking link
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
 
     second = child_build(tmp_path, cache, *args, out=tmp_path / "warm")
     assert second["code"] == 0, second["stderr"]
     assert second["compiled"] == second["encoded"] == [] and not second["encoder"]
+    assert second["logos"] == 0
     assert entries(cache) == stored
 
     off = child_build(tmp_path, "off", *args, out=tmp_path / "off")
-    assert off["code"] == 0 and off["compiled"] == ["handout.xml.j2"] and off["encoder"]
+    assert off["code"] == 0 and off["compiled"] == ["handout.xml.j2"] and off["encoder"] and off["logos"]
     cold = sorted(p.relative_to(tmp_path / "cold") for p in (tmp_path / "cold").rglob("*.pdf"))
     assert len(cold) == 6
     for name in cold:
@@ -130,7 +139,29 @@ def test_an_edited_template_is_compiled_again_at_once(project, tmp_path):
     assert again["compiled"] == []
     assert ((tmp_path / "again" / "en" / "leg-cramps.pdf").read_bytes()
             == (tmp_path / "edited" / "en" / "leg-cramps.pdf").read_bytes())
-    assert len(entries(cache)) == 2      # the entry was rewritten, not added to
+    assert len(entries(cache)) == 3      # the entry was rewritten, not added to
+
+
+def test_a_new_logo_is_read_at_once_and_a_bad_one_still_refused(project, tmp_path):
+    from PIL import Image
+
+    cache = tmp_path / "cache"
+    args = ("--lang", "en", "leg-cramps")
+    logo = project / "content" / "assets" / "logo.png"
+    assert child_build(tmp_path, cache, *args, project=project, out=tmp_path / "a")["logos"] == 1
+    Image.new("RGB", (300, 120), (200, 30, 30)).save(logo)
+    new = child_build(tmp_path, cache, *args, project=project, out=tmp_path / "b")
+    assert new["code"] == 0 and new["logos"] == 1
+    pdf = "en/leg-cramps.pdf"
+    assert (tmp_path / "a" / pdf).read_bytes() != (tmp_path / "b" / pdf).read_bytes()
+    again = child_build(tmp_path, cache, *args, project=project, out=tmp_path / "c")
+    off = child_build(tmp_path, "off", *args, project=project, out=tmp_path / "d")
+    assert again["logos"] == 0 and off["logos"] == 1
+    assert len({(tmp_path / side / pdf).read_bytes() for side in "bcd"}) == 1
+    logo.write_bytes(b"GIF89a" + bytes(200))
+    bad = child_build(tmp_path, cache, *args, project=project)
+    expect_error(subprocess.CompletedProcess([], bad["code"], "", bad["stderr"]),
+                 project / "content" / "clinic.yaml", None, "logo", "not a PNG or JPEG")
 
 
 def test_a_broken_template_says_the_same_line_from_a_warm_cache(project, tmp_path):
@@ -223,7 +254,7 @@ def test_a_damaged_entry_is_compiled_again_and_rewritten(tmp_path):
             (cache / name).write_bytes(damage(data))
         done = child_build(tmp_path, cache, *args, out=tmp_path / "damaged")
         assert done["code"] == 0, (what, done["stderr"])
-        assert done["compiled"] == ["handout.xml.j2"] and done["encoder"], what
+        assert done["compiled"] == ["handout.xml.j2"] and done["encoder"] and done["logos"], what
         assert (tmp_path / "damaged" / "en" / "leg-cramps.pdf").read_bytes() == reference, what
         assert entries(cache) == good, what
 
