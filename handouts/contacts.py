@@ -55,7 +55,7 @@ _WEB = rf"(?i:https?://|www\.)[^\s<>\"{_WIDE}]+"
 
 #: The pattern, compiled on first use (``handouts list`` and ``--help`` never
 #: need it). ``_W`` is written once before and once after the alternatives
-#: rather than in each: every ``[_WIDE]`` class costs about 2 ms to compile
+#: rather than in each: every ``[_WIDE]`` class costs about 1.5 ms to compile
 #: (the regex compiler maps each of its 41,000 characters), and a lookaround
 #: shared by all the alternatives is the same test.
 _SOURCE = (
@@ -68,10 +68,21 @@ _SOURCE = (
 )   # case is ignored only where letters are (?i:...): over the whole pattern, the wide
     # scripts' ranges made it cost 3x as long to compile
 
+#: Every ``_WIDE`` range starts at or above this character.
+_FIRST_WIDE = "\u2e80"
+
 
 @lru_cache(maxsize=None)
-def _pattern() -> re.Pattern:
-    return re.compile(_SOURCE)
+def _pattern(wide: bool = True) -> re.Pattern:
+    """The pattern for a text with characters of the wide scripts, or
+    (``wide=False``) for one without: the same pattern with the wide
+    classes left out, which finds exactly the same in such a text (those
+    classes only tell its characters apart from ones it does not have) and
+    compiles in a sixth of the time (1 ms, not 6: a Latin, Arabic or
+    Vietnamese handout's build never compiles the wide one)."""
+    if wide:
+        return re.compile(_SOURCE)
+    return re.compile(_SOURCE.replace(f"(?![{_WIDE}])", "").replace(_WIDE, ""))
 
 
 _TRAILING = ".,;:!?)]}'\"\u2019\u201d"
@@ -116,7 +127,7 @@ def find(text: str) -> tuple[Found, ...]:
     Cached: a page's paragraphs are searched again at each fit step and
     when drawn (their Found items are frozen, the answer a tuple)."""
     found = []
-    for m in _pattern().finditer(text):
+    for m in _pattern(bool(text) and max(text) >= _FIRST_WIDE).finditer(text):
         kind = m.lastgroup
         if kind == "called":   # "call 211": only the number is the item
             kind, m_start, value = "short", m.start("number"), m.group("number")

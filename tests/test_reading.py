@@ -5,15 +5,19 @@ whole words in the structure tree (what a screen reader reads)."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pdfplumber
 import pikepdf
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from handouts import library
-from helpers import ALL_PDFS as ALL, CONTENT, HANDOUTS, unspaced
+from helpers import ALL_PDFS as ALL, CONTENT, HANDOUTS, REPO, unspaced
 from pdfutil import (footer_top, glued_words, header_bottom, pdftotext, poppler_structure_text,
                      structure_blocks, structure_elements)
 
@@ -191,3 +195,39 @@ def test_phone_like_numbers_are_found_conservatively(text, found):
     from handouts import contacts
 
     assert [(f.text, f.href, f.spoken) for f in contacts.find(text)] == found
+
+
+#: Characters contact-finding turns on, and letters of the scripts below the
+#: wide ones (Latin, Vietnamese, Arabic): a text of these never holds a
+#: character of contacts._WIDE.
+_NARROW_TEXT = "0123456789 +-.()/@:%$,;!?'\"<>\u00a0\nabcwx ACLW ñéơờ ệ ابت ٣"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["911", "988", "211", "call ", "llame al ", "(541) 555-0142",
+                                 "+44 20 7946 0958", "541.555.0142", "www.", "https://", "example.org",
+                                 "care@example.org", "@", *_NARROW_TEXT]), max_size=30).map("".join))
+def test_a_text_without_wide_characters_is_searched_by_the_narrow_pattern_alike(text):
+    """A text with no character of the wide scripts (Han, kana, Hangul) is
+    searched by the pattern without their classes (contacts._pattern(False),
+    a sixth of the compiling), which finds exactly what the whole one does."""
+    from handouts import contacts
+
+    assert max(text, default=" ") < contacts._FIRST_WIDE
+    assert contacts._WIDE not in contacts._pattern(False).pattern
+    spans = [(m.span(), m.lastgroup) for m in contacts._pattern(True).finditer(text)]
+    assert [(m.span(), m.lastgroup) for m in contacts._pattern(False).finditer(text)] == spans
+    assert all(ch >= contacts._FIRST_WIDE for ch in contacts._WIDE if ch != "-")
+
+
+def test_a_latin_handout_never_compiles_the_wide_pattern(tmp_path):
+    """An English build compiles only the narrow pattern; a Chinese one the whole."""
+    code = ("from handouts.cli import main\nfrom handouts import contacts\n"
+            "for lang in ('en', 'zh-Hans'):\n    try:\n"
+            f"        main(['build', '--project', {str(REPO)!r}, '--lang', lang, '--out', {str(tmp_path)!r}, 'leg-cramps'])\n"
+            "    except SystemExit as exc:\n        assert not exc.code\n"
+            "    print(lang, contacts._pattern.cache_info().currsize)\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stdout.splitlines() if not line.startswith("built")] == \
+        ["en 1", "zh-Hans 2"]
