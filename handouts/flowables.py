@@ -5,11 +5,13 @@ around paragraphs are panels.py's."""
 
 from __future__ import annotations
 
+import itertools
 from collections import OrderedDict
 from weakref import WeakKeyDictionary
 
 from reportlab.lib.colors import Color
 from reportlab.platypus import Paragraph
+from reportlab.platypus.paragraph import cleanBlockQuotedText
 
 from handouts import contacts, fontruns, linebreak, rl, rtlines
 from handouts.textdraw import embolden, with_word_breaks
@@ -36,15 +38,36 @@ def _exact(value) -> str:
 
 
 _style_keys: WeakKeyDictionary = WeakKeyDictionary()
+#: Each style's attributes (as ``_attributes`` lists them) stand for a small
+#: number, the same for equal attributes: the caches' keys hold the number,
+#: so a look-up hashes an int, not some sixty (name, value) pairs.
+_numbers: dict[tuple, int] = {}
+_next_number = itertools.count()   # never one number for two sets, even across threads
+#: Forgotten all at once when there are more (a style met again then gets a
+#: new number: its caches' entries are missed, never mistaken).
+MAX_NUMBERS = 4096
 
 
-def style_key(style) -> tuple:
-    """Every attribute of a paragraph style but its spacing, exactly: equal
-    keys break and draw text alike. Styles are never changed once made."""
+def _attributes(style, left_out: frozenset) -> tuple:
+    return tuple((k, _exact(v)) for k, v in sorted(style.__dict__.items()) if k not in left_out)
+
+
+def _number(attributes: tuple) -> int:
+    number = _numbers.get(attributes)
+    if number is None:
+        if len(_numbers) >= MAX_NUMBERS:
+            _numbers.clear()
+        number = _numbers.setdefault(attributes, next(_next_number))
+    return number
+
+
+def style_key(style) -> int:
+    """Every attribute of a paragraph style but its spacing, exactly, as a
+    number: equal keys break and draw text alike. Styles are never changed
+    once made."""
     key = _style_keys.get(style)
     if key is None:
-        key = _style_keys[style] = tuple(
-            (k, _exact(v)) for k, v in sorted(style.__dict__.items()) if k not in _SPACING)
+        key = _style_keys[style] = _number(_attributes(style, _SPACING))
     return key
 
 
@@ -60,11 +83,11 @@ _ANY_SIZE: OrderedDict = OrderedDict()
 _size_free_keys: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def size_free_key(style) -> tuple:
+def size_free_key(style) -> int:
     """``style_key`` without the type size and leading."""
     key = _size_free_keys.get(style)
     if key is None:
-        key = _size_free_keys[style] = tuple(kv for kv in style_key(style) if kv[0] not in _SIZES)
+        key = _size_free_keys[style] = _number(_attributes(style, _SPACING | _SIZES))
     return key
 
 
@@ -75,6 +98,32 @@ def _resized(frags: list, size: float, new_size: float) -> list | None:
     if any(getattr(f, "fontSize", None) != size or getattr(f, "rise", 0) for f in frags):
         return None
     return [f.clone(fontSize=new_size) for f in frags]
+
+
+#: Per style (its number): the fragment ReportLab's parser makes of plain text in it.
+_PLAIN: dict[int, object] = {}
+
+
+def _plain(text: str, style) -> tuple[str, list] | None:
+    """What ReportLab's parser makes of ``text`` when it has no markup in it
+    (no ``<`` or ``&``: nothing for the parser but the words): the text
+    cleaned as ``Paragraph`` cleans it, and one fragment, the style's
+    fragment for plain text holding it; else None (parse it). Most of a
+    handout's paragraphs are plain words, and the parser (an HTMLParser)
+    costs most of a new paragraph."""
+    if "<" in text or "&" in text or getattr(style, "bulletText", None) is not None \
+            or getattr(style, "textTransform", None):
+        return None
+    cleaned = cleanBlockQuotedText(text)
+    if not cleaned:
+        return None
+    number = style_key(style)
+    model = _PLAIN.get(number)
+    if model is None:
+        if len(_PLAIN) >= MAX_NUMBERS:
+            _PLAIN.clear()
+        model = _PLAIN[number] = Paragraph("x", style).frags[0].clone()
+    return cleaned, [model.clone(text=cleaned)]
 
 
 class TaggedParagraph(Paragraph):
@@ -105,7 +154,8 @@ class TaggedParagraph(Paragraph):
         the fit search builds the page at several spacings, and a batch
         repeats its clinic's words."""
         key = near = None
-        if frags is None and isinstance(text, str) and style is not None:
+        made = frags is None   # the fragments made here from the text (not given, not kept)
+        if made and isinstance(text, str) and style is not None:
             key = (text, repr(bulletText), caseSensitive, style_key(style))
             hit = _PARSED.get(key)
             if hit is None and bulletText is None:
@@ -119,13 +169,16 @@ class TaggedParagraph(Paragraph):
                         hit = (other[0], resized, None)
             if hit is not None:
                 text, frags, bulletText = hit
+                made = False
+            elif bulletText is None:
+                text, frags = _plain(text, style) or (text, None)
         super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
-        if frags is None:   # Latin words in another script's paragraph: the Latin font
+        if made:   # Latin words in another script's paragraph: the Latin font
             self.frags = fontruns.with_fallback(self.frags)
         if self.handout_rtl:   # its words in reading order, before wrapping regroups them
             rtlines.said(self)
         if key is not None and self.style is style:
-            if frags is None and near is not None:
+            if made and near is not None:
                 _ANY_SIZE[near] = (self.text, [f.clone() for f in self.frags], style.fontSize)
                 if len(_ANY_SIZE) > MAX_LINES:
                     _ANY_SIZE.popitem(last=False)

@@ -136,3 +136,39 @@ def test_footer_lines_are_decided_once_across_body_sizes(monkeypatch):
     assert layout.COLUMNS.fit(build_at, "letter", brand_art(brand, "letter")).fit.fits
     assert len(set(sizes)) > 1
     assert decided and len(decided) == len(set(decided)), decided
+
+
+PLAIN = ["Leg cramps often come at night.", "  spaces   around\tand\ttabs  ", "line\nbreaks\r\nhere",
+         "quotes \"double\" and 'single' > greater", "a\u00a0b\u00a0c, 555\u00a0123\u00a04567",
+         "Calambres en las piernas: ¿qué hacer?", "Chuột rút ở chân thường xảy ra",
+         "腿抽筋常在夜间发生。", "تقلصات الساق (leg cramps) تحدث ليلاً", "x", "  ", "",
+         "emoji \U0001F600 and \u200b zero width", "100% (of) [them] {all} / 3 * 4 = 12; #1 @ $5"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-Hans", "ar"])
+def test_plain_words_get_the_fragments_the_parser_makes(lang, parses):
+    """Text with no markup in it (no ``<`` or ``&``) is not given to ReportLab's
+    parser: its one fragment, its cleaned text and the Latin fallback runs
+    are exactly what parsing it gives, in every style of the page."""
+    brand, _ = parsed(lang, "leg-cramps")
+    st = styles(brand, lang, 12.5, 0.85)
+    for name in ("title", "summary", "h2", "item", "callout_body", "header_name", "footer", "fine"):
+        style = getattr(st, name)
+        own = 0
+        for text in PLAIN:
+            text = f"{text} {name} {lang}"   # never seen before in this process
+            before = len(parses)
+            para = TaggedParagraph(text, style)
+            own += len(parses) - before
+            fresh = RLParagraph(text, style)
+            assert para.text == fresh.text, text
+            assert fields(para.frags) == fields(fontruns.with_fallback(fresh.frags)), (name, text)
+        assert own <= 1, (name, own)   # at most the style's model fragment, once
+
+
+def test_markup_is_still_parsed(parses):
+    brand, _ = parsed("en", "leg-cramps")
+    for text in ("Call <b>now</b> quibbly", "Fish &amp; chips quibbly"):
+        para = TaggedParagraph(text, styles(brand, "en", 13.0).body)
+        assert parses[-1:] == [text]
+        assert fields(para.frags) == fields(RLParagraph(text, styles(brand, "en", 13.0).body).frags)
