@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from handouts import usercache
+
 #: Scripts that share one font entry in clinic.yaml: one CJK font covers Han
 #: (simplified and traditional), kana and Hangul.
 GROUPS = {"Latn": "latin", "Cyrl": "cyrillic", "Grek": "greek", "Arab": "arabic",
@@ -83,11 +85,47 @@ def _locale(lang: str):
         return None
 
 
+def _kept(fact: str, lang: str, declared: str | None, valid, compute):
+    """A fact CLDR gives about a language, kept in the per-user cache
+    (``usercache.py``) under Babel's version, since loading CLDR's data costs
+    a cold build more than the rest of this module: ``compute()`` when the
+    cache has no entry for exactly this fact, language and Babel whose value
+    is ``valid``."""
+    import json
+
+    import babel
+
+    entry = {"format": 1, "fact": fact, "lang": lang, "declared": declared, "babel": babel.__version__}
+    key = usercache.digest(*entry.values())
+    data = usercache.read("cldr", key)
+    if data is not None:
+        try:
+            stored = json.loads(data)
+            value = stored.pop("value")
+            if stored == entry and valid(value):
+                return value
+        except (ValueError, TypeError, AttributeError, KeyError):
+            pass
+    value = compute()
+    usercache.write("cldr", key, json.dumps({**entry, "value": value}).encode("utf-8"))
+    return value
+
+
 @lru_cache(maxsize=256)
 def code_of(lang: str, declared: str | None = None) -> tuple[str, bool]:
     """``script_of(lang, declared)``'s code and whether it is assumed,
     without loading the language's CLDR data (only its direction needs it):
     a family is chosen by this alone."""
+    code, assumed = _kept("script", lang, declared, _valid_code, lambda: list(_code_of(lang, declared)))
+    return code, assumed
+
+
+def _valid_code(value) -> bool:
+    return (isinstance(value, list) and len(value) == 2 and isinstance(value[0], str)
+            and bool(_CODE.match(value[0])) and isinstance(value[1], bool))
+
+
+def _code_of(lang: str, declared: str | None) -> tuple[str, bool]:
     from babel.core import get_global
 
     tag = lang.replace("-", "_")
@@ -116,10 +154,19 @@ def script_of(lang: str, declared: str | None = None) -> Script:
     ``prs-Arab`` for a language CLDR does not know), else CLDR's likely
     script for the language, else Latin."""
     code, assumed = code_of(lang, declared)
-    locale = _locale(lang)
-    if locale is not None and declared is None:
-        rtl = locale.character_order == "right-to-left"
+    if declared is None:
+        rtl = _kept("right-to-left", lang, None, lambda value: isinstance(value, bool),
+                    lambda: _cldr_rtl(lang, code))
     else:
         rtl = code in RTL_SCRIPTS
     return Script(code=code, key=font_key(code), rtl=rtl, break_anywhere=code in BREAK_ANYWHERE,
                   assumed=assumed)
+
+
+def _cldr_rtl(lang: str, code: str) -> bool:
+    """CLDR's character order for ``lang`` (its locale data loaded), or for a
+    language CLDR does not know, its script's."""
+    locale = _locale(lang)
+    if locale is not None:
+        return locale.character_order == "right-to-left"
+    return code in RTL_SCRIPTS

@@ -7,7 +7,6 @@ Autoescape is on, so ``<`` and ``&`` in the text cannot become markup.
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import re
 import resource
@@ -27,20 +26,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment, SecurityError
 
 from handouts import templatecache, templatewords
 from handouts.errors import TemplateError
-
-def longdate(value: dt.date | None, lang: str = "en") -> str:
-    """A date written out in the language, by Babel's locale data:
-    ``November 1, 2026``, ``1 de noviembre de 2026`` (nothing for no date)."""
-    from babel.core import UnknownLocaleError
-
-    if value is None:
-        return ""
-    from babel.dates import format_date
-
-    try:
-        return format_date(value, format="long", locale=lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError):
-        return value.isoformat()  # a language Babel does not know: ISO is unambiguous
+from handouts.longdates import longdate  # noqa: F401 (the templates' filter; re-exported)
 
 
 def fill(phrase: str, **values: Any) -> str:

@@ -40,13 +40,16 @@ def test_a_character_map_read_alone_is_what_reportlab_registers(path):
     assert [c for c in near if (c in codes) != (c in registered)] == []
 
 
-def test_a_cold_english_build_registers_and_parses_only_what_it_draws(tmp_path):
+def test_a_cold_english_build_registers_and_parses_only_what_it_draws(tmp_path, monkeypatch):
     """A one-handout English build of the demo (whose clinic.yaml has words
     in five languages) registers only Source Sans Pro, parses only the
     English catalog and opens only English CLDR data (Babel's locale files);
     a Chinese one adds the Chinese font and data, not the Arabic ones, and
     opens no English CLDR data (clinic.yaml's font keys, CLDR's English
-    script names, are read only for a fonts: block that needs them)."""
+    script names, are read only for a fonts: block that needs them). With
+    the per-user cache off: with it warm, a build opens no CLDR data at all
+    (tests/test_usercache.py)."""
+    monkeypatch.setenv("HANDOUTS_CACHE_DIR", "off")
     def code(lang: str) -> str:
         return ("import json, sys\nfrom pathlib import Path\n"
                 "cldr = set()\n"

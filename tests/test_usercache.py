@@ -24,7 +24,8 @@ from handouts.web.security import PageSandbox
 
 #: A child process that builds with the CLI and says what it made: every
 #: template Jinja compiled, every QR code it encoded, whether it loaded the
-#: QR encoder at all, and how many images (the logo) PIL opened.
+#: QR encoder at all, how many images (the logo) PIL opened, and which of
+#: CLDR's locale data Babel loaded (and whether its global data).
 CHILD = """\
 import json, sys
 import jinja2
@@ -55,8 +56,11 @@ try:
 except SystemExit as exc:
     code = exc.code
 with open(sys.argv[1], "w") as f:
+    localedata, core = sys.modules.get("babel.localedata"), sys.modules.get("babel.core")
     json.dump({"code": code, "compiled": compiled, "encoded": encoded, "logos": len(opened),
-               "encoder": "handouts._qrencoder" in sys.modules}, f)
+               "encoder": "handouts._qrencoder" in sys.modules,
+               "cldr": sorted(localedata._cache) if localedata else [],
+               "global_cldr": bool(core and core._global_data)}, f)
 """
 
 
@@ -86,17 +90,21 @@ def test_a_second_process_reads_the_template_and_the_qr_code_from_the_cache(tmp_
     assert first["code"] == 0, first["stderr"]
     assert first["compiled"] == ["handout.xml.j2"] and first["encoder"]
     assert first["encoded"] == ["https://riverbend.example.org/book"]   # clinic.yaml's qr:
-    assert first["logos"] == 1
+    assert first["logos"] == 1 and "en" in first["cldr"] and first["global_cldr"]
     stored = entries(cache)
     kinds = sorted({name.split("/")[0] for name in stored})
-    assert kinds[0].startswith("jinja-HandoutSandbox-") and kinds[1:] == ["logo", "qr"], kinds
-    assert len(stored) == 3, sorted(stored)      # one template, one logo, one booking link
+    assert kinds[:2] == ["cldr", "dates"] and kinds[3:] == ["logo", "qr"], kinds
+    assert kinds[2].startswith("jinja-HandoutSandbox-"), kinds
+    # one template, one logo, one booking link, a language's review dates, and
+    # CLDR's facts: each of the clinic's five languages' script, the built
+    # languages' direction
+    assert len(stored) == 3 + 1 + 5 + 2, sorted(stored)
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
 
     second = child_build(tmp_path, cache, *args, out=tmp_path / "warm")
     assert second["code"] == 0, second["stderr"]
     assert second["compiled"] == second["encoded"] == [] and not second["encoder"]
-    assert second["logos"] == 0
+    assert second["logos"] == 0 and second["cldr"] == [] and not second["global_cldr"]
     assert entries(cache) == stored
 
     off = child_build(tmp_path, "off", *args, out=tmp_path / "off")
@@ -125,6 +133,7 @@ def test_an_edited_template_is_compiled_again_at_once(project, tmp_path):
     cache = tmp_path / "cache"
     args = ("--lang", "en", "leg-cramps")
     assert child_build(tmp_path, cache, *args, project=project)["compiled"] == ["handout.xml.j2"]
+    names = set(entries(cache))
     template = template_path(project)
     template.write_text(template.read_text("utf-8").replace(
         "<heading>{{ section.heading }}</heading>", "<heading>Edited: {{ section.heading }}</heading>"),
@@ -139,7 +148,7 @@ def test_an_edited_template_is_compiled_again_at_once(project, tmp_path):
     assert again["compiled"] == []
     assert ((tmp_path / "again" / "en" / "leg-cramps.pdf").read_bytes()
             == (tmp_path / "edited" / "en" / "leg-cramps.pdf").read_bytes())
-    assert len(entries(cache)) == 3      # the entry was rewritten, not added to
+    assert set(entries(cache)) == names      # the entry was rewritten, not added to
 
 
 def test_a_new_logo_is_read_at_once_and_a_bad_one_still_refused(project, tmp_path):
@@ -368,3 +377,78 @@ def test_the_suite_keeps_its_cache_out_of_the_real_home():
 
     assert os.environ[usercache.ENV] == CACHE_DIR
     assert Path(CACHE_DIR).parent == Path(tempfile.gettempdir())
+
+
+LANGUAGES = ["en", "es", "vi", "zh-Hans", "zh-Hant", "zh", "ar", "fa", "he", "ur", "ko", "ja", "ru",
+             "hi", "dv", "prs-Arab", "xx", "tlh", "sr-Cyrl"]
+
+
+def _fresh_scripts():
+    from handouts import scripts
+
+    for cached in (scripts.code_of, scripts.script_of, scripts._locale):
+        cached.cache_clear()
+    return scripts
+
+
+def test_cldr_facts_from_the_cache_are_babels_own(tmp_path, monkeypatch):
+    """Each language's script and direction read back from the cache are
+    what Babel's CLDR data gives, for languages CLDR knows and does not."""
+    monkeypatch.setenv(usercache.ENV, "off")
+    scripts = _fresh_scripts()
+    expected = {lang: (scripts.script_of(lang), scripts.script_of(lang).assumed,
+                       scripts.script_of(lang, "Arab")) for lang in LANGUAGES}
+    monkeypatch.setenv(usercache.ENV, str(tmp_path / "cache"))
+    for _ in ("written", "read back"):
+        scripts = _fresh_scripts()
+        got = {lang: (scripts.script_of(lang), scripts.script_of(lang).assumed,
+                      scripts.script_of(lang, "Arab")) for lang in LANGUAGES}
+        assert got == expected
+    assert expected["ar"][0].rtl and expected["he"][0].rtl and not expected["en"][0].rtl
+    assert expected["xx"][1] and expected["prs-Arab"][0].rtl
+    # An entry for another Babel, or of the wrong shape, is not used.
+    import babel
+
+    for path in (tmp_path / "cache" / "cldr").iterdir():
+        stored = json.loads(usercache.read("cldr", path.name))
+        wrong = {**stored, "value": ["Hebr", False] if stored["fact"] == "script" else not stored["value"],
+                 "babel": "0.0"}
+        usercache.write("cldr", path.name, json.dumps(wrong).encode())
+    scripts = _fresh_scripts()
+    assert {lang: scripts.script_of(lang) for lang in LANGUAGES} == {k: v[0] for k, v in expected.items()}
+    for path in (tmp_path / "cache" / "cldr").iterdir():
+        usercache.write("cldr", path.name, b'{"value": 3}')
+    scripts = _fresh_scripts()
+    assert {lang: scripts.script_of(lang) for lang in LANGUAGES} == {k: v[0] for k, v in expected.items()}
+    assert babel.__version__ in usercache.read("cldr", path.name).decode()
+    _fresh_scripts()
+
+
+def test_dates_from_the_cache_are_babels_own(tmp_path, monkeypatch):
+    import datetime as dt
+
+    from babel.dates import format_date
+
+    from handouts import longdates
+
+    monkeypatch.setenv(usercache.ENV, str(tmp_path / "cache"))
+    monkeypatch.setattr(longdates, "_known", {})
+    days = [dt.date(2026, 11, 1), dt.date(2027, 2, 28), dt.date(2030, 12, 31)]
+    langs = ["en", "es", "vi", "zh-Hans", "ar"]
+    written = {(d, lang): longdates.longdate(d, lang) for d in days for lang in langs}
+    monkeypatch.setattr(longdates, "_known", {})       # a new process: only the cache
+    for (d, lang), text in written.items():
+        assert longdates.longdate(d, lang) == text == format_date(d, "long", locale=lang.replace("-", "_"))
+    assert longdates.longdate(dt.date(2026, 11, 1), "tlh") == "2026-11-01"   # Babel does not know it
+    assert longdates.longdate(None) == ""
+    assert longdates.longdate(dt.datetime(2026, 11, 1, 9, 30), "en") == "November 1, 2026"
+    assert set(longdates._known["en"]) == {d.isoformat() for d in days}    # no datetime, no time
+    # A damaged entry, or one for another Babel, is not used.
+    key = longdates._key("en")
+    stored = json.loads(usercache.read("dates", key))
+    for wrong in ({**stored, "babel": "0.0"}, {**stored, "dates": {"2026-11-01": 7}},
+                  {**stored, "dates": {"someday": "Someday"}}, [stored]):
+        usercache.write("dates", key, json.dumps(wrong).encode())
+        monkeypatch.setattr(longdates, "_known", {})
+        assert longdates.longdate(dt.date(2026, 11, 1), "en") == "November 1, 2026"
+        assert longdates._known["en"] == {"2026-11-01": "November 1, 2026"}

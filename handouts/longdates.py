@@ -1,0 +1,83 @@
+"""Dates written out in a language (``November 1, 2026``, ``1 de noviembre
+de 2026``) by Babel's CLDR data, and kept: per process, and per language in
+the per-user cache (``usercache.py``), since loading a language's CLDR data
+costs a cold build about 10 ms to write the same review dates again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import threading
+
+from handouts import usercache
+
+_FORMAT = 1          # of the cache entry
+_MAX_DATES = 1024    # a language's entry holds at most this many dates
+_known: dict[str, dict[str, str]] = {}     # language: {ISO date: the date written out}
+_lock = threading.Lock()
+
+
+def longdate(value: dt.date | None, lang: str = "en") -> str:
+    """``value`` in ``lang``'s long date format (nothing for no date; ISO for
+    a language Babel does not know: ISO is unambiguous)."""
+    if value is None:
+        return ""
+    if type(value) is not dt.date:      # a datetime, say: not kept
+        return _format(value, lang) or value.isoformat()
+    iso = value.isoformat()
+    with _lock:
+        known = _known.get(lang)
+        if known is None:
+            known = _known[lang] = _read(lang)
+        text = known.get(iso)
+    if text is not None:
+        return text
+    text = _format(value, lang)
+    if text is None:
+        return iso
+    with _lock:
+        known[iso] = text
+        if len(known) <= _MAX_DATES:
+            usercache.write("dates", _key(lang), json.dumps(
+                {**_entry(lang), "dates": known}, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+    return text
+
+
+def _format(value: dt.date, lang: str) -> str | None:
+    from babel.core import UnknownLocaleError
+    from babel.dates import format_date
+
+    try:
+        return format_date(value, format="long", locale=lang.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return None
+
+
+def _entry(lang: str) -> dict:
+    import babel
+
+    return {"format": _FORMAT, "lang": lang, "babel": babel.__version__, "style": "long"}
+
+
+def _key(lang: str) -> str:
+    return usercache.digest(*_entry(lang).values())
+
+
+def _read(lang: str) -> dict[str, str]:
+    """The language's dates in the cache: only an entry made for exactly this
+    language and Babel, with text for each ISO date."""
+    data = usercache.read("dates", _key(lang))
+    if data is None:
+        return {}
+    try:
+        stored = json.loads(data)
+        dates = stored.pop("dates")
+        if stored != _entry(lang) or not isinstance(dates, dict) or len(dates) > _MAX_DATES:
+            return {}
+        for iso, text in dates.items():
+            dt.date.fromisoformat(iso)
+            if not isinstance(text, str) or not text:
+                return {}
+    except (ValueError, TypeError, AttributeError, KeyError):
+        return {}
+    return dates
