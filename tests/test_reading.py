@@ -231,3 +231,30 @@ def test_a_latin_handout_never_compiles_the_wide_pattern(tmp_path):
     assert result.returncode == 0, result.stderr
     assert [line for line in result.stdout.splitlines() if not line.startswith("built")] == \
         ["en 1", "zh-Hans 2"]
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["911", "988", "211", "call ", "(541) 555-0142", "+44 20 7946 0958",
+                                 "www.", "WwW.", "https://", "HTTPS://", "httſ://", "ftp://", "example.org",
+                                 "care@example.org", "@", "拨打", "１２３", "٣٤٥", "०१२", "ａｂ", "Ｗ",
+                                 "\u212a", "\u017f", *_NARROW_TEXT]), max_size=30).map("".join))
+def test_a_text_the_pattern_finds_nothing_in_is_not_searched(text):
+    """``contacts.find`` searches only a text that holds a digit, "@", "://"
+    or "www." (``may_hold``): every text the pattern matches holds one."""
+    from handouts import contacts
+
+    if any(contacts._pattern(True).finditer(text)):
+        assert contacts.may_hold(text), text
+
+
+def test_words_without_numbers_or_addresses_are_not_searched(monkeypatch):
+    from handouts import contacts
+
+    def never(wide=True):
+        raise AssertionError("searched")
+
+    monkeypatch.setattr(contacts, "_pattern", never)
+    assert contacts.find("Stand slowly and hold something steady, quibbleton.") == ()
+    assert contacts.find("腿抽筋常在夜间发生，quibbleton。") == ()
+    with pytest.raises(AssertionError):
+        contacts.find("Call 911, quibbleton.")
