@@ -192,6 +192,13 @@ def document(canv):
     return canv._doc
 
 
+def reference(doc, obj) -> bytes:
+    """``doc.Reference(obj).format(doc)``, written directly: ``obj``
+    registered (once) and its reference, such as ``12 0 R`` (the structure
+    tree makes one for each of its hundred or more elements)."""
+    return b"%d %d R" % doc.idToObjectNumberAndVersion[doc.Reference(obj).name]
+
+
 def annotation_count(canv) -> int:
     """How many annotations the canvas has made on the current page."""
     return len(canv._annotationrefs)

@@ -19,7 +19,6 @@ tagging happens in two steps, both before ReportLab's one save:
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFStream, PDFString
@@ -88,48 +87,46 @@ class Tagger:
         node.kids.append(MCRef(self.page, mcid))
         return f"/{node.type} <</MCID {mcid}>> BDC"
 
-    @contextmanager
-    def tag(self, canv, node: StructNode):
-        canv.addLiteral(self.begin(node))
-        try:
-            yield
-        finally:
-            canv.addLiteral("EMC")
-
-    @staticmethod
-    @contextmanager
-    def artifact(canv, pagination: bool = False):
-        canv.addLiteral("/Artifact <</Type /Pagination>> BDC" if pagination else "/Artifact BMC")
-        try:
-            yield
-        finally:
-            canv.addLiteral("EMC")
-
 
 def tagger_of(canv) -> Tagger | None:
     return getattr(canv, "handout_tagger", None)
 
 
-@contextmanager
-def tagged(canv, node: StructNode | None):
+class _Marked:
+    """``with`` this: what is drawn inside is marked content, opened on
+    entering (``node``'s next MCID, or an artifact) and closed with EMC on
+    leaving, even by an exception; nothing when the canvas is not tagging
+    (the scratch canvas that measures) or there is no node. A class, not a
+    generator: a page marks a hundred or more pieces, and a generator's
+    context manager costs three times as much."""
+
+    __slots__ = ("canv", "node", "opening")
+
+    def __init__(self, canv, node: StructNode | None, opening: str | None = None):
+        self.canv, self.node, self.opening = canv, node, opening
+
+    def __enter__(self):
+        tagger = tagger_of(self.canv)
+        if tagger is None or (self.node is None and self.opening is None):
+            self.canv = None
+        else:
+            self.canv.addLiteral(tagger.begin(self.node) if self.opening is None else self.opening)
+
+    def __exit__(self, *exc) -> bool:
+        if self.canv is not None:
+            self.canv.addLiteral("EMC")
+        return False
+
+
+def tagged(canv, node: StructNode | None) -> _Marked:
     """Mark what is drawn inside as ``node``'s content (no-op when the canvas
     is not tagging, such as the scratch canvas that measures)."""
-    tagger = tagger_of(canv)
-    if tagger is None or node is None:
-        yield
-    else:
-        with tagger.tag(canv, node):
-            yield
+    return _Marked(canv, node)
 
 
-@contextmanager
-def artifact(canv, pagination: bool = False):
-    tagger = tagger_of(canv)
-    if tagger is None:
-        yield
-    else:
-        with tagger.artifact(canv, pagination):
-            yield
+def artifact(canv, pagination: bool = False) -> _Marked:
+    """Mark what is drawn inside as an artifact (a page's furniture, not its content)."""
+    return _Marked(canv, None, "/Artifact <</Type /Pagination>> BDC" if pagination else "/Artifact BMC")
 
 
 def link_count(canv) -> int:
@@ -175,7 +172,7 @@ def write_tree(canv, root: StructNode, *, lang: str, title: str, author: str, su
     doc = rl.document(canv)
 
     def ref(obj) -> bytes:   # registers obj (once) and gives "12 0 R"
-        return doc.Reference(obj).format(doc)
+        return rl.reference(doc, obj)
 
     pages = rl.shown_pages(canv)
     page_refs = [ref(page) for page in pages]

@@ -87,3 +87,49 @@ def test_names_and_text_are_formatted_as_reportlab_formats_them():
         assert outcome(enc, text) == outcome(enc.__wrapped__, text), repr(text)
         assert outcome(name, text) == outcome(name, text) == outcome(name.__wrapped__, text), repr(text)
         assert enc(text.encode("utf-8")) == text.encode("utf-8")   # bytes as they are
+
+
+def test_a_reference_is_written_as_reportlab_formats_it():
+    """``rl.reference`` (the structure tree's references, written directly)
+    gives what ``doc.Reference(obj).format(doc)`` gives, for an object new to
+    the document and for one already in it."""
+    from handouts import rl
+
+    doc = pdfdoc.PDFDocument()
+    for obj in (pdfdoc.PDFDictionary({"A": 1}), pdfdoc.PDFArray([1, 2])):
+        mine = rl.reference(doc, obj)
+        assert mine == doc.Reference(obj).format(doc) and mine.endswith(b" 0 R")
+        assert rl.reference(doc, obj) == mine   # registered once
+
+
+def test_marked_content_is_closed_even_when_drawing_fails():
+    """Each piece marked as a structure element's content (or an artifact)
+    is closed with EMC, an exception or not, and gets its MCID when drawing
+    starts; a canvas that is not tagging (a scratch canvas) gets no marks."""
+    import pytest
+
+    from handouts.tagging import StructNode, Tagger, artifact, tagged
+
+    class Canvas:
+        def __init__(self, tagging: bool):
+            self.ops = []
+            if tagging:
+                self.handout_tagger = Tagger()
+
+        def addLiteral(self, op):
+            self.ops.append(op)
+
+    canv, node = Canvas(True), StructNode("P")
+    marks = tagged(canv, node)
+    assert canv.ops == [] and node.kids == []
+    with pytest.raises(ValueError):
+        with marks, artifact(canv):
+            raise ValueError
+    with tagged(canv, node), tagged(canv, None):
+        pass
+    assert canv.ops == ["/P <</MCID 0>> BDC", "/Artifact BMC", "EMC", "EMC", "/P <</MCID 1>> BDC", "EMC"]
+    assert [k.mcid for k in node.kids] == [0, 1]
+    scratch = Canvas(False)
+    with tagged(scratch, node), artifact(scratch, pagination=True):
+        pass
+    assert scratch.ops == [] and len(node.kids) == 2
