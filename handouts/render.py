@@ -91,6 +91,25 @@ def cache_clear() -> None:
         _stats.update(hits=0, misses=0)
 
 
+def ready(project: Project) -> None:
+    """What a long-running process (the front-desk page) does once, when it
+    starts: the brand read and its fonts registered, then everything made so
+    far (the modules, ReportLab's tables, the fonts: some 50,000 objects that
+    live as long as the process) frozen out of the garbage collector's
+    reach (``gc.freeze``, after one collection). Python runs a full
+    collection every so many allocations, and one that scanned them all cost
+    the render it fell in 15 to 25 ms of CPU (docs/benchmarks.md). A brand
+    with a mistake is left for the first request to report, as before."""
+    import gc
+
+    try:
+        cached_brand(project)
+    except HandoutError:
+        pass
+    gc.collect()
+    gc.freeze()
+
+
 def render(project: Project, item: Item, paper: str | None = None,
            large_print: bool = False) -> Rendered:
     """One handout's PDF, as ``handouts build --lang LANG [--paper P]

@@ -14,6 +14,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import Route
 
+from handouts import render
 from handouts.ehr import cdshooks
 from handouts.project import Project
 from handouts.web import mailer
@@ -93,6 +94,8 @@ def create_app(project: Project | None = None, settings: Settings | None = None)
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        if web.settings.ready_at_start:     # `handouts serve`: brand loaded, start-up frozen
+            await run_in_threadpool(render.ready, web.project)
         task = None
         if web.settings.outbox_retry_seconds > 0:
             task = asyncio.create_task(_retry_outbox(web))

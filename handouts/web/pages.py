@@ -47,6 +47,7 @@ class Settings:
     hosts: tuple[str, ...] = ()           # names served besides this computer's (docs/security.md)
     proxies: tuple[str, ...] = ()         # reverse proxies whose X-Forwarded-* are believed
     secret_key: str | None = None         # HANDOUTS_SECRET_KEY: signed sessions any worker reads
+    ready_at_start: bool = False          # load the brand and freeze start-up (render.ready): `handouts serve`
 
 
 @dataclass

@@ -90,7 +90,7 @@ def settings_for(host: str, environ=os.environ, ui_lang: str = "en",
                             f"(for example the output of: python -c \"import secrets; print(secrets.token_urlsafe(32))\")")
     return Settings(password=password, ui_lang=ui_lang, emails_per_minute=max(1, per_minute),
                     ehr_token=token, hosts=_names(host, tuple(public), tuple(proxies)),
-                    proxies=tuple(proxies), secret_key=_secret(environ, workers))
+                    proxies=tuple(proxies), secret_key=_secret(environ, workers), ready_at_start=True)
 
 
 def url_for(host: str, port: int) -> str:
