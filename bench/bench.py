@@ -15,7 +15,8 @@ timing, each peer's page for each demo is checked to be one page and tagged.
 Every measurement runs in a fresh process (bench/worker.py) and the sides take
 turns within each round, so a busy machine slows all of them alike; the table
 gives medians over the rounds, wall-clock and CPU time, and ratios. One
-untimed run of each side comes first (font caches). Measured:
+untimed run of each side comes first (font caches; handouts' bytecode and
+its per-user cache, docs/security.md). Measured:
 
 1. cold: one handout in a new process, imports included (handouts: the CLI);
 2. batch: N handouts (the demos cycled) in one process after one untimed
