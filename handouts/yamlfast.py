@@ -10,6 +10,8 @@ message comes from that one path -- whenever there is any doubt:
 - the text has a character the two readers might count or refuse
   differently (a tab, a carriage return, the other line breaks, a character
   PyYAML's reader refuses) or a line starting with ``%`` (a directive);
+- a block scalar's header (``|``, ``>``) is followed at once by a comment
+  (``|#``): libyaml takes it, PyYAML's scanner wants a space before the ``#``;
 - an anchor, alias or tag token is in it (scanned in C only when a ``&``,
   ``*`` or ``!`` is in the text at all): the Python loader refuses those, or
   names the tag;
@@ -31,6 +33,8 @@ _C = getattr(yaml, "CSafeLoader", None) if getattr(yaml, "__with_libyaml__", Fal
 _DOUBT = re.compile(r"[\t\r\x85\u2028\u2029\ufeff]")
 _DIRECTIVE = re.compile(r"^%", re.MULTILINE)
 _TOKEN_START = re.compile(r"[&*!]")
+#: a block scalar header with its indicators, then "#" with no space between
+_HEADER_COMMENT = re.compile(r"[|>][-+0-9]*#")
 #: libyaml composes recursively in C: keep far below where its stack could
 #: end (a block level takes at least two of these indent characters, a flow
 #: level a bracket)
@@ -45,6 +49,8 @@ def compose(text: str, max_depth: int):
     if _C is None or _DOUBT.search(text) or Reader.NON_PRINTABLE.search(text):
         return None
     if "%" in text and _DIRECTIVE.search(text):
+        return None
+    if "#" in text and _HEADER_COMMENT.search(text):
         return None
     if text.count("[") + text.count("{") >= _MANY_BRACKETS or _DEEP_INDENT.search(text):
         return None

@@ -88,6 +88,7 @@ def test_demo_files_read_the_same(path, monkeypatch):
     "",
     "# only a comment\n",
     "- a\n- b\n",
+    "_: |#\n", "_: >-#\n", "- |2#\n  x\n", "_: | #\n",
 ])
 def test_awkward_files_read_the_same(text, tmp_path, monkeypatch):
     path = tmp_path / "x.yaml"
@@ -99,7 +100,7 @@ def test_awkward_files_read_the_same(text, tmp_path, monkeypatch):
 def test_doubtful_files_are_left_to_python():
     for text in ("a: &x 1\n", "a: *x\n", "a: !t x\n", "a: 1\r\n", "a:\n\tb: 1\n",
                  "%YAML 1.1\n---\na: 1\n", "a: [" * 45 + "]" * 45 + "\n", "a: 'open\n",
-                 "a: [" * 300 + "]" * 300 + "\n",
+                 "a: [" * 300 + "]" * 300 + "\n", "_: |#\n", "a: >+#\n  b\n",
                  "".join(" " * i + f"k{i}:\n" for i in range(130)) + " " * 130 + "v: 1\n"):
         assert yamlfast.compose(text, loader.MAX_DEPTH) is None, text
     assert yamlfast.compose("a: Vein & Leg * care! [x]\nb: 50% off\n", loader.MAX_DEPTH) is not None
