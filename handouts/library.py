@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, NamedTuple
 
+from handouts import listing
 from handouts.errors import ContentError, HandoutError, Problem, quoted
 from handouts.loader import Loaded, Loc, field_name, load_yaml, read_bytes
 from handouts.project import SLUG_RE, Project
@@ -90,14 +91,16 @@ def languages(project: Project) -> list[str]:
 def files(project: Project, lang: str) -> dict[str, Path]:
     """``{slug: path}`` for every ``.yaml`` (or ``.yml``) file of a language;
     where both exist, ``.yaml`` wins (see ``stray_files``)."""
-    folder = project.content / lang
-    if not folder.is_dir():
-        return {}
-    found: dict[str, Path] = {}
-    for p in sorted(folder.iterdir(), key=lambda p: (p.suffix != ARTICLE_SUFFIXES[0], p.name)):
-        if p.suffix in ARTICLE_SUFFIXES and not p.name.startswith("."):
-            found.setdefault(p.stem, p)
-    return dict(sorted(found.items()))
+    return dict(listing.derived(project.content / lang, _articles) or {})
+
+
+def _articles(folder: Path, names: list[str]) -> dict[str, Path]:
+    """``files``' answer from the folder's names (kept until the folder changes)."""
+    found: dict[str, str] = {}
+    articles = [n for n in names if n.endswith(ARTICLE_SUFFIXES) and not n.startswith(".")]
+    for name in sorted(articles, key=lambda n: (not n.endswith(ARTICLE_SUFFIXES[0]), n)):
+        found.setdefault(name.rsplit(".", 1)[0], name)
+    return {slug: folder / found[slug] for slug in sorted(found)}
 
 
 def stray_files(project: Project, lang: str) -> list[Problem]:

@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO
 from helpers import LANGS
@@ -131,3 +133,60 @@ def test_init_does_not_import_reportlab():
     heavy = subprocess.run([sys.executable, "-c", code.replace("handouts.scaffold", "handouts.build")],
                            capture_output=True, text=True, env=env, timeout=60)
     assert "reportlab" in heavy.stdout  # the check itself can fail
+
+
+def _files_as_listed(folder: Path) -> dict[str, Path]:
+    """What library.files gave before its listing was kept: the folder read
+    with pathlib at every call."""
+    found: dict[str, Path] = {}
+    for p in sorted(folder.iterdir(), key=lambda p: (p.suffix != ".yaml", p.name)):
+        if p.suffix in (".yaml", ".yml") and not p.name.startswith("."):
+            found.setdefault(p.stem, p)
+    return dict(sorted(found.items()))
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(names=st.sets(st.tuples(st.text(alphabet="ab.-_y", min_size=1, max_size=5),
+                               st.sampled_from(["", ".yaml", ".yml", ".txt", ".", ".yaml.bak"])),
+                     max_size=12))
+def test_a_language_s_files_are_what_its_folder_holds(names, tmp_path_factory):
+    """library.files (its folder's names kept until the folder changes,
+    handouts/listing.py) gives what reading the folder with pathlib gives:
+    .yaml before .yml, hidden files and other suffixes left out."""
+    root = tmp_path_factory.mktemp("lib")
+    folder = root / "content" / "en"
+    folder.mkdir(parents=True)
+    for stem, suffix in names:
+        name = stem + suffix
+        if name not in (".", "..") and "/" not in name:
+            (folder / name).write_text("x", "utf-8")
+    assert library.files(Project(root), "en") == _files_as_listed(folder)
+
+
+def test_an_unchanged_folder_is_listed_once_and_a_change_is_seen_at_once(tmp_path, monkeypatch):
+    """A language's folder is listed again only when it changes (its times);
+    an article added, removed or renamed is seen by the next call. A folder
+    changed within 2 s of being listed is listed every time (RACY_NS)."""
+    from handouts import listing
+
+    root = tmp_path / "clinic"
+    folder = root / "content" / "en"
+    folder.mkdir(parents=True)
+    (folder / "a.yaml").write_text("x", "utf-8")
+    project = Project(root)
+    before = listing.stats["listed"]
+    library.files(project, "en")
+    library.files(project, "en")
+    assert listing.stats["listed"] == before + 2      # just changed: listed each time
+    monkeypatch.setattr(listing, "RACY_NS", -1)       # as if it changed long ago
+    library.files(project, "en")
+    library.files(project, "en")
+    library.languages(project)
+    assert listing.stats["listed"] == before + 3
+    (folder / "b.yml").write_text("x", "utf-8")
+    assert list(library.files(project, "en")) == ["a", "b"]
+    (folder / "b.yml").rename(folder / "c.yaml")
+    assert list(library.files(project, "en")) == ["a", "c"]
+    (folder / "a.yaml").unlink()
+    assert list(library.files(project, "en")) == ["c"]
+    assert library.files(project, "fr") == {}
