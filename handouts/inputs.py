@@ -21,13 +21,11 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
+from handouts.listing import RACY_NS   # how far a kept file's times must be behind its reading
 from handouts.project import Brand, Project, inside, load_brand
 
 #: Files smaller than this are read every time while their times are recent.
 SMALL = 256 * 1024
-#: How far (ns) a small file's times must be behind the moment it was read
-#: for its digest to be kept on them (file system clocks tick coarsely).
-RACY_NS = 2_000_000_000
 
 _known: dict[tuple, bytes] = {}
 _lock = threading.Lock()

@@ -25,6 +25,9 @@ from typing import Callable, TypeVar
 
 T = TypeVar("T")
 
+#: How far (ns) a folder's or a file's times must be behind the moment it was
+#: read for what was read to be kept on them (file system clocks tick
+#: coarsely); inputs.file_digest keeps a small file's digest by the same rule.
 RACY_NS = 2_000_000_000
 MAX_FOLDERS = 1024
 
