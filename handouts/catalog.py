@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Mapping
 
 from handouts.errors import ContentError, Problem
+from handouts.scripts import babel_locale
 from handouts.loader import load_yaml
 
 REFERENCE = "en"
@@ -53,20 +54,6 @@ class Catalog:
         """``section("handout")`` -> ``{"call_us": ..., ...}``."""
         cut = len(prefix) + 1
         return {k[cut:]: v for k, v in self.words.items() if k.startswith(prefix + ".")}
-
-
-def babel_locale(lang: str):
-    """Babel's locale (CLDR's data) for a language code, ``zh-Hans`` as
-    ``zh_Hans``; None for a language CLDR does not know (Hmong ``hmn``,
-    Marshallese ``mh``, Chuukese ``chk``...), which a clinic may still add
-    with files: its words come from its catalog, its dates are written
-    2026-11-01, and every plural is the ``other`` form."""
-    from babel import Locale, UnknownLocaleError
-
-    try:
-        return Locale.parse(lang.replace("-", "_"))
-    except (UnknownLocaleError, ValueError, TypeError):
-        return None
 
 
 def language_name(templates: Path, bundled: Path, lang: str, ui: str, in_sentence: bool = False) -> str:

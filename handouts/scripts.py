@@ -74,9 +74,12 @@ def _script_names() -> dict[str, str]:
 
 
 @lru_cache(maxsize=256)
-def _locale(lang: str):
-    """Babel's locale for ``lang`` (its CLDR data is loaded only when asked
-    for), or None for a language CLDR does not know."""
+def babel_locale(lang: str):
+    """Babel's locale (CLDR's data, loaded only when asked for) for a
+    language code, ``zh-Hans`` as ``zh_Hans``; None for a language CLDR does
+    not know (Hmong ``hmn``, Marshallese ``mh``, Chuukese ``chk``...), which
+    a clinic may still add with files: its words come from its catalog, its
+    dates are written 2026-11-01, and every plural is the ``other`` form."""
     from babel import Locale, UnknownLocaleError
 
     try:
@@ -129,7 +132,7 @@ def _code_of(lang: str, declared: str | None) -> tuple[str, bool]:
     from babel.core import get_global
 
     tag = lang.replace("-", "_")
-    locale = _locale(lang)
+    locale = babel_locale(lang)
     code = declared
     if code is None and locale is not None:
         code = locale.script
@@ -166,7 +169,7 @@ def script_of(lang: str, declared: str | None = None) -> Script:
 def _cldr_rtl(lang: str, code: str) -> bool:
     """CLDR's character order for ``lang`` (its locale data loaded), or for a
     language CLDR does not know, its script's."""
-    locale = _locale(lang)
+    locale = babel_locale(lang)
     if locale is not None:
         return locale.character_order == "right-to-left"
     return code in RTL_SCRIPTS

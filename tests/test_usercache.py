@@ -386,7 +386,7 @@ LANGUAGES = ["en", "es", "vi", "zh-Hans", "zh-Hant", "zh", "ar", "fa", "he", "ur
 def _fresh_scripts():
     from handouts import scripts
 
-    for cached in (scripts.code_of, scripts.script_of, scripts._locale):
+    for cached in (scripts.code_of, scripts.script_of, scripts.babel_locale):
         cached.cache_clear()
     return scripts
 
