@@ -6,7 +6,6 @@ costs a cold build about 10 ms to write the same review dates again."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import threading
 
 from handouts import usercache
@@ -38,8 +37,7 @@ def longdate(value: dt.date | None, lang: str = "en") -> str:
     with _lock:
         known[iso] = text
         if len(known) <= _MAX_DATES:
-            usercache.write("dates", _key(lang), json.dumps(
-                {**_entry(lang), "dates": known}, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+            usercache.write_json("dates", _entry(lang), "dates", known)
     return text
 
 
@@ -59,25 +57,17 @@ def _entry(lang: str) -> dict:
     return {"format": _FORMAT, "lang": lang, "babel": babel.__version__, "style": "long"}
 
 
-def _key(lang: str) -> str:
-    return usercache.digest(*_entry(lang).values())
-
-
 def _read(lang: str) -> dict[str, str]:
     """The language's dates in the cache: only an entry made for exactly this
     language and Babel, with text for each ISO date."""
-    data = usercache.read("dates", _key(lang))
-    if data is None:
-        return {}
-    try:
-        stored = json.loads(data)
-        dates = stored.pop("dates")
-        if stored != _entry(lang) or not isinstance(dates, dict) or len(dates) > _MAX_DATES:
-            return {}
-        for iso, text in dates.items():
-            dt.date.fromisoformat(iso)
-            if not isinstance(text, str) or not text:
-                return {}
-    except (ValueError, TypeError, AttributeError, KeyError):
-        return {}
-    return dates
+    return usercache.read_json("dates", _entry(lang), "dates", _dates) or {}
+
+
+def _dates(dates) -> bool:
+    if not isinstance(dates, dict) or len(dates) > _MAX_DATES:
+        return False
+    for iso, text in dates.items():
+        dt.date.fromisoformat(iso)      # ValueError or TypeError: not an entry of ours
+        if not isinstance(text, str) or not text:
+            return False
+    return True

@@ -94,23 +94,13 @@ def _kept(fact: str, lang: str, declared: str | None, valid, compute):
     a cold build more than the rest of this module: ``compute()`` when the
     cache has no entry for exactly this fact, language and Babel whose value
     is ``valid``."""
-    import json
-
     import babel
 
     entry = {"format": 1, "fact": fact, "lang": lang, "declared": declared, "babel": babel.__version__}
-    key = usercache.digest(*entry.values())
-    data = usercache.read("cldr", key)
-    if data is not None:
-        try:
-            stored = json.loads(data)
-            value = stored.pop("value")
-            if stored == entry and valid(value):
-                return value
-        except (ValueError, TypeError, AttributeError, KeyError):
-            pass
-    value = compute()
-    usercache.write("cldr", key, json.dumps({**entry, "value": value}).encode("utf-8"))
+    value = usercache.read_json("cldr", entry, "value", valid)
+    if value is None:
+        value = compute()
+        usercache.write_json("cldr", entry, "value", value)
     return value
 
 

@@ -22,11 +22,13 @@ build: reading gives ``None`` and writing gives up silently.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import stat
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Callable
 
 ENV = "HANDOUTS_CACHE_DIR"
 OFF = "off"
@@ -148,3 +150,29 @@ def write(kind: str, key: str, data: bytes) -> bool:
 def digest(*parts: object) -> str:
     """A key for an entry: the SHA-256 of the parts' text, in hex."""
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def read_json(kind: str, header: dict, field: str, valid: Callable[[Any], bool]) -> Any:
+    """The ``field`` of the JSON entry ``write_json`` kept under ``kind`` for
+    ``header``, or ``None``: only an entry whose other keys are exactly
+    ``header`` (what it was made from: a format, a language, a library's
+    version ...) and whose ``field`` is ``valid`` (a check that may also
+    raise ValueError or TypeError for a wrong value)."""
+    data = read(kind, digest(*header.values()))
+    if data is None:
+        return None
+    try:
+        stored = json.loads(data)
+        value = stored.pop(field)
+        if stored == header and valid(value):
+            return value
+    except (ValueError, TypeError, AttributeError, KeyError):
+        pass
+    return None
+
+
+def write_json(kind: str, header: dict, field: str, value: Any) -> bool:
+    """Keep ``value`` (JSON data, never code) as the ``field`` of the entry
+    for ``header`` under ``kind``, keyed by a digest of the header's values."""
+    return write(kind, digest(*header.values()), json.dumps(
+        {**header, field: value}, ensure_ascii=False, sort_keys=True).encode("utf-8"))

@@ -444,7 +444,7 @@ def test_dates_from_the_cache_are_babels_own(tmp_path, monkeypatch):
     assert longdates.longdate(dt.datetime(2026, 11, 1, 9, 30), "en") == "November 1, 2026"
     assert set(longdates._known["en"]) == {d.isoformat() for d in days}    # no datetime, no time
     # A damaged entry, or one for another Babel, is not used.
-    key = longdates._key("en")
+    key = usercache.digest(*longdates._entry("en").values())   # the entry write_json keeps
     stored = json.loads(usercache.read("dates", key))
     for wrong in ({**stored, "babel": "0.0"}, {**stored, "dates": {"2026-11-01": 7}},
                   {**stored, "dates": {"someday": "Someday"}}, [stored]):

@@ -6,7 +6,6 @@ costs more than the rest of the footer)."""
 
 from __future__ import annotations
 
-import json
 from functools import lru_cache
 from pathlib import Path
 
@@ -52,21 +51,12 @@ def _entry(url: str, encoder: str) -> dict:
     return {"format": _FORMAT, "url": url, "level": LEVEL, "encoder": encoder}
 
 
-def _rows(data: bytes | None, entry: dict) -> Matrix | None:
-    """The modules in a cache entry, or ``None`` unless it is the entry for
-    exactly this code and a square of a QR code's size."""
-    if data is None:
-        return None
-    try:
-        stored = json.loads(data)
-        rows = stored.pop("rows")
-    except (ValueError, TypeError, AttributeError, KeyError):
-        return None
+def _square(rows) -> bool:
+    """A QR code's modules as a cache entry keeps them: a square of rows of 0
+    and 1, of one of the sizes a QR code has."""
     n = len(rows) if isinstance(rows, list) else 0
-    if stored != entry or not (21 <= n <= 177 and (n - 17) % 4 == 0) or not all(
-            isinstance(row, str) and len(row) == n and not row.strip("01") for row in rows):
-        return None
-    return tuple(tuple(c == "1" for c in row) for row in rows)
+    return 21 <= n <= 177 and (n - 17) % 4 == 0 and all(
+        isinstance(row, str) and len(row) == n and not row.strip("01") for row in rows)
 
 
 @lru_cache(maxsize=64)
@@ -77,10 +67,9 @@ def matrix(url: str) -> Matrix:
     import reportlab
 
     entry = _entry(url, reportlab.Version)
-    key = usercache.digest(*entry.values())
-    modules = _rows(usercache.read("qr", key), entry)
-    if modules is None:
-        modules = _encode(url)
-        rows = ["".join("1" if m else "0" for m in row) for row in modules]
-        usercache.write("qr", key, json.dumps({**entry, "rows": rows}).encode("utf-8"))
+    rows = usercache.read_json("qr", entry, "rows", _square)
+    if rows is not None:
+        return tuple(tuple(c == "1" for c in row) for row in rows)
+    modules = _encode(url)
+    usercache.write_json("qr", entry, "rows", ["".join("1" if m else "0" for m in row) for row in modules])
     return modules
