@@ -110,6 +110,34 @@ def test_cancel_a_waiting_message(clinic: Path):
     assert inbox.attempts == 0
 
 
+def test_a_message_being_tried_can_be_cancelled_before_it_is_handed_over(clinic: Path):
+    """Cancelling a waiting message while a sender is trying it (here, waiting
+    for a server that never answers) takes it out at once: the try that was
+    under way then changes nothing, and nothing is ever sent. (The page's
+    outbox retry made "Cancel this email" answer "sent or cancelled already"
+    for a message neither sent nor cancelled.)"""
+    import time
+
+    result = mail.send_handouts(clinic, ["leg-cramps"], "maria@exmaple.org")
+    assert result.status == "queued"
+    with silent_server() as port:
+        use_smtp(clinic, plain_smtp(port, timeout=3))
+        trying = threading.Thread(target=mail.outbox_send, args=(clinic,))
+        trying.start()
+        deadline = time.monotonic() + 10
+        while db_rows(clinic)[0]["status"] != "sending" and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert db_rows(clinic)[0]["status"] == "sending"      # a sender holds it
+        assert mail.outbox_cancel(clinic, result.message_id) is True
+        trying.join(15)
+    [row] = db_rows(clinic)
+    assert row["status"] == "cancelled" and row["recipient"] is None and row["raw"] is None
+    with smtp_server() as (inbox, port):
+        use_smtp(clinic, plain_smtp(port))
+        assert mail.outbox_send(clinic) == []
+    assert inbox.attempts == 0
+
+
 def test_timeout_goes_to_outbox(clinic: Path):
     with silent_server() as port:
         use_smtp(clinic, plain_smtp(port, timeout=1))

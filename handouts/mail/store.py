@@ -155,14 +155,18 @@ def finish(db, row_id: int, token: str, status: str, reason: str | None) -> None
 
 
 def cancel(db, message_id: str) -> bool:
-    """Take a queued (or held: possibly sent) message out of the outbox for
-    good (the address and the message are erased); False when there is no such
-    waiting message or a sender holds it right now."""
+    """Take a waiting message out of the outbox for good (the address and the
+    message are erased): a queued one, one a sender is trying but has not
+    handed to the server yet (its claim is dropped, so ``handing_over`` stops
+    that sender before DATA and its ``finish`` changes nothing), or a held one
+    (possibly sent). False when there is no such waiting message, or a sender
+    is handing it to the server right now."""
     with write(db):
         return db.execute(
             "UPDATE messages SET status = 'cancelled', reason = 'cancelled by the clinic',"
             " updated = ?, recipient = NULL, raw = NULL, claim = NULL, data_at = NULL"
-            f" WHERE message_id = ? AND (status = 'queued' OR {_HELD})",
+            " WHERE message_id = ? AND (status = 'queued'"
+            f" OR (status = 'sending' AND data_at IS NULL) OR {_HELD})",
             (now_iso(), message_id, time.time())).rowcount == 1
 
 
