@@ -10,7 +10,8 @@ for a transaction, rows read by name or index), two implementations:
   demo: ``./.handouts``, never in output/). This is the only module that opens
   it, with one policy for everyone: the folder and the file owner-only
   (``private.py``) with a ``.gitignore`` that keeps it out of version control,
-  WAL mode so readers never wait for a writer, a busy timeout so two processes
+  WAL mode so readers never wait for a writer (the switch tried again while
+  other processes open the same new database), a busy timeout so two processes
   take turns instead of failing, full syncs, and ``secure_delete`` so an
   erased address is overwritten, not left in a free page.
 * **PostgreSQL**, when ``HANDOUTS_DATABASE_URL`` (environment only) holds a
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -187,13 +189,30 @@ def _sqlite(project: Project) -> Iterator[Db]:
     with closing(conn):
         try:
             conn.row_factory = sqlite3.Row
-            conn.execute("PRAGMA journal_mode=WAL")
+            _wal(conn)
             conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA secure_delete=ON")
         except sqlite3.Error as exc:
             raise OutputError.at(folder / DB_NAME, None, None,
                                  f"cannot open the state database: {exc}") from None
         yield Db(conn, folder / DB_NAME)
+
+
+def _wal(conn: sqlite3.Connection) -> None:
+    """Put the database in WAL mode. While other processes open the same new
+    database (two front desks' first emails at once), SQLite may refuse the
+    switch at once with "database is locked", its busy timeout not asked:
+    it is tried again, like any wait for a lock, for up to BUSY_SECONDS."""
+    deadline = time.monotonic() + BUSY_SECONDS
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if exc.sqlite_errorcode & 0xFF not in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) \
+                    or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
 
 
 def _version(db: Db, component: str) -> int:

@@ -333,3 +333,25 @@ def test_a_database_that_refuses_is_one_line_at_start(project: Path, postgres):
             assert words in line and ":•••@127.0.0.1" in line, line
             assert "hunter2pw" not in line and "Serving" not in out.stdout
     assert not (project / ".handouts").exists()
+
+
+#: Opens the outbox of the project in argv[1] at the moment argv[2] (time.time()).
+_OPEN_AT = ("import sys, time\nfrom handouts import mail\nstart = float(sys.argv[2])\n"
+            "while time.time() < start:\n    pass\nprint(len(mail.outbox_list(sys.argv[1])))\n")
+
+
+def test_processes_opening_a_new_database_at_once_all_open_it(tmp_path):
+    """Several processes opening the same new SQLite database at the same
+    moment (front desks' first emails at once) all open it: SQLite may refuse
+    the switch to WAL at once with "database is locked", without its busy
+    timeout, and state._wal tries again. (Without it, about half the rounds
+    of six processes had one fail: "cannot open the state database".)"""
+    import shutil
+
+    for n in range(5):
+        clinic = tmp_path / f"clinic{n}"
+        shutil.copytree(REPO / "content", clinic / "content")
+        start = time.time() + 1.0       # after every process has started
+        results = processes_at_once(*([sys.executable, "-c", _OPEN_AT, str(clinic), str(start)]
+                                      for _ in range(6)))
+        assert [(r.returncode, r.stdout.strip(), r.stderr) for r in results] == [(0, "0", "")] * 6, n
