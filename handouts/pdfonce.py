@@ -8,13 +8,17 @@ the face and the glyphs in their order, the map only on its text. Here both
 are kept (a few dozen of each; when full, all are forgotten at once) and
 reused by the next PDF with the same glyphs, such as the same handout again
 on other paper, or a batch that repeats a handout; a PDF with new glyphs
-makes them as ReportLab does.
+makes them, ReportLab's bytes from glyphs read once (``subsets.py``).
 
-**Names and text.** ReportLab formats every name and number of a PDF
-(several hundred a page) through ``pdfdoc.PDFName``, which escapes it
+**Names, numbers, text, dictionaries and arrays.** ReportLab formats every
+name and number of a PDF (several hundred a page) through ``pdfdoc.format``,
+which tries each kind in turn, ``pdfdoc.PDFName``, which escapes a name
 character by character, and ``pdfdoc.pdfdocEnc``, its own PDFDocEncoding
-codec in Python. A name is escaped once per process, and plain ASCII text
-(which that codec leaves as it is) is encoded as ASCII.
+codec in Python. A name is escaped once per process, a whole number (a
+glyph's width, an object's number) formatted once, plain ASCII text (which
+that codec leaves as it is) encoded as ASCII, and a plain dictionary or
+array (a font's widths, a link's rectangle) joined by ``format`` itself, as
+ReportLab's own ``format`` methods join them, without a call for each key.
 
 The bytes written are the same either way.
 """
@@ -23,15 +27,22 @@ from __future__ import annotations
 
 import threading
 import zlib
+from collections import OrderedDict
 
+from reportlab import rl_config
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, ttfonts
+
+from handouts import subsets
 
 #: How many subsets a face keeps, and how many compressed streams are kept
 #: (a subset about 12 KB and 6 KB compressed; a map about 1 KB).
 KEEP_SUBSETS = 16
 KEEP_STREAMS = 64
-#: How many names are kept escaped (a PDF of handouts uses a few dozen).
+#: How many names are kept escaped (a PDF of handouts uses a few dozen), and
+#: how many whole numbers formatted (glyph widths, object numbers: a few hundred).
 KEEP_NAMES = 4096
+KEEP_INTS = 8192
 
 _lock = threading.Lock()
 _streams: dict[bytes | str, bytes] = {}   # content: its Flate compression
@@ -73,7 +84,9 @@ def _remember_subsets(face) -> None:
         key = tuple(glyphs.get(code, 0) for code in subset)
         data = made.get(key)
         if data is None:
-            data = make(subset)
+            data = subsets.make(face, subset)
+            if data is None:   # a glyph read otherwise than ReportLab reads it: its own
+                data = make(subset)
             with _lock:
                 if len(made) >= KEEP_SUBSETS:
                     made.clear()
@@ -99,11 +112,11 @@ def prepare(doc) -> None:
 
 
 def format_quicker() -> None:
-    """Put the quicker ``PDFName`` and ``pdfdocEnc`` in ``pdfdoc`` (which
-    calls them by their module names). Idempotent."""
+    """Put the quicker ``format``, ``PDFName`` and ``pdfdocEnc`` in
+    ``pdfdoc`` (which calls them by their module names). Idempotent."""
     if getattr(pdfdoc.pdfdocEnc, "handouts", False):
         return
-    encode, name = pdfdoc.pdfdocEnc, pdfdoc.PDFName
+    encode, name, original = pdfdoc.pdfdocEnc, pdfdoc.PDFName, pdfdoc.format
     names: dict[str, str] = {}
 
     def pdfdoc_enc(x):
@@ -123,6 +136,67 @@ def format_quicker() -> None:
                 names[data] = known
         return known
 
-    pdfdoc_enc.handouts = pdf_name.handouts = True
-    pdfdoc_enc.__wrapped__, pdf_name.__wrapped__ = encode, name
-    pdfdoc.pdfdocEnc, pdfdoc.PDFName = pdfdoc_enc, pdf_name
+    fmt = _quicker_format(original, pdfdoc_enc, pdf_name)
+    pdfdoc_enc.handouts = pdf_name.handouts = fmt.handouts = True
+    pdfdoc_enc.__wrapped__, pdf_name.__wrapped__, fmt.__wrapped__ = encode, name, original
+    pdfdoc.pdfdocEnc, pdfdoc.PDFName, pdfdoc.format = pdfdoc_enc, pdf_name, fmt
+
+
+def _quicker_format(original, pdfdoc_enc, pdf_name):
+    """``pdfdoc.format`` (``original``) with the common kinds first: text,
+    whole and other numbers, bytes, and a plain ``PDFDictionary`` or
+    ``PDFArray`` joined here exactly as their ``format`` methods join them
+    (the same keys sorted, the same breaks); anything else, or ReportLab's
+    comments turned on, goes to ``original``."""
+    ints: dict[int, bytes] = {}
+    keys: dict[str, bytes] = {}
+    PDFDictionary, PDFArray = pdfdoc.PDFDictionary, pdfdoc.PDFArray
+
+    def key_bytes(k, document) -> bytes:
+        known = keys.get(k) if k.__class__ is str else None
+        if known is None:
+            known = fmt(pdf_name(k), document)
+            if k.__class__ is str and len(keys) < KEEP_NAMES:
+                keys[k] = known
+        return known
+
+    def lines(items: list[bytes], multiline, every: int) -> bytes:
+        if (multiline and rl_config.pdfMultiLine) or multiline == "forced":
+            return b"\n ".join(items)
+        for i in reversed(range(every, len(items), every)):
+            items.insert(i, b"\n ")
+        return b" ".join(items)
+
+    def fmt(element, document, toplevel=0):
+        cls = element.__class__
+        if cls is str:
+            return pdfdoc_enc(element)
+        if cls is int:
+            known = ints.get(element)
+            if known is None:
+                known = fp_str(element).encode("ascii")
+                if len(ints) < KEEP_INTS:
+                    ints[element] = known
+            return known
+        if cls is float:
+            return fp_str(element).encode("ascii")
+        if cls is bytes:
+            return element
+        if rl_config.pdfComments and not rl_config.invariant:
+            return original(element, document, toplevel)
+        if cls is PDFDictionary:
+            d = element.dict
+            order = list(d.keys())
+            if not isinstance(d, OrderedDict):
+                order.sort()
+            return b"<<\n" + lines([key_bytes(k, document) + b" " + fmt(d[k], document) for k in order],
+                                    element.multiline, 6) + b"\n>>"
+        if cls is PDFArray:
+            items = [fmt(e, document) for e in element.sequence]
+            if len(items) <= 10 and not element.multiline == "forced" and not (
+                    element.multiline and rl_config.pdfMultiLine):
+                return b"[ " + b" ".join(items) + b" ]"
+            return b"[ " + lines(items, element.multiline, 10) + b" ]"
+        return original(element, document, toplevel)
+
+    return fmt

@@ -15,21 +15,29 @@ from helpers import REPO, processes_at_once
 from handouts import pdfonce
 
 #: A new process that counts, through ReportLab's and PIL's own functions,
-#: each font subset made and each image read out as pixels, while it builds
-#: leg-cramps, then cvi-symptoms, then leg-cramps again (in memory).
+#: each font subset made (by ``subsets.make`` or, where it is not sure,
+#: ReportLab's ``makeSubset``) and each image read out as pixels, while it
+#: builds leg-cramps, then cvi-symptoms, then leg-cramps again (in memory).
 COUNTED = """
 import json, sys
 from PIL import Image
 from reportlab.pdfbase import ttfonts
-counts = {"subsets": 0, "pixels": 0}
-make, tobytes = ttfonts.TTFontFace.makeSubset, Image.Image.tobytes
+from handouts import subsets
+counts = {"subsets": 0, "by_reportlab": 0, "pixels": 0}
+make, quick, tobytes = ttfonts.TTFontFace.makeSubset, subsets.make, Image.Image.tobytes
 def counted_make(self, subset):
     counts["subsets"] += 1
+    counts["by_reportlab"] += 1
     return make(self, subset)
+def counted_quick(face, subset):
+    made = quick(face, subset)
+    counts["subsets"] += made is not None
+    return made
 def counted_tobytes(self, *args, **kwargs):
     counts["pixels"] += 1
     return tobytes(self, *args, **kwargs)
 ttfonts.TTFontFace.makeSubset = counted_make
+subsets.make = counted_quick
 Image.Image.tobytes = counted_tobytes
 from handouts.build import run
 from handouts.project import Project
@@ -55,6 +63,9 @@ def test_the_logo_and_a_font_subset_are_made_once_per_process(project, tmp_path)
     # The first PDF reads the logo (its colours and its alpha channel) and
     # makes a subset of each font it uses (three in the demo).
     assert first["pixels"] >= 2 and first["subsets"] > 0
+    # ... each by subsets.make (ReportLab's own bytes, its glyphs read once
+    # per process: tests/test_font_subsets.py), none by ReportLab.
+    assert first["by_reportlab"] == other["by_reportlab"] == 0
     # Another handout: new glyphs, new subsets; the logo is not read again.
     assert other["pixels"] == 0 and other["subsets"] > 0
     # The same handout again: nothing read, no subset made, the same bytes.
@@ -87,6 +98,43 @@ def test_names_and_text_are_formatted_as_reportlab_formats_them():
         assert outcome(enc, text) == outcome(enc.__wrapped__, text), repr(text)
         assert outcome(name, text) == outcome(name, text) == outcome(name.__wrapped__, text), repr(text)
         assert enc(text.encode("utf-8")) == text.encode("utf-8")   # bytes as they are
+
+
+def test_objects_are_formatted_as_reportlab_formats_them():
+    """``pdfdoc.format`` made quicker (whole numbers once, plain dictionaries
+    and arrays joined in one place) gives ReportLab's own bytes for every
+    kind it takes a quicker way, nested, with its line breaks (a dictionary
+    every 6 entries, an array every 10) and key order."""
+    from collections import OrderedDict
+
+    from reportlab import rl_config
+
+    pdfonce.format_quicker()
+    quick, original = pdfdoc.format, pdfdoc.format.__wrapped__
+    assert quick is not original   # installed
+    doc = pdfdoc.PDFDocument()
+    link = pdfdoc.PDFDictionary({"Type": pdfdoc.PDFName("Annot"), "Rect": pdfdoc.PDFArray([72, 700.5, 190.25, 714]),
+                                 "Border": "[0 0 0]", "Contents": pdfdoc.PDFString("Call (541) 555-0142"),
+                                 "A": pdfdoc.PDFDictionary({"S": "/URI", "URI": pdfdoc.PDFString("tel:5415550142")}),
+                                 "F": 4, "StructParent": 12, "Flag": True, "Empty": pdfdoc.PDFArray([])})
+    values = [0, 1, -1, 612, 2**40, 0.5, -0.25, 1.0, 1e-7, 123456.789, True, False, None, "", "x", "/Name",
+              "é", b"raw", b"", pdfdoc.PDFName("Type"), link, pdfdoc.PDFArray(range(25)),
+              pdfdoc.PDFArray([pdfdoc.PDFArray([1, 2]), link, 3.5] * 5), pdfdoc.PDFArrayCompact(range(12)),
+              pdfdoc.PDFDictionary({f"K{i}": i * 1.5 for i in range(14)}),
+              pdfdoc.PDFDictionary(OrderedDict([("Z", 1), ("A", 2), ("M", pdfdoc.PDFArray(range(11)))])),
+              pdfdoc.PDFStream(content=b"q Q", filters=[]), pdfdoc.PDFObjectReference("R1")]
+    doc.Reference(values[-2])
+    forced = pdfdoc.PDFArray(range(12))
+    forced.multiline = "forced"
+    values.append(pdfdoc.PDFDictionary({"Forced": forced}))
+    for multiline in (0, 1):
+        rl_config.pdfMultiLine, was = multiline, rl_config.pdfMultiLine
+        try:
+            for value in values:
+                for toplevel in (0, 1):
+                    assert outcome(quick, value, doc, toplevel) == outcome(original, value, doc, toplevel), value
+        finally:
+            rl_config.pdfMultiLine = was
 
 
 def test_a_reference_is_written_as_reportlab_formats_it():
