@@ -195,7 +195,21 @@ def document(canv):
 def reference(doc, obj) -> bytes:
     """``doc.Reference(obj).format(doc)``, written directly: ``obj``
     registered (once) and its reference, such as ``12 0 R`` (the structure
-    tree makes one for each of its hundred or more elements)."""
+    tree makes one for each of its hundred or more elements). An object new
+    to the document is registered here as ``Reference`` registers it (the
+    next number, named ``R`` and the number), without its checks."""
+    if (obj.__class__ is not pdfdoc.PDFObjectReference and isinstance(obj, pdfdoc.PDFObject)
+            and not hasattr(obj, "__InternalName__")):
+        number = doc.objectcounter + 1
+        name = "R%d" % number
+        objects = doc.idToObject
+        if name not in objects:
+            doc.objectcounter = number
+            obj.__InternalName__ = name
+            doc.idToObjectNumberAndVersion[name] = (number, 0)
+            doc.numberToId[number] = name
+            objects[name] = obj
+            return b"%d 0 R" % number
     return b"%d %d R" % doc.idToObjectNumberAndVersion[doc.Reference(obj).name]
 
 

@@ -186,21 +186,21 @@ def write_tree(canv, root: StructNode, *, lang: str, title: str, author: str, su
     def build(node: StructNode, parent: bytes) -> bytes:
         elem = Written()
         elem_ref = ref(elem)
-        out = [b"<< /Type /StructElem /S %s /P %s" % (PDFName(node.type).encode("ascii"), parent)]
+        out = [b"<< /Type /StructElem /S %s /P %s" % (_type_name(node.type), parent)]
         for key, value in ((b"Alt", node.alt), (b"ActualText", node.actual_text), (b"T", node.title),
                            (b"Lang", node.lang)):
             if value is not None:
                 out.append(b" /%s %s" % (key, PDFString(value).format(doc)))
         kids = []
         first_page = None
-        for kid in node.kids:
-            if isinstance(kid, StructNode):
-                kids.append(build(kid, elem_ref))
-            elif isinstance(kid, MCRef):
+        for kid in node.kids:   # most kids are marked content: asked first
+            if isinstance(kid, MCRef):
                 page = page_refs[kid.page]
                 first_page = first_page or page
                 kids.append(b"<< /Type /MCR /Pg %s /MCID %d >>" % (page, kid.mcid))
                 parents[kid.page][kid.mcid] = elem_ref
+            elif isinstance(kid, StructNode):
+                kids.append(build(kid, elem_ref))
             elif isinstance(kid, AnnotRef):
                 annot_ref, annot = annots[kid.page][kid.index]
                 if link_uri(annot) != kid.uri:
@@ -241,6 +241,17 @@ def write_tree(canv, root: StructNode, *, lang: str, title: str, author: str, su
     canv.setCatalogEntry("Metadata", PDFStream(
         PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
         xmp.encode("utf-8")))
+
+
+_TYPE_NAMES: dict[str, bytes] = {}
+
+
+def _type_name(type: str) -> bytes:
+    """A structure type as a PDF name (``/P``), escaped once per process."""
+    name = _TYPE_NAMES.get(type)
+    if name is None:
+        name = _TYPE_NAMES[type] = PDFName(type).encode("ascii")
+    return name
 
 
 class Written(PDFObject):

@@ -148,6 +148,24 @@ def test_a_reference_is_written_as_reportlab_formats_it():
         mine = rl.reference(doc, obj)
         assert mine == doc.Reference(obj).format(doc) and mine.endswith(b" 0 R")
         assert rl.reference(doc, obj) == mine   # registered once
+    # A new object is registered as ReportLab's Reference registers it: the
+    # same number, name and tables, whichever registers the next one.
+    mine, theirs = pdfdoc.PDFDocument(), pdfdoc.PDFDocument()
+    for i in range(5):
+        a, b = pdfdoc.PDFArray([i]), pdfdoc.PDFArray([i])
+        assert rl.reference(mine, a) == theirs.Reference(b).format(theirs)
+        assert a.__InternalName__ == b.__InternalName__
+        assert rl.reference(mine, pdfdoc.PDFString("x")) == rl.reference(theirs, pdfdoc.PDFString("x"))
+        named = pdfdoc.PDFDictionary()
+        assert mine.Reference(named, f"N{i}").name == theirs.Reference(pdfdoc.PDFDictionary(), f"N{i}").name
+    assert mine.objectcounter == theirs.objectcounter
+    assert mine.idToObjectNumberAndVersion == theirs.idToObjectNumberAndVersion
+    assert mine.numberToId == theirs.numberToId and mine.idToObject.keys() == theirs.idToObject.keys()
+    # A name taken already (an object registered as "R7" by hand) goes to
+    # ReportLab's Reference, which says so.
+    clash = pdfdoc.PDFDocument()
+    clash.Reference(pdfdoc.PDFArray([0]), "R%d" % (clash.objectcounter + 2))
+    assert outcome(rl.reference, clash, pdfdoc.PDFArray([1])) is ValueError
 
 
 def test_marked_content_is_closed_even_when_drawing_fails():
