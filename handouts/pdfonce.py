@@ -16,9 +16,11 @@ which tries each kind in turn, ``pdfdoc.PDFName``, which escapes a name
 character by character, and ``pdfdoc.pdfdocEnc``, its own PDFDocEncoding
 codec in Python. A name is escaped once per process, a whole number (a
 glyph's width, an object's number) formatted once, plain ASCII text (which
-that codec leaves as it is) encoded as ASCII, and a plain dictionary or
-array (a font's widths, a link's rectangle) joined by ``format`` itself, as
-ReportLab's own ``format`` methods join them, without a call for each key.
+that codec leaves as it is) encoded as ASCII, a plain dictionary or array
+(a font's widths, a link's rectangle) joined by ``format`` itself, as
+ReportLab's own ``format`` methods join them, without a call for each key,
+and a string of printable ASCII (a link's text, a title) escaped without
+the codec.
 
 The bytes written are the same either way.
 """
@@ -30,7 +32,7 @@ import zlib
 from collections import OrderedDict
 
 from reportlab import rl_config
-from reportlab.lib.rl_accel import fp_str
+from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfdoc, ttfonts
 
 from handouts import subsets
@@ -144,13 +146,15 @@ def format_quicker() -> None:
 
 def _quicker_format(original, pdfdoc_enc, pdf_name):
     """``pdfdoc.format`` (``original``) with the common kinds first: text,
-    whole and other numbers, bytes, and a plain ``PDFDictionary`` or
+    whole and other numbers, bytes, a plain ``PDFDictionary`` or
     ``PDFArray`` joined here exactly as their ``format`` methods join them
-    (the same keys sorted, the same breaks); anything else, or ReportLab's
-    comments turned on, goes to ``original``."""
+    (the same keys sorted, the same breaks), and a ``PDFString`` of
+    printable ASCII escaped as its ``format`` escapes it; anything else, or
+    ReportLab's comments turned on, goes to ``original``."""
     ints: dict[int, bytes] = {}
     keys: dict[str, bytes] = {}
-    PDFDictionary, PDFArray = pdfdoc.PDFDictionary, pdfdoc.PDFArray
+    PDFDictionary, PDFArray, PDFString = pdfdoc.PDFDictionary, pdfdoc.PDFArray, pdfdoc.PDFString
+    NoEncryption = pdfdoc.NoEncryption
 
     def key_bytes(k, document) -> bytes:
         known = keys.get(k) if k.__class__ is str else None
@@ -191,6 +195,13 @@ def _quicker_format(original, pdfdoc_enc, pdf_name):
                 order.sort()
             return b"<<\n" + lines([key_bytes(k, document) + b" " + fmt(d[k], document) for k in order],
                                     element.multiline, 6) + b"\n>>"
+        if cls is PDFString:
+            text = element.s
+            if (text.__class__ is str and text.isascii() and text.isprintable() and element.escape == 1
+                    and element.enc == "auto" and isinstance(document.encrypt, NoEncryption)):
+                # Printable ASCII is its own PDFDocEncoding: escaped as ReportLab escapes it.
+                return b"(" + escapePDF(text.encode("ascii")).encode("ascii") + b")"
+            return original(element, document, toplevel)
         if cls is PDFArray:
             items = [fmt(e, document) for e in element.sequence]
             if len(items) <= 10 and not element.multiline == "forced" and not (

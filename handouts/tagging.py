@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from reportlab.pdfbase import pdfdoc
 from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFStream, PDFString
 
 from handouts import rl
@@ -190,7 +191,7 @@ def write_tree(canv, root: StructNode, *, lang: str, title: str, author: str, su
         for key, value in ((b"Alt", node.alt), (b"ActualText", node.actual_text), (b"T", node.title),
                            (b"Lang", node.lang)):
             if value is not None:
-                out.append(b" /%s %s" % (key, PDFString(value).format(doc)))
+                out.append(b" /%s %s" % (key, pdfdoc.format(PDFString(value), doc)))
         kids = []
         first_page = None
         for kid in node.kids:   # most kids are marked content: asked first

@@ -102,9 +102,11 @@ def test_names_and_text_are_formatted_as_reportlab_formats_them():
 
 def test_objects_are_formatted_as_reportlab_formats_them():
     """``pdfdoc.format`` made quicker (whole numbers once, plain dictionaries
-    and arrays joined in one place) gives ReportLab's own bytes for every
-    kind it takes a quicker way, nested, with its line breaks (a dictionary
-    every 6 entries, an array every 10) and key order."""
+    and arrays joined in one place, strings of printable ASCII escaped
+    without the codec) gives ReportLab's own bytes for every kind it takes a
+    quicker way, nested, with its line breaks (a dictionary every 6 entries,
+    an array every 10) and key order, and strings of every kind, escape and
+    encoding, encrypted or not."""
     from collections import OrderedDict
 
     from reportlab import rl_config
@@ -124,6 +126,11 @@ def test_objects_are_formatted_as_reportlab_formats_them():
               pdfdoc.PDFDictionary(OrderedDict([("Z", 1), ("A", 2), ("M", pdfdoc.PDFArray(range(11)))])),
               pdfdoc.PDFStream(content=b"q Q", filters=[]), pdfdoc.PDFObjectReference("R1")]
     doc.Reference(values[-2])
+    for text in ["", "Call (541) 555-0142", "a\\b (c", "tel:5415550142", "~!@#$%^&*_+{}|:\"<>?`-=[];',./",
+                 "tab\there", "line\n", "\x7f", "\x18", "é", "中文", "\u0645", "x\x00y", b"bytes (b)",
+                 "\ufeffbom"]:
+        values += [pdfdoc.PDFString(text)] + [pdfdoc.PDFString(text, escape) for escape in (0, 2, 4, 6, 7)]
+        values += [pdfdoc.PDFString(text, 1, "utf_16_be"), pdfdoc.PDFString(pdfdoc.PDFString(text))]
     forced = pdfdoc.PDFArray(range(12))
     forced.multiline = "forced"
     values.append(pdfdoc.PDFDictionary({"Forced": forced}))
@@ -135,6 +142,14 @@ def test_objects_are_formatted_as_reportlab_formats_them():
                     assert outcome(quick, value, doc, toplevel) == outcome(original, value, doc, toplevel), value
         finally:
             rl_config.pdfMultiLine = was
+
+    class Scrambled:   # an encryption: every string through it
+        def encode(self, text):
+            return text[::-1]
+
+    doc.encrypt = Scrambled()
+    for value in values:
+        assert outcome(quick, value, doc) == outcome(original, value, doc), value
 
 
 def test_a_reference_is_written_as_reportlab_formats_it():
