@@ -7,9 +7,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.units import inch
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 
 from handouts.converters import PAPER_SIZES
 from handouts.fontruns import string_width   # Latin in another script: in its own font
@@ -318,21 +320,48 @@ def tagger_page(canv: Canvas) -> int:
     return tagger.page if tagger else 0
 
 
+#: A QR code's modules as runs of dark modules in a row, per matrix, module
+#: size and left edge: (row, its left x, its width), each number formatted as
+#: ReportLab formats it. The same for every handout of a clinic on its paper,
+#: so only the rows' heights are formatted again for each page (the footer's
+#: height, and so the code's, differs from handout to handout).
+_MODULES: dict[tuple, tuple[tuple[int, str, str], ...]] = {}
+MAX_MODULES = 64
+
+
+def _module_runs(matrix, m: float, x0: float) -> tuple[tuple[int, str, str], ...]:
+    key = (matrix, m, x0)
+    runs = _MODULES.get(key)
+    if runs is None:
+        found = []
+        for r, row in enumerate(matrix):
+            c = 0
+            n = len(row)
+            while c < n:
+                if row[c]:
+                    start = c
+                    while c < n and row[c]:
+                        c += 1
+                    found.append((r, fp_str(x0 + start * m), fp_str((c - start) * m)))
+                else:
+                    c += 1
+        if len(_MODULES) >= MAX_MODULES:
+            _MODULES.clear()
+        runs = _MODULES[key] = tuple(found)
+    return runs
+
+
 def _draw_modules(canv: Canvas, geo: Geometry, st: Styles, x0: float, y_top: float) -> None:
+    """The dark modules, each run of them in a row one filled rectangle: the
+    very path ReportLab's ``rect`` makes of them (its first operator ``n``,
+    each number formatted alike), made from the runs kept for the matrix."""
     m = geo.qr_module
     canv.saveState()
     canv.setFillColor(st.palette.color("ink"))
-    path = canv.beginPath()
-    for r, row in enumerate(geo.qr):
-        c = 0
-        n = len(row)
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                path.rect(x0 + start * m, y_top - (r + 1) * m, (c - start) * m, m)
-            else:
-                c += 1
-    canv.drawPath(path, stroke=0, fill=1)
+    height = fp_str(m)
+    ys = [fp_str(y_top - (r + 1) * m) for r in range(len(geo.qr))]
+    runs = _module_runs(geo.qr, m, x0)
+    code = ["n"] if runs else []
+    code.extend([f"{x} {ys[r]} {w} {height} re" for r, x, w in runs])
+    canv.drawPath(PDFPathObject(code=code), stroke=0, fill=1)
     canv.restoreState()
