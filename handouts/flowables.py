@@ -126,6 +126,13 @@ def _plain(text: str, style) -> tuple[str, list] | None:
     return cleaned, [model.clone(text=cleaned)]
 
 
+def known(style) -> None:
+    """What a paragraph in ``style`` asks of it first, made now: its keys and
+    its fragment for plain text (``layout.styles_ahead``, at start-up)."""
+    size_free_key(style)
+    _plain("x", style)
+
+
 class TaggedParagraph(Paragraph):
     """A Paragraph whose drawing is marked as its structure element
     (``handout_struct``). Split parts share the element.

@@ -103,7 +103,8 @@ def ready(project: Project) -> None:
     import gc
 
     try:
-        cached_brand(project)
+        brand, _ = cached_brand(project)
+        layout.styles_ahead(brand.palette, {lang: brand.family(lang) for lang in library.languages(project)})
     except HandoutError:
         pass
     gc.collect()

@@ -82,6 +82,11 @@ class Styles:
     break_anywhere: bool = False
     #: A right-to-left language: text aligned right, the page mirrored.
     rtl: bool = False
+    #: What ``make_styles`` made these from, all but the spacing (with the
+    #: leading factor, which follows the spacing in large print and Chinese):
+    #: two sets with the same ``made`` differ at most in their spaces, so they
+    #: break every line alike (``spacing.spacing_only``). None: made otherwise.
+    made: tuple | None = None
 
 
 #: The paragraph styles of ``Styles`` (each named as its field).
@@ -107,7 +112,7 @@ FURNITURE = {
 }
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
                 spacing: float = 1.0, large: bool = False, break_anywhere: bool = False,
                 rtl: bool = False) -> Styles:
@@ -182,6 +187,7 @@ def make_styles(palette: Palette, fonts: FontFamily, body_pt: float = 13.0,
         min_text_pt=LARGE_BODY_PT if large else 0.0,
         break_anywhere=break_anywhere,
         rtl=rtl,
+        made=(palette, fonts, b, large, break_anywhere, rtl, leading),
     )
 
 

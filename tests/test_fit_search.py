@@ -121,3 +121,70 @@ def test_a_step_whose_blocks_cannot_fit_is_not_flowed(lang, monkeypatch):
             "letter", brand_art(brand, "letter"))
         assert sheet.fit.fits and all(flowed), slug
         assert len(flowed) < len(tried), (slug, len(flowed), len(tried))
+
+
+def _looks(brand):
+    """(family, break_anywhere, rtl) of every demo language, as the build sets them."""
+    from handouts.scripts import script_of
+
+    return {lang: (brand.family(lang), script_of(lang).break_anywhere, script_of(lang).rtl) for lang in LANGS}
+
+
+def test_spacing_only_is_told_by_construction(monkeypatch):
+    """Two sets of styles make_styles made say whether they differ only in
+    spacing by what they were made from (``Styles.made``), without comparing
+    a style (a new pair cost 0.3 ms so): the same answer as comparing every
+    style, for every pair of steps of both layouts in every demo language."""
+    from handouts import spacing, styles
+
+    _, brand, _ = parsed("en", "leg-cramps")
+    fresh = styles.make_styles.__wrapped__     # new objects: no answer kept from before
+    sets = [fresh(brand.palette, family, size, s, page_layout.large_type, anywhere, rtl)
+            for family, anywhere, rtl in set(_looks(brand).values())
+            for page_layout in (layout.COLUMNS, layout.LARGE_PRINT)
+            for size, s in (*page_layout.steps, *page_layout.roomy)]
+    compared = [[spacing._compared(a, b) for b in sets] for a in sets]
+    assert any(row.count(True) > 1 for row in compared) and not all(all(row) for row in compared)
+
+    def no_key(style):
+        raise AssertionError(f"{style.name} compared")
+    monkeypatch.setattr(spacing, "style_key", no_key)
+    assert [[spacing.spacing_only(a, b) for b in sets] for a in sets] == compared
+
+
+def test_the_page_starts_with_the_styles_of_every_step(project):
+    """render.ready (the page's start-up) makes the styles of every step of
+    both layouts for each language of the project (``layout.styles_ahead``),
+    with what a paragraph first asks of each style (its keys, its fragment
+    for plain text), so a first render makes none (each set cost 0.13 ms):
+    fitting every demo handout in every language, in both layouts, then
+    makes no new styles."""
+    import gc
+
+    from handouts import render as api, styles
+    from handouts.build import fit_handout
+
+    proj = Project.find(project)
+    styles.make_styles.cache_clear()
+    try:
+        api.ready(proj)
+    finally:
+        gc.unfreeze()
+    brand, _ = cached_brand(proj)
+    made = styles.make_styles.cache_info().misses
+    assert made >= len(set(_looks(brand).values())) * 40
+    from handouts import flowables
+    for family, anywhere, rtl in _looks(brand).values():
+        for page_layout in (layout.COLUMNS, layout.LARGE_PRINT):
+            for size, s in (*page_layout.steps, *page_layout.roomy):
+                st = page_layout.styles(brand.palette, family, size, s, anywhere, rtl)
+                for name in styles.STYLE_FIELDS:
+                    style = getattr(st, name)
+                    assert style in flowables._style_keys and style in flowables._size_free_keys
+                    assert flowables.style_key(style) in flowables._PLAIN
+    for lang in LANGS:
+        for slug in HANDOUTS[lang]:
+            handout = load_handout(Item(lang, slug), proj.content / lang / f"{slug}.yaml", brand)
+            for page_layout in (layout.COLUMNS, layout.LARGE_PRINT):
+                fit_handout(handout, brand, proj, "letter", page_layout)
+    assert styles.make_styles.cache_info().misses == made

@@ -10,12 +10,15 @@
 The build picks its layout once, with ``choose``, and then only asks it.
 """
 
+from handouts import flowables, scripts
+from handouts.fonts import FontFamily
 from handouts.layout.base import Layout, Sheet
 from handouts.layout.columns import FIT_STEPS, GUTTER, ColumnsLayout
 from handouts.layout.flow import Fit, fit_error, flow, measure
 from handouts.layout.furniture import MARGIN, SAFE_AREA, BrandArt, Geometry, url_lines
 from handouts.layout.large import LARGE_MAX_PAGES, LARGE_STEPS, LargePrintLayout
 from handouts.layout.pdf import DocInfo, render_pdf
+from handouts.styles import STYLE_FIELDS
 
 #: The two layouts (they keep no state between handouts).
 COLUMNS = ColumnsLayout()
@@ -27,8 +30,24 @@ def choose(large_print: bool = False) -> Layout:
     return LARGE_PRINT if large_print else COLUMNS
 
 
+def styles_ahead(palette, families: dict[str, FontFamily]) -> None:
+    """Make the styles of every step of both layouts' fit searches, for each
+    language in ``families`` (language -> its family), as a long-running
+    process has them after its first few handouts (``styles.make_styles``
+    keeps them): the page's start-up (``render.ready``) calls it, so a first
+    render does not make them step by step (0.13 ms each)."""
+    looks = dict.fromkeys((family, scripts.script_of(lang).break_anywhere, scripts.script_of(lang).rtl)
+                          for lang, family in families.items())
+    for page_layout in (COLUMNS, LARGE_PRINT):
+        for body_pt, spacing in dict.fromkeys((*page_layout.steps, *page_layout.roomy)):
+            for family, anywhere, rtl in looks:
+                st = page_layout.styles(palette, family, body_pt, spacing, anywhere, rtl)
+                for name in STYLE_FIELDS:
+                    flowables.known(getattr(st, name))
+
+
 __all__ = [
     "COLUMNS", "FIT_STEPS", "GUTTER", "LARGE_MAX_PAGES", "LARGE_PRINT", "LARGE_STEPS", "MARGIN",
     "SAFE_AREA", "BrandArt", "ColumnsLayout", "DocInfo", "Fit", "Geometry", "LargePrintLayout",
-    "Layout", "Sheet", "choose", "fit_error", "flow", "measure", "render_pdf", "url_lines",
+    "Layout", "Sheet", "choose", "styles_ahead", "fit_error", "flow", "measure", "render_pdf", "url_lines",
 ]

@@ -86,6 +86,8 @@ class Layout(ABC):
     margin: float = MARGIN
     #: (body size in pt, spacing factor), tried in order until the body fits.
     steps: tuple[tuple[float, float], ...] = ()
+    #: Steps tried before ``steps`` when the first of them leaves room to spare.
+    roomy: tuple[tuple[float, float], ...] = ()
 
     def styles(self, palette: Palette, fonts: FontFamily, body_pt: float, spacing: float,
                break_anywhere: bool = False, rtl: bool = False) -> Styles:
