@@ -1,7 +1,7 @@
 """First renders of articles whose words the process has never seen, in one
 process (the render API, as the front-desk page asks): CPU per render.
 
-    PYTHONPATH=$PWD python bench/new_words.py [N] [--seed S] [--again] [--digests FILE]
+    PYTHONPATH=$PWD python bench/new_words.py [N] [--seed S] [--again] [--digests FILE] [--draw]
 
 Makes a copy of the demo project with N new English articles (the three
 demos in turn, the letters of every title, summary, heading, paragraph and
@@ -13,7 +13,8 @@ prints one line of JSON: the median and mean CPU ms of a first render, and
 how many did not fit one page (left out). ``--again`` then renders each of
 them on A4 (words seen, another width) and prints that too; ``--digests``
 appends each PDF's slug, sha256 and fit to FILE, to compare two trees'
-bytes. One render is noisy on a shared machine; the median of 60 is steady
+bytes. ``--draw`` adds the mean CPU ms of drawing a first render's page
+(``Sheet.draw``: the page's operators, before the PDF is written). One render is noisy on a shared machine; the median of 60 is steady
 to a few per cent.
 """
 
@@ -91,6 +92,12 @@ def main() -> None:
         project = Project.find(tmp / "p")
         for slug in DEMOS:
             api.render(project, Item("en", slug), paper="a4")
+        spent: dict[str, float] = {}
+        if "--draw" in args:
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            import worker
+            from handouts.layout import base
+            worker.cpu_of(base.Sheet, "draw", "draw", spent)
         firsts, fitted = [], []
         for slug in slugs:
             start = time.process_time()
@@ -108,6 +115,8 @@ def main() -> None:
         out = {"n": len(firsts), "did_not_fit": n - len(firsts),
                "first_median_ms": round(statistics.median(firsts), 2),
                "first_mean_ms": round(statistics.mean(firsts), 2)}
+        if "draw" in spent:
+            out["draw_mean_ms"] = round(spent["draw"] * 1000 / len(firsts), 3)
         if "--again" in args:
             again = []
             for slug in fitted:

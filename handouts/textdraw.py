@@ -3,6 +3,9 @@
 - ``with_word_breaks``: a real space at the end of each line that ends
   between two words (a line break between two Chinese characters is no word
   break, so those get none: ``TaggedParagraph.draw``);
+- ``split_known_text_at_once``: a text whose characters the document's
+  font subsets hold already mapped to their codes at once (ReportLab maps
+  each character in turn), the same codes;
 - ``embolden``: bold from a font with one weight (the shipped CJK font has no
   bold), its glyphs filled and stroked in their own colour (PDF text render
   mode 2, as viewers make a missing bold), so a heading still stands out and
@@ -56,3 +59,38 @@ def with_word_breaks(bl, continued: bool = False):
 
 def _ends_a_word(word) -> bool:
     return not rl.splits_a_word(word) and not str(word).endswith(" ")
+
+
+def split_known_text_at_once() -> None:
+    """ReportLab's ``TTFont.splitString`` maps a text to the codes of the
+    document's font subsets a character at a time, in Python, giving each
+    character new to the document the next code. A text whose characters
+    all have codes in the first subset already (most of a page's text once
+    its first lines are written) is mapped in one go instead: the same one
+    chunk, the same codes (a no-break space as a space, as ReportLab maps
+    it); any other text (a character new to the document or to the font, a
+    code past the first subset, bytes) goes to ReportLab's own. Idempotent."""
+    from reportlab.pdfbase import ttfonts
+
+    original = ttfonts.TTFont.splitString
+    if getattr(original, "handouts", False):
+        return
+
+    def splitString(self, text, doc, encoding="utf-8"):
+        state = self.state.get(doc)
+        if state is not None and isinstance(text, str) and text:
+            if "\xa0" in text:
+                text = text.replace("\xa0", " ")
+            try:
+                return [(0, bytes(map(state.assignments.__getitem__, map(ord, text))))]
+            except (KeyError, ValueError):
+                pass
+        return original(self, text, doc, encoding)
+
+    splitString.handouts = True
+    splitString.reportlab = original
+    ttfonts.TTFont.splitString = splitString
+
+
+# Installed wherever paragraphs are drawn (flowables.py imports this module).
+split_known_text_at_once()

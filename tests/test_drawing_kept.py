@@ -1,14 +1,18 @@
-"""What drawing keeps per process (layout/furniture.py): the same operators
-as ReportLab's own drawing, and really kept."""
+"""What drawing keeps per process (layout/furniture.py) or does at once
+(textdraw.split_known_text_at_once): the same operators as ReportLab's own
+drawing, and really kept."""
 
 from __future__ import annotations
 
 import io
 from types import SimpleNamespace
 
-from hypothesis import given, settings, strategies as st
+import pytest
+from hypothesis import example, given, settings, strategies as st
 from pypdf import PdfReader
 from reportlab.lib.colors import black
+from reportlab.pdfbase.pdfdoc import PDFError
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from helpers import REPO
@@ -83,3 +87,59 @@ def test_a_clinics_code_is_kept_across_handouts():
     finally:
         furniture._MODULES.clear()
         api.cache_clear()
+
+
+class Doc:
+    """A document as a font's subsets know it: a key of their state."""
+
+
+ALPHABET = ("abcdefghijklmnopqrstuvwxyz ABC.,;:()-0123456789\xa0éèñüçÀ’“”–"
+            + "".join(map(chr, range(0x1EA0, 0x1EFA)))       # Vietnamese
+            + "".join(map(chr, range(0x0100, 0x0180)))       # more Latin: past the first subset
+            + "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"                 # not in the Latin face
+            + "中文字")
+
+
+def _fonts() -> dict[str, TTFont]:
+    import font_source_sans_pro
+
+    arabic = REPO / "handouts" / "fontfiles" / "noto-sans-arabic" / "NotoSansArabic-Regular.ttf"
+    return {"latin": TTFont("KeptLatin", font_source_sans_pro.font_files_ttf["SourceSansPro"]),
+            "arabic": TTFont("KeptArabic", str(arabic))}
+
+
+FONTS = _fonts()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(ALPHABET, max_size=40), max_size=30), st.sampled_from(["latin", "arabic"]))
+@example([ALPHABET, ALPHABET[::-1]], "latin")   # past the first subset for sure
+def test_text_known_to_a_document_gets_the_codes_reportlab_gives(texts, face):
+    """``textdraw.split_known_text_at_once``: the chunks and the subsets' state as
+    ReportLab's own ``splitString`` leaves them, text after text, whether
+    each character is new, known, missing from the font or past the first
+    subset."""
+    font = FONTS[face]
+    ours, theirs = Doc(), Doc()
+    reportlab_split = TTFont.splitString.reportlab
+    for text in texts + texts:   # each text again: known by then
+        assert font.splitString(text, ours) == reportlab_split(font, text, theirs)
+        assert state_of(font, ours) == state_of(font, theirs)
+
+
+def test_drawing_maps_known_text_at_once():
+    import handouts.flowables  # noqa: F401  (what draws paragraphs installs it)
+
+    assert getattr(TTFont.splitString, "handouts", False)
+    font, doc = FONTS["latin"], Doc()
+    first = font.splitString("café", doc)   # é new to the document: a code given
+    state = font.state[doc]
+    state.frozen = True   # a new character from now on is refused (ReportLab's own)
+    assert font.splitString("café\xa0au lait", doc) == [(0, first[0][1] + b" au lait")]
+    with pytest.raises(PDFError):   # ñ is new: ReportLab's own splitString
+        font.splitString("año", doc)
+
+
+def state_of(font, doc) -> tuple:
+    state = font.state[doc]
+    return state.assignments, state.subsets, state.nextCode
