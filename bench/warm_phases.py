@@ -1,5 +1,6 @@
 """Where the render API's first render of a handout spends its CPU, by phase:
-the worker's warm sequence (en/leg-cramps on A4 untimed, then the three
+the worker's warm sequence (started as the page starts, ``render.ready``;
+en/leg-cramps on A4 untimed, then the three
 English demos on Letter), each phase of the pipeline timed with
 ``time.process_time``; one line of JSON, ms per first render (the mean of the
 three). Run it several times, alternating trees, and take medians:
@@ -33,7 +34,8 @@ def timed(module, name: str, label: str) -> None:
 
 def main() -> None:
     project = Project.find(REPO)
-    api.render(project, Item("en", "leg-cramps"), paper="a4")   # untimed: fonts, brand
+    api.ready(project)      # as the page starts (and as bench/worker.py's warm mode)
+    api.render(project, Item("en", "leg-cramps"), paper="a4")   # untimed: the first request
     timed(api, "_key", "key (before and after)")
     timed(api, "plan", "finding the file")
     timed(build, "words", "catalog")
