@@ -188,3 +188,73 @@ def test_the_page_starts_with_the_styles_of_every_step(project):
             for page_layout in (layout.COLUMNS, layout.LARGE_PRINT):
                 fit_handout(handout, brand, proj, "letter", page_layout)
     assert styles.make_styles.cache_info().misses == made
+
+
+def _numbers(geo) -> dict:
+    """Every number of a geometry (where each part goes and how big), and
+    how many lines of furniture it sets."""
+    return {k: (len(v) if isinstance(v, list) else v) for k, v in vars(geo).items()
+            if isinstance(v, (int, float, bool, str, list)) or v is None}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_geometry_is_the_same_at_every_body_size(lang):
+    """The fit search plans every body size with the geometry made at its
+    first (``Tries(borrow=True)``): for every demo handout on both papers,
+    the geometry made at each body size the search tries has the very same
+    numbers as the one made at the first."""
+    for slug in HANDOUTS[lang]:
+        proj, brand, marks = parsed(lang, slug)
+        from handouts.scripts import script_of
+        family, script = brand.family(lang), script_of(lang)
+        for paper in ("letter", "a4"):
+            art = brand_art(brand, paper)
+            seen = {}
+            for size, spacings in SIZES.items():
+                st = layout.COLUMNS.styles(brand.palette, family, size, spacings[0],
+                                           script.break_anywhere, script.rtl)
+                seen[size] = _numbers(layout.COLUMNS.geometry(paper, markup.build(marks, st), art))
+            first = next(iter(seen.values()))
+            assert all(numbers == first for numbers in seen.values()), (slug, paper)
+
+
+def test_the_search_makes_the_geometry_once_and_the_fitted_pages(monkeypatch):
+    """A handout that fits at the third body size tried: the geometry made
+    for the first size (to plan every size) and for the page that fits (to
+    draw it), not once per size; the page drawn has its own."""
+    proj, brand, marks = parsed("en", "risk-factors")
+    made = []
+    geometry = layout.COLUMNS.geometry
+
+    def counted(paper, page, art):
+        made.append(page.styles.body_pt)
+        return geometry(paper, page, art)
+    monkeypatch.setattr(layout.COLUMNS, "geometry", counted)
+    sizes = []
+
+    def build_at(body_pt, spacing):
+        sizes.append(body_pt)
+        return markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, body_pt, spacing))
+
+    sheet = layout.COLUMNS.fit(build_at, "letter", brand_art(brand, "letter"))
+    assert sheet.fit.fits and sizes == [13.0, 12.5, 12.0]
+    assert made == [13.0, 12.0]
+    geo = sheet.page.handout_layout[0]
+    assert geo.left_stack[-1] is sheet.page.header["tagline"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_fitted_page_is_drawn_with_its_own_geometry(lang):
+    """Whatever geometry planned it (another size's; Chinese builds a size
+    again where its leading follows the spacing), the page drawn has its own:
+    its header's paragraphs are the page's."""
+    from handouts.build import fit_handout
+
+    proj, brand, _ = parsed(lang, HANDOUTS[lang][0])
+    for slug in HANDOUTS[lang]:
+        handout = load_handout(Item(lang, slug), proj.content / lang / f"{slug}.yaml", brand)
+        for paper in ("letter", "a4"):
+            page = fit_handout(handout, brand, proj, paper).page
+            geo = page.handout_layout[0]
+            assert geo.left_stack[-1] is page.header["tagline"], (slug, paper)
+            assert all(p is page.header[k] for p, k in zip(geo.right_stack, ("ask", "phone")))

@@ -50,12 +50,21 @@ class Tries:
     only other spaces), so a step costs laying the body out again, from the
     lines each paragraph keeps, and no new flowables."""
 
-    def __init__(self, layout: "Layout", build: PageBuilder, paper: str, art: BrandArt):
+    def __init__(self, layout: "Layout", build: PageBuilder, paper: str, art: BrandArt,
+                 borrow: bool = False):
         self.layout, self.build, self.paper, self.art = layout, build, paper, art
+        #: Plan each other body size with the first size's geometry (``own``).
+        self.borrow = borrow
         self._built: dict[float, tuple[Page, Geometry]] = {}
+        self._owned: set[float] = set()
 
     def at(self, body_pt: float, spacing: float) -> tuple[Page, Geometry]:
-        """The page and its geometry at one step."""
+        """The page and its geometry at one step. With ``borrow``, a body
+        size after the first gets the first size's geometry: the header and
+        footer do not follow the body size (``styles.FURNITURE``), so every
+        number of it is the same (tests/test_fit_search.py), only its
+        paragraphs are another page's; ``own`` gives the page its own for
+        drawing."""
         held = self._built.get(body_pt)
         if held is not None:
             page, geo = held
@@ -64,9 +73,24 @@ class Tries:
             if st is page.styles or respace(page, st) is not None:
                 return page, geo   # the furniture's styles are the same: so is its geometry
         page = self.build(body_pt, spacing)
-        geo = self.layout.geometry(self.paper, page, self.art)
+        first = next(iter(self._built.values()), None)
+        if self.borrow and first is not None:
+            geo = first[1]     # (a size built again, its leading changed: its geometry too)
+            self._owned.discard(body_pt)
+        else:
+            geo = self.layout.geometry(self.paper, page, self.art)
+            self._owned.add(body_pt)
         self._built[body_pt] = (page, geo)
         return page, geo
+
+    def own(self, page: Page) -> Geometry:
+        """The geometry of ``page`` (one of this search's), its header and
+        footer its own paragraphs: made now if ``at`` lent it another's."""
+        body_pt = page.styles.body_pt
+        if body_pt not in self._owned:
+            self._built[body_pt] = (page, self.layout.geometry(self.paper, page, self.art))
+            self._owned.add(body_pt)
+        return self._built[body_pt][1]
 
 
 class Layout(ABC):

@@ -177,7 +177,7 @@ class ColumnsLayout(Layout):
         fit: Fit | None = None
         page: Page | None = None
         columns = self.columns
-        tries = Tries(self, build, paper, art)
+        tries = Tries(self, build, paper, art, borrow=True)   # the geometry made once, for planning
         steps = list(self.steps)
         if self.roomy and not _plan(*tries.at(*steps[0]), columns, balance=False, quick=True).leftover:
             steps = [*self.roomy, steps[0]]
@@ -187,7 +187,7 @@ class ColumnsLayout(Layout):
             plan = _plan(page, geo, columns, balance=False, quick=not last)
             if not plan.leftover:
                 plan = _spread(_balanced(plan, columns), columns)
-                page.handout_layout = (geo, plan, self)  # draw draws this very plan
+                page.handout_layout = (tries.own(page), plan, self)  # draw draws this very plan
                 return page, Fit(True, geo.body_h, geo.body_h - plan.room, body_pt, spacing,
                                  split=plan.split)
             if not last:
