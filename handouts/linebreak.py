@@ -9,7 +9,10 @@ JIS X 4051 kinsoku):
 - no line ends with opening punctuation: （《「『【“‘ ...;
 - a run of Latin letters and digits (``CVI``, ``911``, ``10``, a web address)
   breaks only at a space, never inside, unless it is longer than a line;
-- a no-break space never breaks.
+- a no-break space never breaks;
+- a short aside in full-width brackets, four characters or fewer inside
+  (the sources' （英文）, "in English"), never breaks inside: it goes down
+  whole.
 
 When the character that overflows may not start a line, the break moves back
 to the nearest place it may (the character before it goes down with it: "push
@@ -47,6 +50,10 @@ CANNOT_END = frozenset(
 
 NBSP = "\u00a0"
 
+#: Full-width brackets whose short contents stay on one line, and how short.
+ASIDES = {"（": "）", "【": "】", "〔": "〕"}
+SHORT_ASIDE = 4
+
 
 def _is_wide(ch: str) -> bool:
     """A character of a script written without spaces (or its punctuation):
@@ -67,7 +74,22 @@ def may_break_before(text: str, k: int) -> bool:
         return True
     if after in CANNOT_START or before in CANNOT_END:
         return False
-    return _is_wide(before) or _is_wide(after)
+    return (_is_wide(before) or _is_wide(after)) and not _in_short_aside(text, k)
+
+
+def _in_short_aside(text: str, k: int) -> bool:
+    """Is ``k`` inside a short full-width aside, （英文）: an opening bracket
+    before it and its closing one after it, at most SHORT_ASIDE characters
+    apart, with no bracket of either kind between?"""
+    start = max(0, k - SHORT_ASIDE)
+    for i in range(k - 1, start - 1, -1):
+        close = ASIDES.get(text[i])
+        if close is not None:
+            end = text.find(close, k, i + SHORT_ASIDE + 2)
+            return end >= 0 and not any(ch in ASIDES for ch in text[k:end])
+        if text[i] in ASIDES.values():
+            return False
+    return False
 
 
 def break_lines(text: str, widths: Sequence[float], max_width: Callable[[int], float],

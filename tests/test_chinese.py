@@ -49,6 +49,20 @@ def test_a_line_breaks_before_no_closing_mark_and_after_no_opening_mark():
     assert may_break_before("call us 今天", 5) and not may_break_before("call us", 4)
 
 
+def test_a_short_aside_in_brackets_goes_down_whole():
+    """（英文） ("in English", after each source read in English) never
+    breaks between 英 and 文; a long aside still breaks inside."""
+    from handouts.linebreak import break_lines, may_break_before
+
+    text = "一二三四（英文）；五六"
+    assert [k for k in range(1, len(text)) if may_break_before(text, k)] == [1, 2, 3, 4, 9, 10]
+    lines = break_lines(text, [10.0] * len(text), lambda n: 60.0)
+    assert [text[a:b] for a, b in lines] == ["一二三四", "（英文）；", "五六"]   # not "一二三四（英"
+    long = "（一二三四五六）"
+    assert may_break_before(long, 3)
+    assert not may_break_before("（英文）（英文）", 6) and may_break_before("（英文）（英文）", 4)
+
+
 def test_an_overflowing_closing_mark_takes_the_character_before_it_down():
     from handouts.linebreak import break_lines
 
@@ -113,6 +127,8 @@ def test_no_line_starts_with_a_closing_mark_or_ends_with_an_opening_one(all_pdfs
     assert len(wide) > 20, lines
     assert [line for line in lines if line[0] in NO_START] == []
     assert [line for line in lines if line[-1] in NO_END] == []
+    # A short aside (up to four characters inside) is never split: （英 | 文）.
+    assert re.findall(r"（[^）|]{1,3}\|[^（|]{1,3}）", "|".join(lines)) == []
 
 
 @pytest.mark.parametrize("name", [v for v in VARIANTS if "/large" not in v])
