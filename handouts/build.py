@@ -26,7 +26,6 @@ from handouts.inputs import cached_brand
 from handouts.library import Item
 from handouts.output import write_atomic
 from handouts.project import Brand, Project
-from handouts.scripts import script_of
 from handouts.selection import plan
 
 DRAFT_DATE = dt.date(2000, 1, 1)   # the PDF's date when no handout in it is approved
@@ -88,8 +87,9 @@ def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
     large print: at most two), or a FitError."""
     handout = with_words(handout, brand, project, cat or words(project, handout.lang))
     parsed, family = handout.markup, handout.family or brand.family(handout.lang)
-    anywhere = script_of(handout.lang).break_anywhere   # Chinese, Japanese: lines break between characters
-    rtl = script_of(handout.lang).rtl                   # Arabic: right to left, the page mirrored
+    script = brand.script(handout.lang)   # as its catalog's ``script:`` says, else its code or CLDR
+    anywhere = script.break_anywhere   # Chinese, Japanese: lines break between characters
+    rtl = script.rtl                   # Arabic: right to left, the page mirrored
 
     def build_at(body_pt: float, spacing: float) -> markup.Page:
         return markup.build(parsed, page_layout.styles(brand.palette, family, body_pt, spacing,

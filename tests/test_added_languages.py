@@ -227,6 +227,26 @@ def test_a_language_cldr_does_not_know_says_its_script_in_its_code(tmp_path):
         assert min(c["x0"] for c in title_chars) > page.width / 2, "the title starts on the left half"
 
 
+def test_a_language_whose_catalog_names_its_script_is_laid_out_in_it(tmp_path):
+    """``script: Arab`` at the top of the catalog, the code without a script
+    subtag: the Arabic font, and the page right to left, as with ``prs-Arab``."""
+    root = tmp_path / "clinic"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    add_dari(root, "prs")
+    catalog = root / "templates" / "labels" / "prs.yaml"
+    catalog.write_text("script: Arab\n" + catalog.read_text("utf-8"), "utf-8")
+    result = run_cli("build", "--project", str(root), "--out", str(root / "out"), "--lang", "prs")
+    assert result.returncode == 0, result.stderr
+    path = root / "out" / "prs" / "leg-cramps.pdf"
+    assert any("NotoSansArabic" in r["name"] for r in pdffonts(path))
+    with open_pdf(path) as pdf:
+        page = pdf.pages[0]
+        biggest = max(c["size"] for c in page.chars)
+        title_chars = [c for c in page.chars if c["size"] == biggest]
+        assert min(c["x0"] for c in title_chars) > page.width / 2, "the title starts on the left half"
+
+
 # --------------------------------------------------------------------------
 # The page and the email, with nothing but the files.
 
