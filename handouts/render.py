@@ -104,7 +104,8 @@ def ready(project: Project) -> None:
 
     try:
         brand, _ = cached_brand(project)
-        layout.styles_ahead(brand.palette, {lang: brand.family(lang) for lang in library.languages(project)})
+        layout.styles_ahead(brand.palette, [(brand.family(lang), brand.script(lang))
+                                            for lang in library.languages(project)])
     except HandoutError:
         pass
     gc.collect()

@@ -10,7 +10,9 @@
 The build picks its layout once, with ``choose``, and then only asks it.
 """
 
-from handouts import flowables, scripts
+from typing import Iterable
+
+from handouts import flowables
 from handouts.fonts import FontFamily
 from handouts.layout.base import Layout, Sheet
 from handouts.layout.columns import FIT_STEPS, GUTTER, ColumnsLayout
@@ -18,6 +20,7 @@ from handouts.layout.flow import Fit, fit_error, flow, measure
 from handouts.layout.furniture import MARGIN, SAFE_AREA, BrandArt, Geometry, url_lines
 from handouts.layout.large import LARGE_MAX_PAGES, LARGE_STEPS, LargePrintLayout
 from handouts.layout.pdf import DocInfo, render_pdf
+from handouts.scripts import Script
 from handouts.styles import STYLE_FIELDS
 
 #: The two layouts (they keep no state between handouts).
@@ -30,17 +33,17 @@ def choose(large_print: bool = False) -> Layout:
     return LARGE_PRINT if large_print else COLUMNS
 
 
-def styles_ahead(palette, families: dict[str, FontFamily]) -> None:
+def styles_ahead(palette, looks: Iterable[tuple[FontFamily, Script]]) -> None:
     """Make the styles of every step of both layouts' fit searches, for each
-    language in ``families`` (language -> its family), as a long-running
+    of ``looks`` (a language's family and script, ``brand.family`` and
+    ``brand.script``, as ``build.fit_handout`` takes them), as a long-running
     process has them after its first few handouts (``styles.make_styles``
     keeps them): the page's start-up (``render.ready``) calls it, so a first
     render does not make them step by step (0.13 ms each)."""
-    looks = dict.fromkeys((family, scripts.script_of(lang).break_anywhere, scripts.script_of(lang).rtl)
-                          for lang, family in families.items())
+    kinds = dict.fromkeys((family, script.break_anywhere, script.rtl) for family, script in looks)
     for page_layout in (COLUMNS, LARGE_PRINT):
         for body_pt, spacing in dict.fromkeys((*page_layout.steps, *page_layout.roomy)):
-            for family, anywhere, rtl in looks:
+            for family, anywhere, rtl in kinds:
                 st = page_layout.styles(palette, family, body_pt, spacing, anywhere, rtl)
                 for name in STYLE_FIELDS:
                     flowables.known(getattr(st, name))
