@@ -203,11 +203,7 @@ def _quicker_format(original, pdfdoc_enc, pdf_name):
                 return b"(" + escapePDF(text.encode("ascii")).encode("ascii") + b")"
             return original(element, document, toplevel)
         if cls is PDFArray:
-            items = [fmt(e, document) for e in element.sequence]
-            if len(items) <= 10 and not element.multiline == "forced" and not (
-                    element.multiline and rl_config.pdfMultiLine):
-                return b"[ " + b" ".join(items) + b" ]"
-            return b"[ " + lines(items, element.multiline, 10) + b" ]"
+            return b"[ " + lines([fmt(e, document) for e in element.sequence], element.multiline, 10) + b" ]"
         return original(element, document, toplevel)
 
     return fmt
