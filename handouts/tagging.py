@@ -187,7 +187,8 @@ def write_tree(canv, root: StructNode, *, lang: str, title: str, author: str, su
     def build(node: StructNode, parent: bytes) -> bytes:
         elem = Written()
         elem_ref = ref(elem)
-        out = [b"<< /Type /StructElem /S %s /P %s" % (_type_name(node.type), parent)]
+        # pdfdoc.PDFName: the one that keeps names escaped, once pdfonce has put it there
+        out = [b"<< /Type /StructElem /S %s /P %s" % (pdfdoc.PDFName(node.type).encode("ascii"), parent)]
         for key, value in ((b"Alt", node.alt), (b"ActualText", node.actual_text), (b"T", node.title),
                            (b"Lang", node.lang)):
             if value is not None:
@@ -242,17 +243,6 @@ def write_tree(canv, root: StructNode, *, lang: str, title: str, author: str, su
     canv.setCatalogEntry("Metadata", PDFStream(
         PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
         xmp.encode("utf-8")))
-
-
-_TYPE_NAMES: dict[str, bytes] = {}
-
-
-def _type_name(type: str) -> bytes:
-    """A structure type as a PDF name (``/P``), escaped once per process."""
-    name = _TYPE_NAMES.get(type)
-    if name is None:
-        name = _TYPE_NAMES[type] = PDFName(type).encode("ascii")
-    return name
 
 
 class Written(PDFObject):
