@@ -95,7 +95,10 @@ def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
         return markup.build(parsed, page_layout.styles(brand.palette, family, body_pt, spacing,
                                                        anywhere, rtl))
 
-    sheet = page_layout.fit(build_at, paper, brand_art(brand, paper))
+    # Everything build_at reads but the size and spacing: the fit search's
+    # answer is kept on it (Layout.fit), for the same page asked again.
+    key = (parsed.digest, brand.palette, family, anywhere, rtl)
+    sheet = page_layout.fit(build_at, paper, brand_art(brand, paper), key)
     if not sheet.fit.fits:
         raise layout.fit_error(handout.path, sheet.fit, handout.loaded.line_for)
     return sheet.marked(sheet.page.title)

@@ -164,7 +164,9 @@ def with_words(handout: Handout, brand: Brand, project: Project, cat: catalogs.C
     parsed = handout_markup(handout, brand, project, cat)
     state = review.state(handout.item, review.words(parsed.root), review.lookup(
         project.content, handout.item, today, keep), brand.clinic.review_every_months, today)
-    review.fill_review_line(parsed.root, review.review_line(state, cat.section("handout"), handout.lang))
+    line = review.review_line(state, cat.section("handout"), handout.lang)
+    review.fill_review_line(parsed.root, line)
+    parsed.changed(line)
     _check_markup_glyphs(parsed, handout.family or brand.family(handout.lang), handout.lang,
                          project.templates / TEMPLATE)
     return replace(handout, markup=parsed, approval=state)

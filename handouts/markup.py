@@ -8,6 +8,7 @@ and line. Adding a tag means adding one row to a table.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -44,11 +45,20 @@ class Page:
 
 
 class Markup:
-    """Parsed markup, tied to the template it came from (for error lines)."""
+    """Parsed markup, tied to the template it came from (for error lines).
+    ``digest`` names its words and tags: the SHA-256 of the text parsed, with
+    every change made to the tree since folded in (``changed``); the layout
+    keeps its fit search's answers on it (``layout.base.Layout.fit``)."""
 
-    def __init__(self, root: Node, template: Path):
+    def __init__(self, root: Node, template: Path, digest: bytes = b""):
         self.root = root
         self.template = template
+        self.digest = digest
+
+    def changed(self, what: str) -> None:
+        """Say that the tree was changed after parsing (``what``: the words
+        written into it), so ``digest`` names the tree as it now is."""
+        self.digest = hashlib.sha256(self.digest + b"\0" + what.encode("utf-8", "surrogatepass")).digest()
 
     def error(self, node: Node, message: str) -> TemplateError:
         line = tag_line(self.template, node.tag, node.parent)
@@ -115,7 +125,7 @@ def parse(text: str, template: Path) -> Markup:
         raise TemplateError.at(template, None, None, str(exc)) from None
     if len(roots) != 1 or roots[0].tag != "handout":
         raise TemplateError.at(template, None, None, "the markup must have one <handout> root")
-    return Markup(roots[0], template)
+    return Markup(roots[0], template, hashlib.sha256(text.encode("utf-8", "surrogatepass")).digest())
 
 
 # --------------------------------------------------------------------------

@@ -6,9 +6,11 @@ rest of the code asks the layout and never tests which one it is.
 
 from __future__ import annotations
 
+import threading
 from abc import ABC, abstractmethod
+from collections import OrderedDict
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Hashable
 
 from reportlab.pdfgen.canvas import Canvas
 
@@ -21,6 +23,17 @@ from handouts.styles import Palette, Styles, make_styles
 
 #: Builds the page (markup into flowables) at a body size and spacing factor.
 PageBuilder = Callable[[float, float], Page]
+
+#: The fit searches' answers this process keeps (the oldest go first).
+MAX_ANSWERS = 1024
+_answers: OrderedDict[tuple, object] = OrderedDict()
+_answers_lock = threading.Lock()
+
+
+def answers_clear() -> None:
+    """Forget every fit search's answer (for tests and the benchmark)."""
+    with _answers_lock:
+        _answers.clear()
 
 
 @dataclass(frozen=True)
@@ -125,11 +138,51 @@ class Layout(ABC):
         return Geometry(paper, page, art, caption_beside=self.caption_beside, qr_left=self.qr_left,
                         margin=self.margin, sources_pt=getattr(page, "handout_sources_pt", None))
 
-    def fit(self, build: PageBuilder, paper: str, art: BrandArt) -> Sheet:
+    def fit(self, build: PageBuilder, paper: str, art: BrandArt, key: Hashable = None) -> Sheet:
         """The page at the most generous step of ``steps`` at which it fits,
-        or, when none does, the last try with a Fit that says by how much."""
+        or, when none does, the last try with a Fit that says by how much.
+
+        ``key`` names everything ``build`` reads (the markup's digest and the
+        styles' inputs but the size and spacing, ``build.fit_handout``): the
+        answer of a search that fitted is kept on it with this layout, the
+        paper and the logo's size, and the same page asked again (in a
+        packet, on the page, in a batch) is built once, at the step found,
+        and placed as that search placed it (``replay``), as a reused Typst
+        compiler answers an unchanged document from its memo."""
+        whole = None if key is None else (key, self.settings(), paper, art.logo_size)
+        if whole is not None:
+            with _answers_lock:
+                known = _answers.get(whole)
+                if known is not None:
+                    _answers.move_to_end(whole)
+            if known is not None:
+                return Sheet(*self.replay(build, paper, art, known), self)
         page, fit = self.fit_page(build, paper, art)
+        if whole is not None and fit.fits:
+            answer = self.answer(page, fit)
+            if answer is not None:
+                with _answers_lock:
+                    _answers[whole] = answer
+                    while len(_answers) > MAX_ANSWERS:
+                        _answers.popitem(last=False)
         return Sheet(page, fit, self)
+
+    def settings(self) -> tuple:
+        """Everything of this layout its search reads (its class, steps and
+        the settings of this one), as a key."""
+        return (type(self), self.steps, self.roomy, self.margin, self.caption_beside, self.qr_left,
+                self.large_type, tuple(sorted(vars(self).items())))
+
+    def answer(self, page: Page, fit: Fit) -> object | None:
+        """What ``replay`` needs to make ``page``, which ``fit_page`` fitted,
+        again from its builder without a search; None keeps nothing (a
+        layout that does not say how to replay is searched every time)."""
+        return None
+
+    def replay(self, build: PageBuilder, paper: str, art: BrandArt, known) -> tuple[Page, Fit]:
+        """The page and Fit ``fit_page`` gave when ``answer`` said ``known``:
+        the page built once, at the step found, and placed as it was."""
+        raise NotImplementedError
 
     @abstractmethod
     def fit_page(self, build: PageBuilder, paper: str, art: BrandArt) -> tuple[Page, Fit]:

@@ -59,6 +59,21 @@ class _Plan:
     spread: list | None = None   # each column's own story, its sections spread (see _spread)
 
 
+@dataclass(frozen=True)
+class _Answer:
+    """A fit search's answer, kept (``Layout.fit``): the Fit and the numbers
+    of the plan drawn; ``spread``, each column's story (an index into the
+    columns' blocks, or a gap's height)."""
+
+    fit: Fit
+    top_h: float
+    bottom_h: float
+    col_h: float
+    room: float
+    tall: float
+    spread: tuple | None
+
+
 def _split_zones(body: list) -> tuple[list, list, list]:
     top, cols, bottom = [], [], []
     for f in body:
@@ -82,7 +97,7 @@ def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True, quick: 
     bottom_h = 0.0
     if bottom:
         bottom_h = measure(bottom, geo.content_w)[0] + bottom[0].getSpaceBefore()
-    col_w = (geo.content_w - (columns - 1) * GUTTER) / columns
+    col_w = _col_w(geo, columns)
     max_h = geo.body_h - top_h - bottom_h
     if max_h <= 0:
         return _Plan(top, cols, bottom, top_h, bottom_h, col_w, 0.0, max_h, list(cols))
@@ -92,6 +107,10 @@ def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True, quick: 
     rest = _leftover(cols, col_w, columns, max_h, max_h, split)
     plan = _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest, max_h, tuple(split))
     return _balanced(plan, columns) if balance and not rest else plan
+
+
+def _col_w(geo: Geometry, columns: int) -> float:
+    return (geo.content_w - (columns - 1) * GUTTER) / columns
 
 
 def _total(cols: list, col_w: float) -> float:
@@ -201,6 +220,33 @@ class ColumnsLayout(Layout):
                 where = getattr(plan.leftover[0], "handout_where", ()) if plan.leftover else ()
             fit = Fit(False, geo.body_h, geo.body_h + over, body_pt, spacing, where)
         assert fit is not None and page is not None
+        return page, fit
+
+    def answer(self, page: Page, fit: Fit) -> _Answer | None:
+        """The plan's numbers, and each spread column as indices into the
+        columns' blocks and its gaps' heights (nothing is kept when a column
+        holds a part of a block: a split has no index)."""
+        geo, plan, _ = page.handout_layout
+        spread = None
+        if plan.spread is not None:
+            index = {id(f): i for i, f in enumerate(plan.cols)}
+            spread = tuple(tuple(index[id(f)] if id(f) in index else
+                                 (("gap", f.height) if type(f) is Spacer else None) for f in story)
+                           for story in plan.spread)
+            if any(x is None for story in spread for x in story):
+                return None
+        return _Answer(fit, plan.top_h, plan.bottom_h, plan.col_h, plan.room, plan.tall, spread)
+
+    def replay(self, build: PageBuilder, paper: str, art: BrandArt, known: _Answer) -> tuple[Page, Fit]:
+        fit = known.fit
+        page = build(fit.body_pt, fit.spacing)
+        geo = self.geometry(paper, page, art)
+        top, cols, bottom = _split_zones(page.body)
+        spread = None if known.spread is None else [
+            [cols[x] if isinstance(x, int) else Spacer(0, x[1]) for x in story] for story in known.spread]
+        plan = _Plan(top, cols, bottom, known.top_h, known.bottom_h, _col_w(geo, self.columns), known.col_h,
+                     known.room, [], known.tall, fit.split, spread)
+        page.handout_layout = (geo, plan, self)
         return page, fit
 
     def draw(self, canv: Canvas, sheet: Sheet, art: BrandArt) -> dict[str, str]:

@@ -94,6 +94,16 @@ class LargePrintLayout(Layout):
         assert fit is not None and page is not None
         return page, fit
 
+    def answer(self, page: Page, fit: Fit) -> tuple[Fit, float]:
+        """The Fit and the sources' size the search settled on."""
+        return fit, page.handout_sources_pt
+
+    def replay(self, build: PageBuilder, paper: str, art: BrandArt, known: tuple[Fit, float]) -> tuple[Page, Fit]:
+        fit, sources_pt = known
+        page = build(fit.body_pt, fit.spacing)
+        page.handout_sources_pt = sources_pt
+        return page, fit
+
     def draw(self, canv: Canvas, sheet: Sheet, art: BrandArt) -> dict[str, str]:
         """Draw a large-print handout on ``sheet.fit.pages`` pages."""
         page, styles = sheet.page, sheet.page.styles
