@@ -1,7 +1,8 @@
 """Benchmark handouts side by side with a peer and a floor, in one run.
 
     pip install -e '.[bench]'        # WeasyPrint and Typst, the peers
-    python bench/bench.py [--rounds 5] [--batch 60] [--memory 1000] [--markdown FILE] [--json FILE]
+    python bench/bench.py [--rounds 5] [--batch 60] [--batch-rounds 3] [--distinct-rounds R]
+                          [--memory 1000] [--markdown FILE] [--json FILE]
 
 Four sides make the same page from the same three demo articles:
 handouts; Typst 0.15 and WeasyPrint 70 (the peers: a comparable tagged
@@ -21,6 +22,12 @@ its per-user cache, docs/security.md). Measured:
 1. cold: one handout in a new process, imports included (handouts: the CLI);
 2. batch: N handouts (the demos cycled) in one process after one untimed
    handout of each demo; handouts also with its process pool (``pool``);
+   and a batch of N articles whose words are all new (bench/distinct.py:
+   the demos with their letters swapped, another swap each, made once, the
+   same files for every side, each side's pages checked once to be one page
+   and tagged). The cycled batch repeats three sets of words, so a reused
+   Typst Compiler answers 57 of its 60 compiles from its memo of identical
+   earlier inputs (comemo): the second batch measures making new pages;
 3. warm, one at a time (handouts' render API, as the web page uses it): the
    CPU of a first request, and the time of a second (a cache hit);
 4. memory: ``handouts build`` of M handouts, the growth of resident memory
@@ -85,9 +92,20 @@ def cold(side: str, tmp: Path) -> tuple[float, float]:
     return wall, cpu
 
 
-def worker(side: str, mode: str, n: int = 0) -> dict:
-    _, _, out = child([sys.executable, str(HERE / "worker.py"), side, mode, str(n)])
+def worker(side: str, mode: str, n: int = 0, *more: str) -> dict:
+    _, _, out = child([sys.executable, str(HERE / "worker.py"), side, mode, str(n), *more])
     return json.loads(out.strip().splitlines()[-1])
+
+
+def distinct_batch(side: str, n: int, project: Path, check: bool) -> dict:
+    """One side's batch of the N new-word articles in ``project``; with
+    ``check``, each page is checked to be one page and tagged (the floor's
+    are not tagged: its page count only)."""
+    out = worker(side, "distinct", n, str(project), *(["check"] if check else []))
+    bad = {slug: p for slug, p in out.get("pages", {}).items() if p != [1, side != "floor"]}
+    if bad:
+        sys.exit(f"{side} did not make one tagged page per new-word article: {bad}")
+    return out
 
 
 def import_floor() -> tuple[float, float, list[str]]:
@@ -111,6 +129,12 @@ def median(values) -> float:
     return statistics.median(values) if values else float("nan")
 
 
+def keep(runs: dict, out: dict) -> None:
+    """Add one batch's wall and CPU seconds and memory growth to ``runs``."""
+    for k, key in (("wall", "wall_s"), ("cpu", "cpu_s"), ("rss_growth_mb", "rss_growth_mb")):
+        runs[k].append(out[key])
+
+
 def measure(args) -> dict:
     for side in PEERS:
         pages = worker(side, "check")["pages"]
@@ -119,8 +143,14 @@ def measure(args) -> dict:
     res: dict = {"cold": {s: {"wall": [], "cpu": []} for s in SIDES},
                  "batch": {s: {"wall": [], "cpu": [], "rss_growth_mb": []}
                            for s in (*SIDES, "typst-reused", "pool")},
+                 "distinct": {s: {"wall": [], "cpu": [], "rss_growth_mb": []} for s in (*SIDES, "typst-reused")},
                  "warm": {"first_cpu": [], "hit_wall": []}}
     with tempfile.TemporaryDirectory(prefix="handouts-bench-") as tmp:
+        project = Path(tmp) / "distinct"
+        if args.distinct_rounds:   # untimed: the articles, made once, dropped if handouts cannot fit them
+            _, _, made = child([sys.executable, str(HERE / "distinct.py"), str(project), str(args.batch)])
+            res["distinct_made"] = {k: v for k, v in json.loads(made.strip().splitlines()[-1]).items()
+                                    if k != "slugs"}
         for side in SIDES:  # untimed: font caches, bytecode
             cold(side, Path(tmp))
         for r in range(args.rounds):
@@ -133,9 +163,11 @@ def measure(args) -> dict:
             for side in (*order, "typst-reused", "pool"):
                 if r >= args.batch_rounds:
                     break
-                out = worker(side, "batch", args.batch)
-                for k, key in (("wall", "wall_s"), ("cpu", "cpu_s"), ("rss_growth_mb", "rss_growth_mb")):
-                    res["batch"][side][k].append(out[key])
+                keep(res["batch"][side], worker(side, "batch", args.batch))
+            for side in (*order, "typst-reused"):
+                if r >= args.distinct_rounds:
+                    break
+                keep(res["distinct"][side], distinct_batch(side, args.batch, project, check=r == 0))
             warm = worker("handouts", "warm")
             res["warm"]["first_cpu"] += warm["first_cpu_s"]
             res["warm"]["hit_wall"] += warm["hit_wall_s"]
@@ -177,12 +209,18 @@ def table(res: dict, args) -> list[tuple[str, ...]]:
     row(f"batch of {args.batch}, CPU ms/handout", res["batch"], "cpu", per, 1)
     row(f"batch of {args.batch}, handouts with 2 processes, wall ms/handout", res["batch"], "wall", per, 1,
         first="pool")
+    if args.distinct_rounds:
+        row(f"batch of {args.batch}, every handout new words, wall ms/handout", res["distinct"], "wall", per, 1)
+        row(f"batch of {args.batch}, every handout new words, CPU ms/handout", res["distinct"], "cpu", per, 1)
     w = res["warm"]
     blank = ("",) * (len(HEAD) - 2)
     rows.append(("warm, new handout (render API), CPU ms", f"{median(w['first_cpu']) * 1000:.1f}", *blank))
     rows.append(("warm, same handout again (cache hit), ms", f"{median(w['hit_wall']) * 1000:.2f}", *blank))
     rows.append((f"resident memory growth over the batch of {args.batch}, MB",
                  *(f"{median(res['batch'][s]['rss_growth_mb']):.1f}" for s in COLUMNS), "", "", "", ""))
+    if args.distinct_rounds:
+        rows.append((f"resident memory growth over the batch of {args.batch} new words, MB",
+                     *(f"{median(res['distinct'][s]['rss_growth_mb']):.1f}" for s in COLUMNS), "", "", "", ""))
     if "memory" in res:
         m = res["memory"]
         rows.append((f"peak memory, build of {m['n_small']} → {m['n_big']} handouts, MB",
@@ -227,12 +265,16 @@ def machine() -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="rounds of cold runs and warm runs (default 5)")
-    parser.add_argument("--batch", type=int, default=60, help="handouts in a batch (default 60)")
-    parser.add_argument("--batch-rounds", type=int, default=3, help="rounds that include a batch (default 3)")
+    parser.add_argument("--batch", type=int, default=60, help="handouts in each batch, the cycled and the new words (default 60)")
+    parser.add_argument("--batch-rounds", type=int, default=3, help="rounds that include the cycled batch (default 3)")
+    parser.add_argument("--distinct-rounds", type=int, metavar="R",
+                        help="rounds that include the batch of new words (default: as --batch-rounds; 0: skip)")
     parser.add_argument("--memory", type=int, default=1000, help="handouts in the memory run (0: skip)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the raw results as JSON")
     parser.add_argument("--markdown", type=Path, metavar="FILE", help="also write the table as Markdown")
     args = parser.parse_args()
+    if args.distinct_rounds is None:
+        args.distinct_rounds = args.batch_rounds
     info = machine()
     print(f"{info['date']}: {info['cpu']}, {info['cores']} cores, Python {info['python']}, "
           f"load {info['load_before'][0]:.2f}", file=sys.stderr)
@@ -243,6 +285,10 @@ def main() -> None:
     print(md)
     print(f"\nimport floor modules: {len(res['import_floor']['modules'])}; "
           f"load average {info['load_before'][0]:.2f} before, {info['load_after'][0]:.2f} after")
+    if "distinct_made" in res:
+        made = res["distinct_made"]
+        print(f"new-word articles: {args.batch} kept of {made['made']} made ({made['did_not_fit']} did not fit "
+              f"one page in handouts; the rest past the first {args.batch} dropped)")
     if args.markdown:
         args.markdown.write_text(md + "\n", encoding="utf-8")
     if args.json:

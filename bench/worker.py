@@ -3,6 +3,7 @@ orchestrator (bench.py) starts it, so that every run, of every side, starts
 from the same state and runs alternate.
 
     python bench/worker.py SIDE MODE [N]
+    python bench/worker.py SIDE distinct N DIR [check]
 
 SIDE is ``handouts``, ``pool`` (handouts using every core), ``weasy``,
 ``typst`` (one ``typst.compile`` per handout), ``typst-reused`` (one
@@ -10,7 +11,10 @@ SIDE is ``handouts``, ``pool`` (handouts using every core), ``weasy``,
 process's whole life), ``batch`` (one untimed handout of each demo first, then
 N handouts, the demo articles cycled), or ``warm`` (handouts only: the render
 cache, first and second requests); ``check`` (a peer: every demo's page
-count and whether it is tagged, the check that the peer makes a comparable page).
+count and whether it is tagged, the check that the peer makes a comparable page);
+``distinct`` (one untimed handout of each demo first, then the N articles
+of new words that bench/distinct.py made in the project DIR, each once;
+with ``check``, then each of those pages' count and whether it is tagged).
 """
 
 from __future__ import annotations
@@ -62,22 +66,29 @@ def make_project(root: Path, n: int) -> list[str]:
     return slugs
 
 
-class Peer:
-    """weasy, typst, typst-reused or floor: article dicts in, bytes out."""
+def new_articles(root: Path) -> list[str]:
+    """The slugs of the new-word articles in a project bench/distinct.py made."""
+    return sorted(p.stem for p in (root / "content" / "en").glob("new-*.yaml"))
 
-    def __init__(self, side: str):
+
+class Peer:
+    """weasy, typst, typst-reused or floor: article dicts in, bytes out (the
+    articles of the project at ``root``: this checkout's, or a copy)."""
+
+    def __init__(self, side: str, root: Path = REPO):
         import peers
 
         self.make = {"weasy": peers.weasy_pdf, "typst": peers.typst_pdf,
                      "typst-reused": peers.typst_reused_pdf, "floor": peers.floor_pdf}[side]
         self.side = side
-        self.clinic = peers.load_clinic(REPO / "content/clinic.yaml")
+        self.content = root / "content"
+        self.clinic = peers.load_clinic(self.content / "clinic.yaml")
         self.peers = peers
 
     def render(self, slug: str) -> bytes:
-        article = self.peers.load_article(REPO / "content/en" / f"{slug}.yaml")
+        article = self.peers.load_article(self.content / "en" / f"{slug}.yaml")
         if self.side != "floor":
-            return self.make(article, self.clinic, REPO / "content")
+            return self.make(article, self.clinic, self.content)
         return self.make(article, self.clinic)
 
 
@@ -121,6 +132,8 @@ def timed(fn):
 def main() -> None:
     side, mode = sys.argv[1], sys.argv[2]
     n = int(sys.argv[3]) if len(sys.argv) > 3 else 60
+    root = Path(sys.argv[4]) if len(sys.argv) > 4 else REPO    # distinct: the project bench/distinct.py made
+    check = sys.argv[5:] == ["check"]
     out: dict = {"side": side, "mode": mode}
     tmp = Path(tempfile.mkdtemp(prefix="handouts-bench-"))
     try:
@@ -153,6 +166,18 @@ def main() -> None:
                 assert report.ok and len(report.outcomes) == n, report.all_problems()
                 out["cpu_s"] += _children_cpu()
                 out["rss_growth_mb"] = current_rss_mb() - base
+            elif mode == "distinct":
+                project = Project.find(root)
+                slugs = new_articles(root)
+                warm = run(project, slugs=DEMOS, write=False, jobs=1)   # untimed: the demos' own words
+                assert warm.ok and len(slugs) == n, (warm.all_problems(), len(slugs))
+                base = current_rss_mb()
+                report, out["wall_s"], out["cpu_s"] = timed(
+                    lambda: run(project, slugs=slugs, out=tmp / "out", jobs=1))
+                assert report.ok and len(report.outcomes) == n, report.all_problems()
+                out["rss_growth_mb"] = current_rss_mb() - base
+                if check:
+                    out["pages"] = {o.slug: _pages_tagged(o.output.read_bytes()) for o in report.outcomes}
             elif mode == "memory":
                 make_project(tmp / "p", n)
                 report = run(Project.find(tmp / "p"), out=tmp / "out", jobs=1)
@@ -174,19 +199,22 @@ def main() -> None:
                 out["first_cpu_s"] = firsts
                 out["hit_wall_s"] = hits
         else:
-            peer = Peer(side)
+            peer = Peer(side, root if mode == "distinct" else REPO)
             if mode == "one":
                 peer.render("leg-cramps")
-            elif mode == "batch":
-                for slug in DEMOS:
+            elif mode in ("batch", "distinct"):
+                slugs = [DEMOS[i % 3] for i in range(n)] if mode == "batch" else new_articles(root)
+                assert len(slugs) == n, len(slugs)
+                for slug in DEMOS:   # untimed: one of each demo, its own words
                     peer.render(slug)
                 base = current_rss_mb()
-                _, out["wall_s"], out["cpu_s"] = timed(
-                    lambda: [peer.render(DEMOS[i % 3]) for i in range(n)])
+                pdfs, out["wall_s"], out["cpu_s"] = timed(lambda: [peer.render(slug) for slug in slugs])
                 out["rss_growth_mb"] = current_rss_mb() - base
+                if check:
+                    out["pages"] = {slug: _pages_tagged(pdf) for slug, pdf in zip(slugs, pdfs)}
             elif mode == "check":
                 out["pages"] = {slug: _pages_tagged(peer.render(slug)) for slug in DEMOS}
-        out["n"] = n if mode == "batch" else 1
+        out["n"] = n if mode in ("batch", "distinct") else 1
         out["peak_rss_mb"] = rss_mb()
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
