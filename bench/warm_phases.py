@@ -37,6 +37,7 @@ def main() -> None:
     api.ready(project)      # as the page starts (and as bench/worker.py's warm mode)
     api.render(project, Item("en", "leg-cramps"), paper="a4")   # untimed: the first request
     timed(api, "_key", "key (before and after)")
+    timed(api, "_unchanged", "key (before and after)")   # the check after: no input changed
     timed(api, "plan", "finding the file")
     timed(build, "words", "catalog")
     timed(build, "load_handout", "load (YAML, schema, glyphs)")

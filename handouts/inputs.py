@@ -31,35 +31,60 @@ _known: dict[tuple, bytes] = {}
 _lock = threading.Lock()
 
 
-def file_digest(path: Path | str) -> bytes:
-    """The SHA-256 of ``path``'s bytes (``b"missing"`` when it cannot be read)."""
+class Seen:
+    """What digests were made from (``file_digest`` and ``tree_digest`` with
+    ``seen=``): each file's digest, and each folder's files as the walk found
+    them, so that ``unchanged()`` tells whether any of it has changed since
+    as recomputing those digests would (a ``stat`` a file, the folders
+    walked again, nothing hashed that is kept)."""
+
+    __slots__ = ("files", "folders")
+
+    def __init__(self) -> None:
+        self.files: dict[Path | str, bytes] = {}
+        self.folders: dict[str, list[tuple[tuple, str]]] = {}
+
+    def unchanged(self) -> bool:
+        return (all(_files(folder, ()) == found for folder, found in self.folders.items())
+                and all(file_digest(path) == digest for path, digest in self.files.items()))
+
+
+def file_digest(path: Path | str, seen: Seen | None = None) -> bytes:
+    """The SHA-256 of ``path``'s bytes (``b"missing"`` when it cannot be
+    read); noted in ``seen``."""
     try:
         st = os.stat(path)
         if not stat.S_ISREG(st.st_mode):  # /dev/zero, a pipe: never read (the build refuses it)
-            return b"not a regular file %o" % st.st_mode
-        key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
-        hit = _known.get(key)
-        if hit is not None:
-            return hit
-        now = time.time_ns()
-        with open(path, "rb") as fh:
-            hit = hashlib.file_digest(fh, "sha256").digest()
-        if st.st_size >= SMALL or now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
-            with _lock:
-                if len(_known) > 4096:
-                    _known.clear()
-                _known[key] = hit
-        return hit
+            digest = b"not a regular file %o" % st.st_mode
+        else:
+            key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+            digest = _known.get(key)
+            if digest is None:
+                now = time.time_ns()
+                with open(path, "rb") as fh:
+                    digest = hashlib.file_digest(fh, "sha256").digest()
+                if st.st_size >= SMALL or now - max(st.st_mtime_ns, st.st_ctime_ns) > RACY_NS:
+                    with _lock:
+                        if len(_known) > 4096:
+                            _known.clear()
+                        _known[key] = digest
     except (OSError, RuntimeError):  # RuntimeError: a symlink loop, in Python 3.11
-        return b"missing"
+        digest = b"missing"
+    if seen is not None:
+        seen.files[path] = digest
+    return digest
 
 
-def tree_digest(folder: Path) -> bytes:
+def tree_digest(folder: Path, seen: Seen | None = None) -> bytes:
     """One digest over every file under ``folder``: names and contents (in
-    the order of ``sorted(folder.rglob("*"))``; links to folders not followed)."""
+    the order of ``sorted(folder.rglob("*"))``; links to folders not
+    followed); noted in ``seen``."""
+    found = _files(str(folder), ())
+    if seen is not None:
+        seen.folders[str(folder)] = found
     h = hashlib.sha256()
-    for parts, path in sorted(_files(str(folder), ())):
-        h.update("/".join(parts).encode() + b"\0" + file_digest(path))
+    for parts, path in sorted(found):
+        h.update("/".join(parts).encode() + b"\0" + file_digest(path, seen))
     return h.digest()
 
 

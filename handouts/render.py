@@ -25,12 +25,14 @@ import hashlib
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 from handouts import __version__, build, layout, library, review
 from handouts.converters import parse_paper
 from handouts.errors import ContentError, HandoutError, Problem
-from handouts.inputs import cached_brand, file_digest, tree_digest
+from handouts.inputs import Seen, cached_brand, file_digest, tree_digest
 from handouts.handout import approval  # noqa: F401 (re-exported: a handout's words against their approval)
 from handouts.library import Item
 from handouts.project import Project, bundled_root
@@ -140,6 +142,32 @@ class _Keys(NamedTuple):
     whole: bytes                # the PDF's: every input and option
     each: tuple[bytes, ...]     # per item: what its Handout (article, words, approval) depends on
     common: bytes               # the version, the day, the brand and the templates with their catalogs
+    facts: tuple                # what the digests are made from besides files (``_facts``)
+    seen: Seen                  # the files and folders read, to tell whether any changed since
+
+
+def _facts(project: Project, items: tuple[Item, ...]) -> tuple:
+    """What the key depends on besides the files it reads: the day (a review
+    falls due, a reviewed date "in the future" passes), the brand's digest,
+    the template folders (the project's and the bundled ones; once when they
+    are one folder) and where each item's article is (.yaml or .yml)."""
+    _, brand = cached_brand(project)
+    templates = tuple(dict.fromkeys((str(project.templates), str(bundled_root() / "templates"))))
+    root = str(project.root)
+    where = tuple(library.files(project, lang).get(slug) or _item_paths(root, lang, slug)[1]
+                  for lang, slug in items)
+    return dt.date.today(), brand, templates, where
+
+
+@lru_cache(maxsize=1024)
+def _item_paths(root: str, lang: str, slug: str) -> tuple[str, str, str, str]:
+    """The folder and files ``_key`` reads for one item besides its article:
+    its language's blocks (what it may include), where its article would be
+    (when there is none), and its approval record (.yaml, .yml)."""
+    content = Path(root) / "content"
+    record = review.record_path(content, Item(lang, slug))
+    return (str(content / library.BLOCKS / lang), str(content / lang / f"{slug}.yaml"), str(record),
+            str(record.with_suffix(".yml")))
 
 
 def _key(project: Project, items: tuple[Item, ...], paper, large_print: bool,
@@ -149,27 +177,34 @@ def _key(project: Project, items: tuple[Item, ...], paper, large_print: bool,
     a handout name (then the pipeline itself reports the problem)."""
     if not all(library.is_name(item) for item in items):
         return None
-    _, brand = cached_brand(project)
+    facts = today, brand, templates, where = _facts(project, items)
+    seen = Seen()
     common = hashlib.sha256()
-    # The day too: a review falls due, a reviewed date "in the future" passes.
-    common.update(repr((__version__, dt.date.today())).encode())
+    common.update(repr((__version__, today)).encode())
     common.update(brand)
-    common.update(tree_digest(project.templates))
-    common.update(tree_digest(bundled_root() / "templates"))
+    for folder in templates:
+        common.update(tree_digest(folder, seen))
+    root = str(project.root)
     blocks: dict[str, bytes] = {}
     each = []
-    for lang, slug in items:
+    for (lang, slug), path in zip(items, where):
+        folder, _, record, record_yml = _item_paths(root, lang, slug)
         if lang not in blocks:
-            blocks[lang] = tree_digest(project.content / library.BLOCKS / lang)  # what it may include
+            blocks[lang] = tree_digest(folder, seen)  # what it may include
         h = common.copy()
         h.update(repr((lang, slug)).encode() + blocks[lang])
-        path = library.files(project, lang).get(slug, project.content / lang / f"{slug}.yaml")
-        h.update(file_digest(path))  # .yaml or .yml
-        record = review.record_path(project.content, Item(lang, slug))
-        h.update(file_digest(record) + file_digest(record.with_suffix(".yml")))
+        h.update(file_digest(path, seen))  # .yaml or .yml
+        h.update(file_digest(record, seen) + file_digest(record_yml, seen))
         each.append(h.digest())
     whole = hashlib.sha256(repr((paper, bool(large_print), packet)).encode() + b"".join(each))
-    return _Keys(whole.digest(), tuple(each), common.digest())
+    return _Keys(whole.digest(), tuple(each), common.digest(), facts, seen)
+
+
+def _unchanged(project: Project, items: tuple[Item, ...], keys: _Keys) -> bool:
+    """Whether ``_key`` would give ``keys`` again: the same facts, every file
+    and folder it read as it was (a ``stat`` a file: nothing is hashed again
+    that was kept)."""
+    return _facts(project, items) == keys.facts and keys.seen.unchanged()
 
 
 def _cached(project, items, paper, large_print, packet) -> Rendered:
@@ -184,7 +219,7 @@ def _cached(project, items, paper, large_print, packet) -> Rendered:
         made: dict = {}
         done = _make(project, items, paper, large_print, packet, keys, made)
         # Keep it only if no input changed while it was made.
-        if keys is not None and _key(project, items, paper, large_print, packet) == keys:
+        if keys is not None and _unchanged(project, items, keys):
             _done[keys.whole] = done
             _size += len(done.pdf)
             while _size > MAX_BYTES and len(_done) > 1:

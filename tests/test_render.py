@@ -245,3 +245,66 @@ def test_the_page_starts_ready_with_its_start_up_frozen(project):
         assert api.render(proj, Item("en", "leg-cramps")).pdf == before
     finally:
         gc.unfreeze()
+
+
+@pytest.mark.parametrize("change", ["article", "catalog", "new template file", "block", "record gone",
+                                    "clinic"])
+def test_an_input_changed_while_rendering_is_not_kept(project, monkeypatch, change):
+    """A file edited, added or removed while a handout is being rendered:
+    the PDF made from what was read is returned, but not kept, and the next
+    request renders the edit."""
+    from handouts import build
+
+    proj = Project.find(project)
+    fresh = pdf(proj, "leg-cramps", "en")
+    api.cache_clear()
+    render_single = build.render_single
+
+    def render_then_edit(*args, **kwargs):
+        done = render_single(*args, **kwargs)
+        if change == "article":
+            edit(project / "content/en/leg-cramps.yaml", "cramps", "crampz")
+        elif change == "catalog":
+            edit(project / "templates/labels/en.yaml", "Call us", "Ring us")
+        elif change == "new template file":
+            (project / "templates/labels/notes.txt").write_text("not a catalog\n", encoding="utf-8")
+        elif change == "block":
+            edit(project / "content/blocks/en/when-to-get-help.yaml", "a clot", "a clog")
+        elif change == "record gone":
+            (project / "content/approvals/en/leg-cramps.yaml").unlink()
+        else:
+            edit(project / "content/clinic.yaml", "Vein", "Vain")
+        return done
+
+    monkeypatch.setattr(build, "render_single", render_then_edit)
+    assert pdf(proj, "leg-cramps", "en") == fresh   # made from what was read
+    assert api.cache_info()["entries"] == 0
+    monkeypatch.setattr(build, "render_single", render_single)
+    after = api.render(proj, Item("en", "leg-cramps"))
+    assert api.cache_info()["misses"] == 2
+    if change == "new template file":
+        assert after.pdf == fresh   # read again, the same words
+    else:
+        assert after.pdf != fresh
+    assert api.render(proj, Item("en", "leg-cramps")) is after   # kept now
+
+
+def test_the_check_after_a_render_walks_and_hashes_once(monkeypatch):
+    """The inputs are read once a render: the check after it (that no input
+    changed while it was made) stats each file and walks each folder again,
+    without hashing their digests again; and the template folders are walked
+    once when the project's are the bundled ones (the demo). Before, each
+    folder was walked and hashed twice, the templates four times."""
+    from handouts import inputs
+
+    walked = []
+
+    def tree_digest(folder, seen=None):
+        walked.append(str(folder))
+        return inputs.tree_digest(folder, seen)
+
+    monkeypatch.setattr(api, "tree_digest", tree_digest)
+    proj = Project.find(REPO)
+    assert proj.templates == proj.root / "templates" == api.bundled_root() / "templates"
+    api.render(proj, Item("en", "leg-cramps"))
+    assert sorted(walked) == [str(REPO / "content/blocks/en"), str(REPO / "templates")]
