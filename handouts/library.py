@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Iterable, NamedTuple
 
 from handouts import listing
+from handouts.symlinks import inside_content
 from handouts.errors import ContentError, HandoutError, Problem, quoted
 from handouts.loader import Loaded, Loc, field_name, load_yaml, read_bytes
 from handouts.project import SLUG_RE, Project
@@ -250,7 +251,7 @@ def _include(path: Path, loaded: Loaded) -> tuple[Loaded, tuple, dict]:
         hint = f"; did you mean {close[0]}?" if close else f" (have: {', '.join(have) or 'none'})"
         raise _Missing(deps, ContentError.at(path, here, "callout.include", f"there is no {shown}{hint}"))
     try:
-        _inside_content(block_path, path.parent.parent)
+        inside_content(block_path, path.parent.parent)
         block_loaded, block = _block(block_path, deps[0][1])
     except HandoutError as exc:
         raise _Missing(deps, exc) from None
@@ -328,27 +329,13 @@ class _Missing(HandoutError):
         self.deps = deps
 
 
-def _inside_content(path: Path, content: Path | None = None) -> None:
-    """A file in ``content/<lang>/`` that is a link leading out of content/ is
-    refused: it would build, email and serve a file from elsewhere on the
-    computer."""
-    content = content or path.parent.parent
-    try:
-        real = path.resolve(strict=True)
-    except (OSError, RuntimeError):
-        return          # missing or a loop: reading it says so
-    if real.is_file() and not real.is_relative_to(content.resolve()):   # (a device: read_bytes says so)
-        raise ContentError.at(path, None, None, "is a link to a file outside content/, which is "
-                              "not built; copy the file into its language folder instead")
-
-
 def load(path: Path, keep: bool = True) -> Entry:
     """The article in ``path``, parsed and validated once per content (kept
     in the cache unless ``keep`` is false: a big one-off batch that will not
     read its files again)."""
     path = Path(path)
     try:
-        _inside_content(path)
+        inside_content(path)
         digest = _digest(path)
     except HandoutError as exc:
         return Entry(path, b"", None, None, tuple(exc.problems))

@@ -91,3 +91,51 @@ def test_a_link_out_of_content_is_refused_by_name(project, tmp_path):
             status, _, body = site.raw("GET", path)
             assert status in (200, 404, 409) and b"Secret notes" not in body and b"%PDF" not in body
             assert status == 409 or b"outside content/" in body or status == 404
+
+
+@pytest.mark.parametrize("linked", ["en", "blocks", "blocks/en"])
+def test_a_folder_linked_out_of_content_is_refused(project, tmp_path, linked):
+    """A language folder, or the shared blocks' folder, that is a link out of
+    content/: its articles (or the block they include) are refused by name;
+    the same folder linked from inside content/ is read."""
+    import shutil
+
+    from handouts import library
+    from handouts.errors import HandoutError
+
+    content = project / "content"
+    for target, refused in ((tmp_path / "elsewhere", True), (content / "moved", False)):
+        shutil.move(content / linked, target)
+        (content / linked).symlink_to(target)
+        library.cache_clear()
+        try:
+            entry = library.load(content / "en" / "leg-cramps.yaml")
+            if refused:
+                with pytest.raises(HandoutError, match="is a link to a file outside content/"):
+                    entry.get()
+            else:
+                assert entry.get().title == "Leg cramps"
+        finally:
+            (content / linked).unlink()
+            shutil.move(target, content / linked)
+            library.cache_clear()
+
+
+def test_files_with_no_link_below_content_are_not_resolved(project, monkeypatch):
+    """Whether an article or the block it includes leads out of content/ is
+    told by a stat a part of its path below content/ when none is a link
+    (resolving the whole path cost 50 µs a file); a link is resolved."""
+    from handouts import library
+
+    def resolve(self, strict=False):
+        raise AssertionError(f"{self} was resolved")
+
+    library.cache_clear()
+    monkeypatch.setattr(Path, "resolve", resolve)
+    try:
+        assert library.load(project / "content" / "en" / "leg-cramps.yaml").get().callout
+        (project / "content" / "en" / "cramps.yaml").symlink_to("leg-cramps.yaml")
+        with pytest.raises(AssertionError, match="cramps.yaml was resolved"):
+            library.load(project / "content" / "en" / "cramps.yaml")
+    finally:
+        library.cache_clear()
