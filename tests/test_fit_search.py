@@ -219,9 +219,11 @@ def test_the_geometry_is_the_same_at_every_body_size(lang):
 
 
 def test_the_search_makes_the_geometry_once_and_the_fitted_pages(monkeypatch):
-    """A handout that fits at the third body size tried: the geometry made
-    for the first size (to plan every size) and for the page that fits (to
-    draw it), not once per size; the page drawn has its own."""
+    """A handout that fits at the third body size tried: the geometry is
+    made once, for the first size; every other size's page takes that
+    page's header and footer (``base.share_furniture``: the furniture does
+    not follow the body size), so the geometry is the page's own too, and
+    the page drawn has its own (its header's paragraphs, its structure)."""
     proj, brand, marks = parsed("en", "risk-factors")
     made = []
     geometry = layout.COLUMNS.geometry
@@ -238,9 +240,12 @@ def test_the_search_makes_the_geometry_once_and_the_fitted_pages(monkeypatch):
 
     sheet = layout.COLUMNS.fit(build_at, "letter", brand_art(brand, "letter"))
     assert sheet.fit.fits and sizes == [13.0, 12.5, 12.0]
-    assert made == [13.0, 12.0]
+    assert made == [13.0]
     geo = sheet.page.handout_layout[0]
     assert geo.left_stack[-1] is sheet.page.header["tagline"]
+    kids = sheet.page.struct.kids
+    assert sheet.page.header_node in kids and sheet.page.footer_node in kids
+    assert geo.left_stack[-1].handout_struct in sheet.page.header_node.kids
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -56,6 +56,31 @@ class Sheet:
         return self.layout.draw(canv, self, art)
 
 
+def share_furniture(source: Page, page: Page) -> bool:
+    """Give ``page`` the header and footer of ``source``, another page of the
+    same fit search (built from the same markup): their paragraphs, and
+    their structure elements in the same place of its structure tree, when
+    the two have the same furniture styles. Those do not follow the body
+    size or the spacing: each takes its size and leading from
+    ``styles.FURNITURE`` and the rest from the palette, the fonts, large
+    print and the script, which ``Styles.made`` holds. So the two sets of
+    paragraphs are alike, and a geometry made for ``source`` is ``page``'s
+    own. Returns whether it did."""
+    a, b = source.styles.made, page.styles.made
+    if a is None or b is None or (a[:2], a[3:6]) != (b[:2], b[3:6]):
+        return False
+    pairs = [(getattr(page, n), getattr(source, n)) for n in ("header_node", "footer_node")]
+    if any((mine is None) != (theirs is None) for mine, theirs in pairs):
+        return False
+    kids = page.struct.kids
+    for mine, theirs in pairs:
+        if mine is not None:
+            kids[next(i for i, kid in enumerate(kids) if kid is mine)] = theirs
+    page.header_node, page.footer_node = source.header_node, source.footer_node
+    page.header, page.footer = source.header, source.footer
+    return True
+
+
 class Tries:
     """The pages of one fit search. Each body size is built once (markup into
     flowables, and the header and footer measured); another spacing at that
@@ -89,7 +114,10 @@ class Tries:
         first = next(iter(self._built.values()), None)
         if self.borrow and first is not None:
             geo = first[1]     # (a size built again, its leading changed: its geometry too)
-            self._owned.discard(body_pt)
+            if first[0] is not page and share_furniture(first[0], page):
+                self._owned.add(body_pt)      # the header and footer the geometry holds are its own
+            else:
+                self._owned.discard(body_pt)
         else:
             geo = self.layout.geometry(self.paper, page, self.art)
             self._owned.add(body_pt)
