@@ -320,20 +320,23 @@ def tagger_page(canv: Canvas) -> int:
     return tagger.page if tagger else 0
 
 
-#: A QR code's modules as runs of dark modules in a row, per matrix, module
-#: size and left edge: (row, its left x, its width), each number formatted as
-#: ReportLab formats it. The same for every handout of a clinic on its paper,
-#: so only the rows' heights are formatted again for each page (the footer's
-#: height, and so the code's, differs from handout to handout).
-_MODULES: dict[tuple, tuple[tuple[int, str, str], ...]] = {}
+#: A QR code's dark modules as the path ReportLab's ``rect`` makes of them,
+#: one filled rectangle for each run of them in a row, per matrix, module
+#: size and left edge: the path's text with each number formatted as
+#: ReportLab formats it, but a place (``%s``) for each run's height on the
+#: page, and the row of each run. The same for every handout of a clinic on
+#: its paper, so a page formats only its rows' heights (the footer's height,
+#: and so the code's, differs from handout to handout) and fills them in.
+_MODULES: dict[tuple, tuple[str, tuple[int, ...]]] = {}
 MAX_MODULES = 64
 
 
-def _module_runs(matrix, m: float, x0: float) -> tuple[tuple[int, str, str], ...]:
+def _module_path(matrix, m: float, x0: float) -> tuple[str, tuple[int, ...]]:
     key = (matrix, m, x0)
-    runs = _MODULES.get(key)
-    if runs is None:
-        found = []
+    kept = _MODULES.get(key)
+    if kept is None:
+        height = fp_str(m)
+        parts, rows = ["n"], []
         for r, row in enumerate(matrix):
             c = 0
             n = len(row)
@@ -342,26 +345,26 @@ def _module_runs(matrix, m: float, x0: float) -> tuple[tuple[int, str, str], ...
                     start = c
                     while c < n and row[c]:
                         c += 1
-                    found.append((r, fp_str(x0 + start * m), fp_str((c - start) * m)))
+                    parts.append(f"{fp_str(x0 + start * m)} %s {fp_str((c - start) * m)} {height} re")
+                    rows.append(r)
                 else:
                     c += 1
         if len(_MODULES) >= MAX_MODULES:
             _MODULES.clear()
-        runs = _MODULES[key] = tuple(found)
-    return runs
+        kept = _MODULES[key] = (" ".join(parts) if rows else "", tuple(rows))
+    return kept
 
 
 def _draw_modules(canv: Canvas, geo: Geometry, st: Styles, x0: float, y_top: float) -> None:
     """The dark modules, each run of them in a row one filled rectangle: the
     very path ReportLab's ``rect`` makes of them (its first operator ``n``,
-    each number formatted alike), made from the runs kept for the matrix."""
+    each number formatted alike), the path kept for the matrix with this
+    page's row heights filled in."""
     m = geo.qr_module
     canv.saveState()
     canv.setFillColor(st.palette.color("ink"))
-    height = fp_str(m)
+    path, rows = _module_path(geo.qr, m, x0)
     ys = [fp_str(y_top - (r + 1) * m) for r in range(len(geo.qr))]
-    runs = _module_runs(geo.qr, m, x0)
-    code = ["n"] if runs else []
-    code.extend([f"{x} {ys[r]} {w} {height} re" for r, x, w in runs])
+    code = [path % tuple([ys[r] for r in rows])] if rows else []
     canv.drawPath(PDFPathObject(code=code), stroke=0, fill=1)
     canv.restoreState()
