@@ -288,7 +288,8 @@ def pdf_bytes(canv) -> bytes:
     packed: list[tuple[int, bytes]] = []
     number = 0
     while (number := number + 1) in doc.numberToId:   # objects may add objects as they format
-        body = pdfdoc.format(doc.idToObject[doc.numberToId[number]], doc, toplevel=1)
+        obj = doc.idToObject[doc.numberToId[number]]
+        body = obj.data if obj.__class__ is Written else pdfdoc.format(obj, doc, toplevel=1)
         if body.rstrip().endswith(b"endstream"):   # a stream: written as ReportLab writes it
             xref[number] = (1, len(out), 0)
             out += b"%d 0 obj\n%s%sendobj\n" % (number, body, b"" if body.endswith(b"\n") else b"\n")
@@ -319,6 +320,19 @@ def pdf_bytes(canv) -> bytes:
                                              info.format(doc), ident, ident, len(data), data,
                                              xref[xref_number][1]))
     return bytes(out)
+
+
+class Written(pdfdoc.PDFObject):
+    """A PDF object that handouts writes out itself, as bytes, for ReportLab
+    to put in the file as it is: a structure element (a hundred or more a
+    page) costs no ``PDFDictionary`` formatting, and ``pdf_bytes`` takes its
+    bytes without going through ``pdfdoc.format``."""
+
+    def __init__(self, data: bytes = b""):
+        self.data = data
+
+    def format(self, document) -> bytes:
+        return self.data
 
 
 def set_timestamp(canv, t: float, lt, ymdhms: tuple) -> None:

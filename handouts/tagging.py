@@ -22,9 +22,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFObject, PDFStream, PDFString
+from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFName, PDFStream, PDFString
 
 from handouts import rl
+from handouts.rl import Written
 from handouts.xmltext import escape
 
 
@@ -243,18 +244,6 @@ def write_tree(canv, root: StructNode, *, lang: str, title: str, author: str, su
     canv.setCatalogEntry("Metadata", PDFStream(
         PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}),
         xmp.encode("utf-8")))
-
-
-class Written(PDFObject):
-    """A PDF object that handouts writes out itself, as bytes, for ReportLab
-    to put in the file as it is: a structure element (a hundred or more a
-    page) costs no ``PDFDictionary`` formatting."""
-
-    def __init__(self, data: bytes = b""):
-        self.data = data
-
-    def format(self, document) -> bytes:
-        return self.data
 
 
 def link_uri(annot) -> str | None:

@@ -214,3 +214,31 @@ def test_marked_content_is_closed_even_when_drawing_fails():
     with tagged(scratch, node), artifact(scratch, pagination=True):
         pass
     assert scratch.ops == [] and len(node.kids) == 2
+
+
+def test_the_structure_elements_are_packed_as_written(monkeypatch):
+    """A structure element (``rl.Written``: a hundred or more a page) goes
+    into the object stream as its own bytes, not through ReportLab's
+    ``pdfdoc.format`` (which gives those very bytes: the same file)."""
+    from handouts import render as api, rl
+    from handouts.library import Item
+    from handouts.project import Project
+
+    proj = Project.find(REPO)
+    api.cache_clear()
+    before = api.render(proj, Item("en", "leg-cramps")).pdf
+    pdfonce.format_quicker()
+    formatted = []
+    quicker = pdfdoc.format
+
+    def counted(element, document, toplevel=0):
+        formatted.append(element.__class__)
+        return quicker(element, document, toplevel)
+
+    monkeypatch.setattr(pdfdoc, "format", counted)
+    api.cache_clear()
+    try:
+        assert api.render(proj, Item("en", "leg-cramps")).pdf == before
+    finally:
+        api.cache_clear()
+    assert formatted and rl.Written not in formatted
