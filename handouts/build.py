@@ -91,9 +91,9 @@ def fit_handout(handout: Handout, brand: Brand, project: Project, paper: str,
     anywhere = script.break_anywhere   # Chinese, Japanese: lines break between characters
     rtl = script.rtl                   # Arabic: right to left, the page mirrored
 
-    def build_at(body_pt: float, spacing: float) -> markup.Page:
+    def build_at(body_pt: float, spacing: float, furniture: markup.Page | None = None) -> markup.Page:
         return markup.build(parsed, page_layout.styles(brand.palette, family, body_pt, spacing,
-                                                       anywhere, rtl))
+                                                       anywhere, rtl), furniture)
 
     # Everything build_at reads but the size and spacing: the fit search's
     # answer is kept on it (Layout.fit), for the same page asked again.

@@ -307,15 +307,25 @@ def block(m: Markup, node: Node, st: Styles, ctx: Ctx, table) -> list:
     return builder(m, node, st, ctx)
 
 
-def build(m: Markup, st: Styles) -> Page:
-    """Build the page's flowables from parsed markup with one set of styles."""
+def build(m: Markup, st: Styles, furniture: Page | None = None) -> Page:
+    """Build the page's flowables from parsed markup with one set of styles.
+    ``furniture``: a page built from the same markup with the same header
+    and footer styles (``styles.same_furniture``), whose header and footer,
+    paragraphs and structure elements, this page takes as they are."""
     root = m.root
     document = StructNode("Document")
     page = Page(lang=root.attrs.get("lang", "en"), title="", styles=st, struct=document,
                 turn_over=root.attrs.get("turn-over"), logo_alt=root.attrs.get("logo-alt"))
     ctx = Ctx(parent=document)
     for node in root.elements():
-        if node.tag == "header":
+        if furniture is not None and node.tag in ("header", "footer"):
+            node_of = "header_node" if node.tag == "header" else "footer_node"
+            setattr(page, node_of, getattr(furniture, node_of))
+            document.kids.append(getattr(furniture, node_of))
+            setattr(page, node.tag, getattr(furniture, node.tag))
+            if node.tag == "footer":
+                page.qr_url, page.qr_alt = furniture.qr_url, furniture.qr_alt
+        elif node.tag == "header":
             page.header_node = document.add("Div", title="Header")
             for child in node.elements():
                 style = HEADER_TAGS.get(child.tag)

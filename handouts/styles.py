@@ -89,6 +89,15 @@ class Styles:
     made: tuple | None = None
 
 
+def same_furniture(a: Styles, b: Styles) -> bool:
+    """Do ``a`` and ``b`` set the header and footer alike? Made by
+    ``make_styles`` from the same palette, fonts, large print and script:
+    each furniture style takes its size and leading from ``FURNITURE``, not
+    from the body size or the spacing, and the rest from those."""
+    x, y = a.made, b.made
+    return x is not None and y is not None and (x[:2], x[3:6]) == (y[:2], y[3:6])
+
+
 #: The paragraph styles of ``Styles`` (each named as its field).
 STYLE_FIELDS = tuple(name for name, kind in Styles.__annotations__.items() if kind == "ParagraphStyle")
 

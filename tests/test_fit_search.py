@@ -84,9 +84,10 @@ def test_the_search_builds_each_body_size_once(slug):
     proj, brand, marks = parsed("en", slug)
     sizes = []
 
-    def build_at(body_pt, spacing):
+    def build_at(body_pt, spacing, furniture=None):
         sizes.append(body_pt)
-        return markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, body_pt, spacing))
+        return markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, body_pt, spacing),
+                            furniture)
 
     sheet = layout.COLUMNS.fit(build_at, "letter", brand_art(brand, "letter"))
     assert sheet.fit.fits
@@ -117,7 +118,8 @@ def test_a_step_whose_blocks_cannot_fit_is_not_flowed(lang, monkeypatch):
         tried.clear()
         proj, brand, marks = parsed(lang, slug)
         sheet = layout.COLUMNS.fit(
-            lambda b, s: markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, b, s)),
+            lambda b, s, furniture: markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, b, s),
+                                                 furniture),
             "letter", brand_art(brand, "letter"))
         assert sheet.fit.fits and all(flowed), slug
         assert len(flowed) < len(tried), (slug, len(flowed), len(tried))
@@ -234,9 +236,10 @@ def test_the_search_makes_the_geometry_once_and_the_fitted_pages(monkeypatch):
     monkeypatch.setattr(layout.COLUMNS, "geometry", counted)
     sizes = []
 
-    def build_at(body_pt, spacing):
+    def build_at(body_pt, spacing, furniture=None):
         sizes.append(body_pt)
-        return markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, body_pt, spacing))
+        return markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, body_pt, spacing),
+                            furniture)
 
     sheet = layout.COLUMNS.fit(build_at, "letter", brand_art(brand, "letter"))
     assert sheet.fit.fits and sizes == [13.0, 12.5, 12.0]

@@ -129,9 +129,9 @@ def test_footer_lines_are_decided_once_across_body_sizes(monkeypatch):
     brand, marks = parsed("en", "risk-factors")
     sizes = []
 
-    def build_at(size, spacing):
+    def build_at(size, spacing, furniture=None):
         sizes.append(size)
-        return markup.build(marks, styles(brand, "en", size, spacing))
+        return markup.build(marks, styles(brand, "en", size, spacing), furniture)
 
     assert layout.COLUMNS.fit(build_at, "letter", brand_art(brand, "letter")).fit.fits
     assert len(set(sizes)) > 1

@@ -19,10 +19,14 @@ from handouts.layout.flow import Fit
 from handouts.layout.furniture import MARGIN, BrandArt, Geometry
 from handouts.markup import Page
 from handouts.spacing import respace
-from handouts.styles import Palette, Styles, make_styles
+from handouts.styles import Palette, Styles, make_styles, same_furniture
 
-#: Builds the page (markup into flowables) at a body size and spacing factor.
-PageBuilder = Callable[[float, float], Page]
+#: Builds the page (markup into flowables) at a body size and spacing
+#: factor; the third argument, when not None, is a page of the same search
+#: with the same furniture styles (``styles.same_furniture``), whose header
+#: and footer (paragraphs and structure elements) the new page takes as they
+#: are instead of building its own (``markup.build``'s ``furniture``).
+PageBuilder = Callable[[float, float, "Page | None"], Page]
 
 #: The fit searches' answers this process keeps (the oldest go first).
 MAX_ANSWERS = 1024
@@ -56,31 +60,6 @@ class Sheet:
         return self.layout.draw(canv, self, art)
 
 
-def share_furniture(source: Page, page: Page) -> bool:
-    """Give ``page`` the header and footer of ``source``, another page of the
-    same fit search (built from the same markup): their paragraphs, and
-    their structure elements in the same place of its structure tree, when
-    the two have the same furniture styles. Those do not follow the body
-    size or the spacing: each takes its size and leading from
-    ``styles.FURNITURE`` and the rest from the palette, the fonts, large
-    print and the script, which ``Styles.made`` holds. So the two sets of
-    paragraphs are alike, and a geometry made for ``source`` is ``page``'s
-    own. Returns whether it did."""
-    a, b = source.styles.made, page.styles.made
-    if a is None or b is None or (a[:2], a[3:6]) != (b[:2], b[3:6]):
-        return False
-    pairs = [(getattr(page, n), getattr(source, n)) for n in ("header_node", "footer_node")]
-    if any((mine is None) != (theirs is None) for mine, theirs in pairs):
-        return False
-    kids = page.struct.kids
-    for mine, theirs in pairs:
-        if mine is not None:
-            kids[next(i for i, kid in enumerate(kids) if kid is mine)] = theirs
-    page.header_node, page.footer_node = source.header_node, source.footer_node
-    page.header, page.footer = source.header, source.footer
-    return True
-
-
 class Tries:
     """The pages of one fit search. Each body size is built once (markup into
     flowables, and the header and footer measured); another spacing at that
@@ -110,12 +89,18 @@ class Tries:
                                     page.styles.break_anywhere, page.styles.rtl)
             if st is page.styles or respace(page, st) is not None:
                 return page, geo   # the furniture's styles are the same: so is its geometry
-        page = self.build(body_pt, spacing)
         first = next(iter(self._built.values()), None)
+        furniture = None
+        if self.borrow and first is not None:
+            made = first[0].styles
+            st = self.layout.styles(made.palette, made.fonts, body_pt, spacing, made.break_anywhere, made.rtl)
+            if same_furniture(made, st):
+                furniture = first[0]   # its header and footer, which the first geometry holds
+        page = self.build(body_pt, spacing, furniture)
         if self.borrow and first is not None:
             geo = first[1]     # (a size built again, its leading changed: its geometry too)
-            if first[0] is not page and share_furniture(first[0], page):
-                self._owned.add(body_pt)      # the header and footer the geometry holds are its own
+            if furniture is not None:
+                self._owned.add(body_pt)      # the header and footer that geometry holds are this page's
             else:
                 self._owned.discard(body_pt)
         else:

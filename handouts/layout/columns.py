@@ -239,7 +239,7 @@ class ColumnsLayout(Layout):
 
     def replay(self, build: PageBuilder, paper: str, art: BrandArt, known: _Answer) -> tuple[Page, Fit]:
         fit = known.fit
-        page = build(fit.body_pt, fit.spacing)
+        page = build(fit.body_pt, fit.spacing, None)
         geo = self.geometry(paper, page, art)
         top, cols, bottom = _split_zones(page.body)
         spread = None if known.spread is None else [

@@ -100,7 +100,7 @@ class LargePrintLayout(Layout):
 
     def replay(self, build: PageBuilder, paper: str, art: BrandArt, known: tuple[Fit, float]) -> tuple[Page, Fit]:
         fit, sources_pt = known
-        page = build(fit.body_pt, fit.spacing)
+        page = build(fit.body_pt, fit.spacing, None)
         page.handout_sources_pt = sources_pt
         return page, fit
 
