@@ -66,6 +66,8 @@ class FontFamily:
     #: glyphs looked up once (a batch asks again for every handout's words).
     known: dict[tuple[str, str], bool] = field(default_factory=dict, init=False, repr=False, compare=False,
                                                hash=False)
+    #: Characters every face draws (``missing_glyphs`` asks of each character only once).
+    everywhere: set[str] = field(default_factory=set, init=False, repr=False, compare=False, hash=False)
 
     def drawable(self, ch: str, face: str = "regular") -> bool:
         key = (ch, face)
@@ -87,16 +89,19 @@ class FontFamily:
         return upright is not None and ord(ch) in self.cmaps[getattr(self, upright)]
 
     def missing_glyphs(self, text: str) -> list[tuple[str, str]]:
-        """Characters of ``text`` that some face cannot draw: [(char, face name)]."""
-        out, seen = [], set()
-        for ch in text:
-            if ch in seen:
-                continue
-            seen.add(ch)
+        """Characters of ``text`` that some face cannot draw: [(char, face name)],
+        in the order they first appear (each distinct character asked once;
+        one every face draws, once per family)."""
+        out, everywhere = [], self.everywhere
+        if everywhere.issuperset(text):
+            return out
+        for ch in [ch for ch in dict.fromkeys(text) if ch not in everywhere]:
             for face in FACES:
                 if not self.drawable(ch, face):
                     out.append((ch, getattr(self, face)))
                     break
+            else:
+                everywhere.add(ch)
         return out
 
     def font_words(self, name: str, lang: str | None) -> str:
