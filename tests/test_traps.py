@@ -253,6 +253,33 @@ def test_render_limits_hold_in_the_library(project):
     assert problems and all(p.line == line and "handout.xml.j2" in str(p.path) for p in problems)
 
 
+@pytest.mark.parametrize("limit, value, words", [("MAX_SECONDS", 0.0, "ran longer than 0 seconds"),
+                                                  ("MAX_MEMORY_MB", -1, "used more than -1 MB")])
+def test_the_limits_are_checked_as_the_loops_run_without_tracing(project, monkeypatch, limit, value,
+                                                                  words):
+    """The time and memory limits are looked at each 16th time round the
+    template's loops (or call it makes), not by a trace function on every
+    line (``sys.settrace`` made every render about seven times slower): a
+    good render sets no trace, and a loop past a limit is stopped at its
+    line."""
+    import sys
+
+    from handouts import templating
+    from handouts.build import run
+    from handouts.project import Project
+
+    def no_trace(function):
+        raise AssertionError("a render set a trace function")
+
+    monkeypatch.setattr(sys, "settrace", no_trace)
+    assert run(Project.find(project), write=False).ok
+    line = insert_in_section(project, "{% for i in range(100) %}{% endfor %}")
+    monkeypatch.setattr(templating, limit, value)
+    problems = run(Project.find(project), write=False).all_problems()
+    assert problems and all(p.line == line and "handout.xml.j2" in str(p.path) and words in p.message
+                            for p in problems), problems
+
+
 # ---------------------------------------------------------------------------
 # Found by tests/test_fuzz.py, kept as plain regression tests.
 
