@@ -25,7 +25,7 @@ rl.shape_each_font_apart()
 
 #: Lines broken per process: (text, style, width) -> ReportLab's wrap result.
 _LINES: OrderedDict = OrderedDict()
-MAX_LINES = 4096
+MAX_LINES = 1024
 #: Style attributes that move a paragraph but do not change its lines.
 _SPACING = frozenset({"spaceBefore", "spaceAfter", "name", "parent"})
 
