@@ -223,7 +223,7 @@ def test_the_geometry_is_the_same_at_every_body_size(lang):
 def test_the_search_makes_the_geometry_once_and_the_fitted_pages(monkeypatch):
     """A handout that fits at the third body size tried: the geometry is
     made once, for the first size; every other size's page takes that
-    page's header and footer (``base.share_furniture``: the furniture does
+    page's header and footer (``markup.build``'s ``furniture``: the furniture does
     not follow the body size), so the geometry is the page's own too, and
     the page drawn has its own (its header's paragraphs, its structure)."""
     proj, brand, marks = parsed("en", "risk-factors")
