@@ -27,6 +27,18 @@ def parsed(lang: str, slug: str):
     return proj, brand, with_words(handout, brand, proj, words(proj, lang)).markup
 
 
+def builder(brand, marks, sizes: list | None = None):
+    """The fit search's page builder for ``marks`` in the regular layout's
+    styles (the brand's Latin fonts), noting each body size it builds in
+    ``sizes``."""
+    def build_at(body_pt, spacing, furniture=None):
+        if sizes is not None:
+            sizes.append(body_pt)
+        return markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, body_pt, spacing),
+                            furniture)
+    return build_at
+
+
 def measured(flowables: list, width: float) -> list:
     """Everything the layout reads of each flowable, nested boxes included."""
     out = []
@@ -83,13 +95,7 @@ def test_the_search_builds_each_body_size_once(slug):
     however many spacings it tries at that size."""
     proj, brand, marks = parsed("en", slug)
     sizes = []
-
-    def build_at(body_pt, spacing, furniture=None):
-        sizes.append(body_pt)
-        return markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, body_pt, spacing),
-                            furniture)
-
-    sheet = layout.COLUMNS.fit(build_at, "letter", brand_art(brand, "letter"))
+    sheet = layout.COLUMNS.fit(builder(brand, marks, sizes), "letter", brand_art(brand, "letter"))
     assert sheet.fit.fits
     assert len(sizes) == len(set(sizes)), sizes
 
@@ -117,10 +123,7 @@ def test_a_step_whose_blocks_cannot_fit_is_not_flowed(lang, monkeypatch):
         flowed.clear()
         tried.clear()
         proj, brand, marks = parsed(lang, slug)
-        sheet = layout.COLUMNS.fit(
-            lambda b, s, furniture: markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, b, s),
-                                                 furniture),
-            "letter", brand_art(brand, "letter"))
+        sheet = layout.COLUMNS.fit(builder(brand, marks), "letter", brand_art(brand, "letter"))
         assert sheet.fit.fits and all(flowed), slug
         assert len(flowed) < len(tried), (slug, len(flowed), len(tried))
 
@@ -235,13 +238,7 @@ def test_the_search_makes_the_geometry_once_and_the_fitted_pages(monkeypatch):
         return geometry(paper, page, art)
     monkeypatch.setattr(layout.COLUMNS, "geometry", counted)
     sizes = []
-
-    def build_at(body_pt, spacing, furniture=None):
-        sizes.append(body_pt)
-        return markup.build(marks, layout.COLUMNS.styles(brand.palette, brand.fonts, body_pt, spacing),
-                            furniture)
-
-    sheet = layout.COLUMNS.fit(build_at, "letter", brand_art(brand, "letter"))
+    sheet = layout.COLUMNS.fit(builder(brand, marks, sizes), "letter", brand_art(brand, "letter"))
     assert sheet.fit.fits and sizes == [13.0, 12.5, 12.0]
     assert made == [13.0]
     geo = sheet.page.handout_layout[0]
