@@ -318,13 +318,13 @@ def build(m: Markup, st: Styles, furniture: Page | None = None) -> Page:
                 turn_over=root.attrs.get("turn-over"), logo_alt=root.attrs.get("logo-alt"))
     ctx = Ctx(parent=document)
     for node in root.elements():
-        if furniture is not None and node.tag in ("header", "footer"):
-            node_of = "header_node" if node.tag == "header" else "footer_node"
-            setattr(page, node_of, getattr(furniture, node_of))
-            document.kids.append(getattr(furniture, node_of))
-            setattr(page, node.tag, getattr(furniture, node.tag))
-            if node.tag == "footer":
-                page.qr_url, page.qr_alt = furniture.qr_url, furniture.qr_alt
+        if furniture is not None and node.tag == "header":
+            page.header_node, page.header = furniture.header_node, furniture.header
+            document.kids.append(page.header_node)
+        elif furniture is not None and node.tag == "footer":
+            page.footer_node, page.footer = furniture.footer_node, furniture.footer
+            page.qr_url, page.qr_alt = furniture.qr_url, furniture.qr_alt
+            document.kids.append(page.footer_node)
         elif node.tag == "header":
             page.header_node = document.add("Div", title="Header")
             for child in node.elements():
