@@ -29,9 +29,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfbase.ttfonts import TTFError
 
-from handouts import cmaps, fontruns, scripts
+from handouts import cmaps, fontcache, fontruns, scripts
 
 FACES = ("regular", "bold", "italic", "bold_italic")
 #: Where an italic face has no glyph (Source Sans Pro's italics have no
@@ -182,8 +182,7 @@ def _register(name: str, path: Path, parsed: dict[Path, str] | None = None) -> f
                 # is on for every font and used where a style asks for it
                 # (scripts that join). A subset holds only the glyphs drawn,
                 # not every ASCII one too (ReportLab's asciiReadable).
-                pdfmetrics.registerFont(TTFont(name, str(path), subfontIndex=0, shapable=True,
-                                               asciiReadable=False))
+                pdfmetrics.registerFont(fontcache.ttfont(name, path))
         if parsed is not None:
             parsed.setdefault(path, name)
         font = pdfmetrics.getFont(name)

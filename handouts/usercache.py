@@ -1,8 +1,9 @@
 """A per-user cache on disk for work a new process would otherwise repeat with
 the same inputs: Jinja's compiled templates (``templatecache.py``), the
 logo's print-sized pixels (``project.load_logo``), QR code matrices
-(``layout/qrmatrix.py``), review dates written out (``longdates.py``) and
-CLDR's script and direction of a language (``scripts.py``). Nothing else
+(``layout/qrmatrix.py``), review dates written out (``longdates.py``),
+CLDR's script and direction of a language (``scripts.py``) and the tables
+ReportLab reads from a font file (``fontcache.py``). Nothing else
 goes in it: never a
 patient's words, never a secret (docs/security.md, "The cache on disk").
 

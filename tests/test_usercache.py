@@ -1,6 +1,6 @@
 """The per-user cache on disk (handouts/usercache.py): a new process reads
-the compiled handout template and the QR code's modules a process before it
-made, in real processes; edits are seen at once; the PDFs are the same bytes
+the compiled handout template, the QR code's modules and the fonts' tables
+a process before it made, in real processes; edits are seen at once; the PDFs are the same bytes
 with the cache cold, warm and off; a cache of another kind of environment is
 never used by the sandbox; a damaged entry, a folder others may write to or
 one that cannot be made never fail a build."""
@@ -24,8 +24,9 @@ from handouts.web.security import PageSandbox
 
 #: A child process that builds with the CLI and says what it made: every
 #: template Jinja compiled, every QR code it encoded, whether it loaded the
-#: QR encoder at all, how many images (the logo) PIL opened, and which of
-#: CLDR's locale data Babel loaded (and whether its global data).
+#: QR encoder at all, how many images (the logo) PIL opened, which of
+#: CLDR's locale data Babel loaded (and whether its global data), and how
+#: many font files (faces) ReportLab parsed.
 CHILD = """\
 import json, sys
 import jinja2
@@ -49,6 +50,13 @@ def opening(fp, *args, **kwargs):
     opened.append(1)
     return open_image(fp, *args, **kwargs)
 Image.open = opening
+from reportlab.pdfbase import ttfonts
+fonts = []
+extract = ttfonts.TTFontFile.extractInfo
+def extracting(self, *args, **kwargs):
+    fonts.append(1)
+    return extract(self, *args, **kwargs)
+ttfonts.TTFontFile.extractInfo = extracting
 from handouts.cli import main
 code = 0
 try:
@@ -58,7 +66,7 @@ except SystemExit as exc:
 with open(sys.argv[1], "w") as f:
     localedata, core = sys.modules.get("babel.localedata"), sys.modules.get("babel.core")
     json.dump({"code": code, "compiled": compiled, "encoded": encoded, "logos": len(opened),
-               "encoder": "handouts._qrencoder" in sys.modules,
+               "encoder": "handouts._qrencoder" in sys.modules, "fonts": len(fonts),
                "cldr": sorted(localedata._cache) if localedata else [],
                "global_cldr": bool(core and core._global_data)}, f)
 """
@@ -91,24 +99,27 @@ def test_a_second_process_reads_the_template_and_the_qr_code_from_the_cache(tmp_
     assert first["compiled"] == ["handout.xml.j2"] and first["encoder"]
     assert first["encoded"] == ["https://riverbend.example.org/book"]   # clinic.yaml's qr:
     assert first["logos"] == 1 and "en" in first["cldr"] and first["global_cldr"]
+    assert first["fonts"] == 5    # Source Sans Pro's four faces, the Chinese collection's first font
     stored = entries(cache)
     kinds = sorted({name.split("/")[0] for name in stored})
-    assert kinds[:2] == ["cldr", "dates"] and kinds[3:] == ["logo", "qr"], kinds
-    assert kinds[2].startswith("jinja-HandoutSandbox-"), kinds
-    # one template, one logo, one booking link, a language's review dates, and
-    # CLDR's facts: each of the clinic's five languages' script, the built
-    # languages' direction
-    assert len(stored) == 3 + 1 + 5 + 2, sorted(stored)
+    assert kinds[:3] == ["cldr", "dates", "fonts"] and kinds[4:] == ["logo", "qr"], kinds
+    assert kinds[3].startswith("jinja-HandoutSandbox-"), kinds
+    # one template, one logo, one booking link, a language's review dates,
+    # CLDR's facts (each of the clinic's five languages' script, the built
+    # languages' direction) and five font faces
+    assert len(stored) == 3 + 1 + 5 + 2 + 5, sorted(stored)
     assert stat.S_IMODE(cache.stat().st_mode) == 0o700
 
     second = child_build(tmp_path, cache, *args, out=tmp_path / "warm")
     assert second["code"] == 0, second["stderr"]
     assert second["compiled"] == second["encoded"] == [] and not second["encoder"]
     assert second["logos"] == 0 and second["cldr"] == [] and not second["global_cldr"]
+    assert second["fonts"] == 0
     assert entries(cache) == stored
 
     off = child_build(tmp_path, "off", *args, out=tmp_path / "off")
     assert off["code"] == 0 and off["compiled"] == ["handout.xml.j2"] and off["encoder"] and off["logos"]
+    assert off["fonts"] == 5
     cold = sorted(p.relative_to(tmp_path / "cold") for p in (tmp_path / "cold").rglob("*.pdf"))
     assert len(cold) == 6
     for name in cold:
@@ -264,6 +275,7 @@ def test_a_damaged_entry_is_compiled_again_and_rewritten(tmp_path):
         done = child_build(tmp_path, cache, *args, out=tmp_path / "damaged")
         assert done["code"] == 0, (what, done["stderr"])
         assert done["compiled"] == ["handout.xml.j2"] and done["encoder"] and done["logos"], what
+        assert done["fonts"] == 4, what
         assert (tmp_path / "damaged" / "en" / "leg-cramps.pdf").read_bytes() == reference, what
         assert entries(cache) == good, what
 
