@@ -17,6 +17,7 @@ off (tests/test_usercache.py).
 from __future__ import annotations
 
 import hashlib
+import io
 import marshal
 from pathlib import Path
 from weakref import WeakKeyDictionary
@@ -47,12 +48,14 @@ def ttfont(name: str, path: Path, subfont: int = 0, shapable: bool = True,
     key = _key(data, subfont)
     face = _face(usercache.read(KIND, key), data, str(path))
     if face is None:
-        font = TTFont(name, str(path), subfontIndex=subfont, shapable=shapable,
-                      asciiReadable=ascii_readable)
+        # Parsed from the bytes read (the file is opened once), named as
+        # ReportLab names a face it opens itself.
+        file = io.BytesIO(data)
+        file.name = str(path)
+        font = TTFont(name, file, subfontIndex=subfont, shapable=shapable, asciiReadable=ascii_readable)
         kept = _kept(font.face)
-        if kept is not None:   # keyed by the bytes parsed (the file may have changed since)
-            same = font.face._ttf_data == data
-            usercache.write(KIND, key if same else _key(font.face._ttf_data, subfont), kept)
+        if kept is not None:
+            usercache.write(KIND, key, kept)
         return font
     # What TTFont.__init__ sets, with the face it would have parsed.
     font = TTFont.__new__(TTFont)
