@@ -11,7 +11,10 @@ by a digest of the file's bytes, the face's index in a collection and
 ReportLab's version. A hit gives a face equal, attribute by attribute, to
 the one ReportLab would parse (tests/test_fontcache.py checks every font
 handouts ships), so the PDFs are the same bytes with the cache cold, warm or
-off (tests/test_usercache.py).
+off (tests/test_usercache.py). Making a ``TTFont`` around a face it did not
+parse reaches into ReportLab's private attributes (the file's bytes, the
+scale to 1000 units, ``_asciiReadable``): with ``rl.py`` and ``rlframes.py``
+this is one of the three modules allowed to (tests/test_layout_objects.py).
 """
 
 from __future__ import annotations
