@@ -46,6 +46,11 @@ KEEP_STREAMS = 64
 KEEP_NAMES = 4096
 KEEP_INTS = 8192
 
+#: zlib's level for every compressed stream (fonts, pages, object streams):
+#: 4, not zlib's default 6, costs about 3% more bytes and a third less CPU
+#: (docs/benchmarks.md, "Compression level").
+FLATE_LEVEL = 4
+
 _lock = threading.Lock()
 _streams: dict[bytes | str, bytes] = {}   # content: its Flate compression
 
@@ -59,7 +64,8 @@ class _FlateOnce:
     def encode(self, content: bytes | str) -> bytes:
         packed = _streams.get(content)
         if packed is None:
-            packed = zlib.compress(content.encode("utf8") if isinstance(content, str) else content)
+            packed = zlib.compress(content.encode("utf8") if isinstance(content, str) else content,
+                                   FLATE_LEVEL)
             with _lock:
                 if len(_streams) >= KEEP_STREAMS:
                     _streams.clear()

@@ -304,7 +304,7 @@ def pdf_bytes(canv) -> bytes:
         bodies.append(body)
         at += len(body) + 1
     index = b"".join(index)
-    data = zlib.compress(index + b"\n".join(bodies) + b"\n")
+    data = zlib.compress(index + b"\n".join(bodies) + b"\n", pdfonce.FLATE_LEVEL)
     xref[objstm] = (1, len(out), 0)
     out += (b"%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\n"
             b"stream\n%s\nendstream\nendobj\n" % (objstm, len(packed), len(index), len(data), data))
@@ -312,7 +312,7 @@ def pdf_bytes(canv) -> bytes:
     rows = [xref[n] for n in range(xref_number + 1)]
     w2, w3 = ((max(row[i] for row in rows).bit_length() + 7) // 8 for i in (1, 2))
     data = zlib.compress(b"".join(b"%c%s%s" % (kind, a.to_bytes(w2, "big"), b.to_bytes(w3, "big"))
-                                  for kind, a, b in rows))
+                                  for kind, a, b in rows), pdfonce.FLATE_LEVEL)
     ident = b"<%s>" % doc.signature.hexdigest().upper().encode()   # ReportLab's /ID digest
     out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [ 1 %d %d ] /Root %s /Info %s /ID [ %s %s ] "
             b"/Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream\nendobj\n"
