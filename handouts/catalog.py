@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Mapping
 
 from handouts.errors import ContentError, Problem
-from handouts.scripts import babel_locale
+from handouts.scripts import Script, babel_locale, is_code, script_of
 from handouts.loader import load_yaml
 
 REFERENCE = "en"
@@ -49,6 +49,14 @@ class Catalog:
         form = locale.plural_form(count) if locale else "other"
         phrase = self.words.get(f"{key}.{form}") or self.words[f"{key}.other"]
         return phrase.format(count=count, **values)
+
+    def script(self) -> Script:
+        """How this catalog's language is written: the script its ``script:``
+        names (the project's catalog winning, as in ``declared_script``),
+        else ``scripts.script_of``'s answer from the code and CLDR. (A code
+        that is not a script is reported where the language is built.)"""
+        code = self.words.get("script")
+        return script_of(self.lang, code if code is not None and is_code(code) else None)
 
     def section(self, prefix: str) -> dict[str, str]:
         """``section("handout")`` -> ``{"call_us": ..., ...}``."""

@@ -271,3 +271,30 @@ def test_the_page_finds_an_added_language_by_its_own_word_and_emails_it_in_that_
     words = labels(lang)["email"]
     assert msg["Subject"] == words["subject_one"].format(title=title(lang), clinic="Riverbend Vein & Leg Clinic")
     assert words["greeting_no_name"] in msg.get_body(("plain",)).get_content()
+
+
+def test_a_language_whose_catalog_names_its_script_is_right_to_left_in_the_email_and_on_the_page(tmp_path):
+    """``script: Arab`` in the catalog of a language CLDR does not know: the
+    email's letter and the page in that language run right to left too, as
+    the PDF does (CLDR alone would take ``prs`` for Latin, left to right)."""
+    root = tmp_path / "clinic"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    add_dari(root, "prs")
+    catalog = root / "templates" / "labels" / "prs.yaml"
+    catalog.write_text("script: Arab\n" + catalog.read_text("utf-8"), "utf-8")
+    approved = run_cli("approve", "leg-cramps", "--lang", "prs", "--project", str(root), "--by", "Test Reviewer, MD")
+    assert approved.returncode == 0, approved.stderr
+    with smtp_server() as (inbox, port):
+        use_smtp(root, plain_smtp(port))
+        sent = run_cli("email", "prs:leg-cramps", "en:leg-cramps", "--to", "patient@example.org",
+                       "--lang", "prs", "--project", str(root))
+    assert sent.returncode == 0, sent.stderr
+    html = inbox.received[0].message.get_body(("html",)).get_content()
+    assert '<html lang="prs" dir="rtl">' in html, html[:200]
+    assert '<div lang="en" dir="ltr">' in html          # the English part of the letter
+    with LiveServer(root) as server:
+        status, _, page = server.raw("GET", "/", headers={"Accept-Language": "prs"})
+        assert status == 200 and '<html lang="prs" dir="rtl">' in page.decode("utf-8")
+        status, _, page = server.raw("GET", "/", headers={"Accept-Language": "en"})
+        assert status == 200 and '<html lang="en" dir="ltr">' in page.decode("utf-8")

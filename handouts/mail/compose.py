@@ -22,7 +22,6 @@ from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime
 from handouts import catalog, headertext, library
-from handouts.scripts import script_of
 from handouts.errors import ContentError, HandoutError
 from handouts.address import Recipient
 from handouts.library import Item
@@ -111,6 +110,7 @@ class Letter:
     sign_off: str
     clinic: list[str]       # name, phone, address, website
     why: str
+    dir: str = "ltr"        # "rtl" for a language written right to left (its catalog's script)
 
 
 def letter(cat: catalog.Catalog, settings: Settings, to: Recipient, files: list[Attachment],
@@ -133,6 +133,7 @@ def letter(cat: catalog.Catalog, settings: Settings, to: Recipient, files: list[
         sign_off=cat["email.sign_off"],
         clinic=[clinic.name, clinic.phone, clinic.address, clinic.website],
         why=cat.format("email.why", clinic=clinic.name),
+        dir="rtl" if cat.script().rtl else "ltr",
     )
 
 
@@ -148,11 +149,6 @@ def mixed_text(parts: list[tuple[str, Letter]]) -> str:
     return "\n— — —\n\n".join(text_part(w) for _, w in parts)
 
 
-def _dir(lang: str) -> str:
-    """The HTML direction of a language: ``rtl`` for Arabic (CLDR's)."""
-    return "rtl" if script_of(lang).rtl else "ltr"
-
-
 def html_part(w: Letter, lang: str, primary: str, accent: str,
               others: list[tuple[str, Letter]] = ()) -> str:
     """Simple, large and high-contrast; inline styles only (mail programs drop
@@ -161,10 +157,10 @@ def html_part(w: Letter, lang: str, primary: str, accent: str,
     e = html.escape
     name = e(w.clinic[0])
     rest = "".join(f'<hr style="margin:28px 0;border:0;border-top:2px solid {e(primary)}">\n'
-                   f'<div lang="{e(code)}" dir="{_dir(code)}">\n{_html_letter(part, primary, accent)}</div>\n'
+                   f'<div lang="{e(code)}" dir="{part.dir}">\n{_html_letter(part, primary, accent)}</div>\n'
                    for code, part in others)
     return (
-        f'<!DOCTYPE html>\n<html lang="{e(lang)}" dir="{_dir(lang)}">\n<head><meta charset="utf-8">\n'
+        f'<!DOCTYPE html>\n<html lang="{e(lang)}" dir="{w.dir}">\n<head><meta charset="utf-8">\n'
         f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{e(w.subject)}</title></head>\n"
         f'<body style="margin:0;padding:0;background:#ffffff;color:#1a1a1a;'

@@ -197,7 +197,7 @@ def render(request: Request, template: str, status: int = 200, **context) -> HTM
     try:
         html = templating.render(web.env, template, dict(
             t=words, request=request, web=web, session=session, ui_lang=lang, ui_langs=web.ui_langs(),
-            ui_dir="rtl" if script_of(lang).rtl else "ltr",
+            ui_dir="rtl" if words.cat.script().rtl else "ltr",   # the catalog's script: wins over CLDR's
             lang_name=LangName(web, lang), date=DateText(web, lang), quote=quote, **context))
     except TemplateError as exc:     # a project's template refused: its file and line, never a traceback
         lines = problem_lines(exc, web)
