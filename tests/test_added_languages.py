@@ -191,6 +191,18 @@ def add_dari(root: Path, code: str) -> None:
     (root / "content" / code / "leg-cramps.yaml").write_text(DARI, "utf-8")
 
 
+def dari_with_script(tmp_path: Path) -> Path:
+    """A copy of the demo clinic with Dari as ``prs`` (no script subtag) and
+    ``script: Arab`` at the top of its catalog."""
+    root = tmp_path / "clinic"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    add_dari(root, "prs")
+    catalog = root / "templates" / "labels" / "prs.yaml"
+    catalog.write_text("script: Arab\n" + catalog.read_text("utf-8"), "utf-8")
+    return root
+
+
 def test_a_language_cldr_does_not_know_says_its_script_in_its_code(tmp_path):
     from babel import Locale, UnknownLocaleError
 
@@ -230,12 +242,7 @@ def test_a_language_cldr_does_not_know_says_its_script_in_its_code(tmp_path):
 def test_a_language_whose_catalog_names_its_script_is_laid_out_in_it(tmp_path):
     """``script: Arab`` at the top of the catalog, the code without a script
     subtag: the Arabic font, and the page right to left, as with ``prs-Arab``."""
-    root = tmp_path / "clinic"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    add_dari(root, "prs")
-    catalog = root / "templates" / "labels" / "prs.yaml"
-    catalog.write_text("script: Arab\n" + catalog.read_text("utf-8"), "utf-8")
+    root = dari_with_script(tmp_path)
     result = run_cli("build", "--project", str(root), "--out", str(root / "out"), "--lang", "prs")
     assert result.returncode == 0, result.stderr
     path = root / "out" / "prs" / "leg-cramps.pdf"
@@ -277,12 +284,7 @@ def test_a_language_whose_catalog_names_its_script_is_right_to_left_in_the_email
     """``script: Arab`` in the catalog of a language CLDR does not know: the
     email's letter and the page in that language run right to left too, as
     the PDF does (CLDR alone would take ``prs`` for Latin, left to right)."""
-    root = tmp_path / "clinic"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copytree(REPO / "templates", root / "templates")
-    add_dari(root, "prs")
-    catalog = root / "templates" / "labels" / "prs.yaml"
-    catalog.write_text("script: Arab\n" + catalog.read_text("utf-8"), "utf-8")
+    root = dari_with_script(tmp_path)
     approved = run_cli("approve", "leg-cramps", "--lang", "prs", "--project", str(root), "--by", "Test Reviewer, MD")
     assert approved.returncode == 0, approved.stderr
     with smtp_server() as (inbox, port):
