@@ -9,6 +9,7 @@ import datetime as dt
 import threading
 
 from handouts import usercache
+from handouts.scripts import babel_version
 
 _FORMAT = 1          # of the cache entry
 _MAX_DATES = 1024    # a language's entry holds at most this many dates
@@ -52,9 +53,7 @@ def _format(value: dt.date, lang: str) -> str | None:
 
 
 def _entry(lang: str) -> dict:
-    import babel
-
-    return {"format": _FORMAT, "lang": lang, "babel": babel.__version__, "style": "long"}
+    return {"format": _FORMAT, "lang": lang, "babel": babel_version(), "style": "long"}
 
 
 def _read(lang: str) -> dict[str, str]:

@@ -12,9 +12,12 @@ No ReportLab here: the schema checks clinic.yaml's font keys with it.
 
 from __future__ import annotations
 
+import importlib.util
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from handouts import usercache
 
@@ -88,15 +91,38 @@ def babel_locale(lang: str):
         return None
 
 
+_VERSION_LINE = re.compile(r"""^__version__\s*=\s*['"]([^'"\n]+)['"]""", re.M)
+
+
+@lru_cache(maxsize=1)
+def babel_version() -> str:
+    """Babel's version, which keys what the per-user cache keeps of CLDR:
+    read from its ``__init__.py`` without importing Babel (about 2 ms of a
+    cold build that, its cache warm, needs nothing else of Babel); Babel's
+    own ``__version__`` when it is imported already or its file does not
+    say it in one plain line."""
+    loaded = sys.modules.get("babel")
+    if loaded is None:
+        spec = importlib.util.find_spec("babel")
+        try:
+            source = Path(spec.origin).read_text("utf-8") if spec is not None and spec.origin else ""
+        except (OSError, ValueError):
+            source = ""
+        found = _VERSION_LINE.search(source)
+        if found:
+            return found.group(1)
+    import babel
+
+    return babel.__version__
+
+
 def _kept(fact: str, lang: str, declared: str | None, valid, compute):
     """A fact CLDR gives about a language, kept in the per-user cache
     (``usercache.py``) under Babel's version, since loading CLDR's data costs
     a cold build more than the rest of this module: ``compute()`` when the
     cache has no entry for exactly this fact, language and Babel whose value
     is ``valid``."""
-    import babel
-
-    entry = {"format": 1, "fact": fact, "lang": lang, "declared": declared, "babel": babel.__version__}
+    entry = {"format": 1, "fact": fact, "lang": lang, "declared": declared, "babel": babel_version()}
     value = usercache.read_json("cldr", entry, "value", valid)
     if value is None:
         value = compute()

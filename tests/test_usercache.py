@@ -68,7 +68,7 @@ with open(sys.argv[1], "w") as f:
     json.dump({"code": code, "compiled": compiled, "encoded": encoded, "logos": len(opened),
                "encoder": "handouts._qrencoder" in sys.modules, "fonts": len(fonts),
                "cldr": sorted(localedata._cache) if localedata else [],
-               "global_cldr": bool(core and core._global_data)}, f)
+               "global_cldr": bool(core and core._global_data), "babel": "babel" in sys.modules}, f)
 """
 
 
@@ -114,6 +114,7 @@ def test_a_second_process_reads_the_template_and_the_qr_code_from_the_cache(tmp_
     assert second["code"] == 0, second["stderr"]
     assert second["compiled"] == second["encoded"] == [] and not second["encoder"]
     assert second["logos"] == 0 and second["cldr"] == [] and not second["global_cldr"]
+    assert not second["babel"]      # its version read from its file, nothing of it imported
     assert second["fonts"] == 0
     assert entries(cache) == stored
 
@@ -401,6 +402,19 @@ def _fresh_scripts():
     for cached in (scripts.code_of, scripts.script_of, scripts.babel_locale):
         cached.cache_clear()
     return scripts
+
+
+def test_babels_version_is_read_without_importing_it():
+    """The cache's entries of CLDR's facts and dates are keyed by Babel's
+    version, read from its file in a process that has not imported Babel:
+    the version Babel itself says."""
+    code = ("import sys\nfrom handouts.scripts import babel_version\nversion = babel_version()\n"
+            "assert 'babel' not in sys.modules\nimport babel\nprint(version, babel.__version__)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    assert done.returncode == 0, done.stderr
+    ours, babels = done.stdout.split()
+    assert ours == babels and ours[0].isdigit()
 
 
 def test_cldr_facts_from_the_cache_are_babels_own(tmp_path, monkeypatch):
