@@ -78,7 +78,7 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
         except HandoutError:
             review_months = DEFAULT_REVIEW_MONTHS
     results: list[HandoutCheck] = []
-    clinic = None
+    clinic = brand = None
     try:
         brand = cached_brand(project)[0]
         clinic = brand.clinic
@@ -123,7 +123,7 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
             article = found.article(lang, outcome.slug)
             if article is None:
                 continue
-            _words(c, article, lang, today, clinic, grade_target)
+            _words(c, article, lang, today, clinic, grade_target, _spaceless(brand, lang))
             if outcome.approval is not None:
                 _approval(c, outcome.approval, found.files[outcome.slug][lang], today, review_months)
             c.warnings.extend(found.warnings(lang, outcome.slug))
@@ -172,12 +172,24 @@ def _clinic_checks(brand, languages: list[str]) -> list[HandoutCheck]:
     return [row] if row.warnings or row.errors else []
 
 
+def _spaceless(brand, lang: str) -> bool | None:
+    """Whether ``lang`` is written without spaces, as the brand's fonts see it
+    (its catalog's ``script:`` first); None (CLDR's answer) without a brand
+    or with a catalog whose script is wrong (reported by the build)."""
+    if brand is None:
+        return None
+    try:
+        return brand.script(lang).break_anywhere
+    except HandoutError:
+        return None
+
+
 def _words(c: HandoutCheck, article, lang: str, today: dt.date, clinic=None,
-           grade_target: float | None = None) -> None:
+           grade_target: float | None = None, spaceless: bool | None = None) -> None:
     c.title = article.title
     chosen = readability.target_for(lang, clinic, grade_target)
     if chosen is not None and readability.unknown_formula(chosen[0]) is None:
-        level = readability.level(article, lang, clinic, grade_target)
+        level = readability.level(article, lang, clinic, grade_target, spaceless)
         c.reading = level.short()
         c.reading_formula = level.spec.label
         c.reading_score = level.score
@@ -188,12 +200,12 @@ def _words(c: HandoutCheck, article, lang: str, today: dt.date, clinic=None,
             c.warnings.append(level.problem())
     else:
         c.reading = f"no reading-level formula for {lang}"
-    measure = readability.measure(lang)
-    said = readability.sentences(article, lang)
+    measure = readability.measure(lang, spaceless)
+    said = readability.sentences(article, lang, spaceless)
     lengths = [measure.length(s) for s in said] or [0]
     c.sentence_unit, c.sentence_limit = measure.unit, measure.limit
     c.longest_sentence, c.mean_sentence = max(lengths), round(sum(lengths) / len(lengths), 1)
-    c.long_sentences = readability.long_sentences(article, lang)
+    c.long_sentences = readability.long_sentences(article, lang, spaceless=spaceless)
     if c.long_sentences:
         c.warnings.append(f"{len(c.long_sentences)} sentence(s) over {measure.limit} {measure.unit}")
     c.has_summary = bool(article.summary.strip())
@@ -272,7 +284,7 @@ def table(results: list[HandoutCheck]) -> str:
     lines = ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in [head, *rows]]
     for c in results:
         for s in c.long_sentences[:3]:
-            measure = readability.measure(c.lang)
+            measure = readability.Measure(c.sentence_unit, c.sentence_limit)
             lines.append(f"  {c.slug} ({c.lang}): long sentence ({measure.length(s)} {measure.unit}): “{s}”")
         for w in c.warnings:
             lines.append(f"warning: {w}" if c.lang == "*" else f"warning: {c.slug} ({c.lang}): {w}")

@@ -103,38 +103,44 @@ def unknown_formula(name: str) -> str | None:
     return f"unknown reading formula {name!r}; choose one of: {', '.join(FORMULAS)}"
 
 
-def score(article: Article, formula: str, lang: str) -> float:
+def score(article: Article, formula: str, lang: str, spaceless: bool | None = None) -> float:
     import textstat
 
     spec = FORMULAS[formula]
     textstat.set_lang(spec.textstat_lang or lang.split("-")[0])
     try:
-        return float(getattr(textstat, spec.function)(prose(article, lang)))
+        return float(getattr(textstat, spec.function)(prose(article, lang, spaceless)))
     finally:
         textstat.set_lang("en_US")
 
 
-def level(article: Article, lang: str, clinic=None, grade: float | None = None) -> Level | None:
+def level(article: Article, lang: str, clinic=None, grade: float | None = None,
+          spaceless: bool | None = None) -> Level | None:
     """The handout's reading level on its language's formula, or None when
-    there is no formula for the language."""
+    there is no formula for the language. ``spaceless``: whether the
+    language is written without spaces between words, as its script says
+    (``Brand.script``, its catalog's ``script:`` first); None asks CLDR."""
     chosen = target_for(lang, clinic, grade)
     if chosen is None:
         return None
     formula, target = chosen
-    return Level(formula, round(score(article, formula, lang), 1), target)
+    return Level(formula, round(score(article, formula, lang, spaceless), 1), target)
 
 
 _END = re.compile(r"[.!?:;。！？：；]\s*$")
 
 
-def _spaceless(lang: str) -> bool:
-    """Is ``lang`` written without spaces between words (Chinese, Japanese)?"""
+def _spaceless(lang: str, spaceless: bool | None = None) -> bool:
+    """Is ``lang`` written without spaces between words (Chinese, Japanese)?
+    ``spaceless`` when given (the script its catalog names), else CLDR's answer."""
+    if spaceless is not None:
+        return spaceless
     from handouts.scripts import script_of
 
     return script_of(lang).break_anywhere
 
 
-def prose(article: Article, lang: str = "en") -> str:
+def prose(article: Article, lang: str = "en", spaceless: bool | None = None) -> str:
     """The words a patient reads, as sentences: each heading and bullet counts
     as one sentence (a full stop is added where it has none: ``。`` in a
     language written without spaces)."""
@@ -147,7 +153,7 @@ def prose(article: Article, lang: str = "en") -> str:
         parts.append(article.callout.heading)
         parts.extend(article.callout.paragraphs)
         parts.extend(article.callout.bullets)
-    stop, joint = ("。", "") if _spaceless(lang) else (".", " ")
+    stop, joint = ("。", "") if _spaceless(lang, spaceless) else (".", " ")
     return joint.join(p if _END.search(p) else p + stop for p in parts)
 
 
@@ -187,21 +193,22 @@ class Measure:
         return len(sentence.split())
 
 
-def measure(lang: str = "en") -> Measure:
-    if _spaceless(lang):
+def measure(lang: str = "en", spaceless: bool | None = None) -> Measure:
+    if _spaceless(lang, spaceless):
         return Measure("characters", LONG_SENTENCE_CHARS)
     return Measure("words", LONG_SENTENCE_WORDS)
 
 
-def sentences(article: Article, lang: str = "en") -> list[str]:
+def sentences(article: Article, lang: str = "en", spaceless: bool | None = None) -> list[str]:
     """The handout's sentences; headings and bullets count as one each."""
-    split = _SENTENCE_WIDE if _spaceless(lang) else _SENTENCE
-    return [s.strip() for s in split.split(prose(article, lang)) if s.strip()]
+    split = _SENTENCE_WIDE if _spaceless(lang, spaceless) else _SENTENCE
+    return [s.strip() for s in split.split(prose(article, lang, spaceless)) if s.strip()]
 
 
-def long_sentences(article: Article, lang: str = "en", limit: int | None = None) -> list[str]:
+def long_sentences(article: Article, lang: str = "en", limit: int | None = None,
+                   spaceless: bool | None = None) -> list[str]:
     """Sentences longer than the language's limit (``measure``): over 20
     words, or over 30 characters in a language written without spaces."""
-    m = measure(lang)
+    m = measure(lang, spaceless)
     limit = m.limit if limit is None else limit
-    return [s for s in sentences(article, lang) if m.length(s) > limit]
+    return [s for s in sentences(article, lang, spaceless) if m.length(s) > limit]

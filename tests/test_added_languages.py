@@ -20,6 +20,8 @@ import pikepdf
 import pytest
 import yaml
 
+from handouts.checks import check
+from handouts.project import Project
 from handouts.templating import longdate
 from helpers import REPO, plain_smtp, run_cli, use_smtp
 from pdfutil import open_pdf, pdffonts, pdftotext, text_of
@@ -300,3 +302,24 @@ def test_a_language_whose_catalog_names_its_script_is_right_to_left_in_the_email
         assert status == 200 and '<html lang="prs" dir="rtl">' in page.decode("utf-8")
         status, _, page = server.raw("GET", "/", headers={"Accept-Language": "en"})
         assert status == 200 and '<html lang="en" dir="ltr">' in page.decode("utf-8")
+
+
+def test_a_chinese_language_cldr_does_not_know_is_measured_in_characters_by_check(tmp_path):
+    """Min Zhong (``czo``: CLDR does not know it) written in Chinese
+    characters, its catalog saying ``script: Hans``: ``check`` measures its
+    sentences in characters and splits them at 。, exactly as for the same
+    words in ``zh-Hans`` (CLDR alone would take ``czo`` for Latin and count
+    space-separated words: a whole Chinese sentence would be one word)."""
+    root = tmp_path / "clinic"
+    shutil.copytree(REPO / "content", root / "content")
+    shutil.copytree(REPO / "templates", root / "templates")
+    shutil.copytree(root / "content" / "zh-Hans", root / "content" / "czo")
+    shutil.copytree(root / "content" / "blocks" / "zh-Hans", root / "content" / "blocks" / "czo")
+    labels = root / "templates" / "labels"
+    (labels / "czo.yaml").write_text("script: Hans\n" + (labels / "zh-Hans.yaml").read_text("utf-8"), "utf-8")
+    found = {(c.lang, c.slug): c for c in check(Project.find(root), langs=["czo", "zh-Hans"])}
+    czo, zh = found[("czo", "leg-cramps")], found[("zh-Hans", "leg-cramps")]
+    assert czo.errors == [] and czo.fits, czo.errors
+    assert (czo.sentence_unit, czo.sentence_limit) == ("characters", 30)
+    assert (czo.longest_sentence, czo.mean_sentence, czo.long_sentences) == \
+        (zh.longest_sentence, zh.mean_sentence, zh.long_sentences)
