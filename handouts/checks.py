@@ -100,6 +100,7 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
     found = translations.survey(project, lambda item: known.get(item) or words_digest(project, item))
     orphans = {str(p) for p in review.orphans(project)}
     for i, (lang, report) in enumerate(reports.items()):
+        spaceless = _spaceless(brand, lang)   # the language's script: once, not per handout
         for problem in report.problems:
             if str(problem) in orphans and i:   # an approval without a handout: said once
                 continue
@@ -123,7 +124,7 @@ def check(project: Project, langs: list[str] | None = None, slugs=(), paper: str
             article = found.article(lang, outcome.slug)
             if article is None:
                 continue
-            _words(c, article, lang, today, clinic, grade_target, _spaceless(brand, lang))
+            _words(c, article, lang, today, clinic, grade_target, spaceless)
             if outcome.approval is not None:
                 _approval(c, outcome.approval, found.files[outcome.slug][lang], today, review_months)
             c.warnings.extend(found.warnings(lang, outcome.slug))

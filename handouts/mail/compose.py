@@ -110,7 +110,7 @@ class Letter:
     sign_off: str
     clinic: list[str]       # name, phone, address, website
     why: str
-    dir: str = "ltr"        # "rtl" for a language written right to left (its catalog's script)
+    dir: str                # "rtl" for a language written right to left (its catalog's script), else "ltr"
 
 
 def letter(cat: catalog.Catalog, settings: Settings, to: Recipient, files: list[Attachment],
