@@ -109,6 +109,15 @@ class Tries:
         self._built[body_pt] = (page, geo)
         return page, geo
 
+    def greedy(self) -> bool:
+        """Are this search's lines broken greedily by word widths alone, so
+        that a smaller body size never breaks a paragraph into more lines
+        (``probes``)? Not where lines break between characters by
+        punctuation rules, run right to left, or are shaped. Asked after a
+        page is built."""
+        st = next(iter(self._built.values()))[0].styles
+        return not (st.break_anywhere or st.rtl or st.fonts.shaping)
+
     def own(self, page: Page) -> Geometry:
         """The geometry of ``page`` (one of this search's), its header and
         footer its own paragraphs: made now if ``at`` lent it another's."""

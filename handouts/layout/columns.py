@@ -18,6 +18,7 @@ from reportlab.platypus import Spacer
 from handouts.layout.base import Layout, PageBuilder, Sheet, Tries
 from handouts.layout.flow import Fit, fit_error, flow, frame_at, measure
 from handouts.layout.furniture import BrandArt, Geometry, draw_footer, draw_header
+from handouts.layout.probes import Probes
 from handouts.markup import Page
 
 
@@ -192,16 +193,28 @@ class ColumnsLayout(Layout):
         self.columns = columns
 
     def fit_page(self, build: PageBuilder, paper: str, art: BrandArt) -> tuple[Page, Fit]:
-        """Find the most generous (size, spacing) step at which the body fits."""
+        """Find the most generous (size, spacing) step at which the body
+        fits: the steps in order, but for those a tighter step that does not
+        fit rules out (``probes.Probes``)."""
         fit: Fit | None = None
         page: Page | None = None
         columns = self.columns
         tries = Tries(self, build, paper, art, borrow=True)   # the geometry made once, for planning
+
+        def fits(step) -> bool:   # as the loop below decides a step that is not the last
+            return not _plan(*tries.at(*step), columns, balance=False, quick=True).leftover
+
+        probes = Probes(fits, tries.greedy)   # steps a tighter one that does not fit rules out
         steps = list(self.steps)
-        if self.roomy and not _plan(*tries.at(*steps[0]), columns, balance=False, quick=True).leftover:
+        start = probes.skip(steps)
+        if start == 0 and self.roomy and probes.fits(steps[0]):
             steps = [*self.roomy, steps[0]]
-        for i, (body_pt, spacing) in enumerate(steps):
+            start = probes.skip(steps)
+        for i in range(start, len(steps)):
+            body_pt, spacing = steps[i]
             last = i == len(steps) - 1   # only the last try's Fit is told when none fits
+            if not last and probes.failed((body_pt, spacing)):
+                continue
             page, geo = tries.at(body_pt, spacing)
             plan = _plan(page, geo, columns, balance=False, quick=not last)
             if not plan.leftover:
