@@ -108,10 +108,10 @@ def test_a_step_whose_blocks_cannot_fit_is_not_flowed(lang, monkeypatch):
     flowed, tried = [], []
     real_leftover, real_at = columns._leftover, base.Tries.at
 
-    def leftover(cols, col_w, n, h, tall, split=None):
+    def leftover(cols, col_w, n, h, tall, split=None, measured=None):
         if h == tall:   # a step's tallest columns (balancing tries lower ones)
             flowed.append(columns._total(cols, col_w) <= n * h + 1e-3)
-        return real_leftover(cols, col_w, n, h, tall, split)
+        return real_leftover(cols, col_w, n, h, tall, split, measured)
 
     def at(self, body_pt, spacing):
         tried.append((body_pt, spacing))

@@ -16,7 +16,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Spacer
 
 from handouts.layout.base import Layout, PageBuilder, Sheet, Tries
-from handouts.layout.flow import Fit, fit_error, flow, frame_at, measure
+from handouts.layout.flow import Fit, Measured, fit_error, flow, frame_at, measure
 from handouts.layout.furniture import BrandArt, Geometry, draw_footer, draw_header
 from handouts.layout.probes import Probes
 from handouts.markup import Page
@@ -58,6 +58,7 @@ class _Plan:
     tall: float = 0.0     # a block taller than this (the tallest column) may split
     split: tuple = ()     # the blocks that had to (YAML locations)
     spread: list | None = None   # each column's own story, its sections spread (see _spread)
+    measured: Measured | None = None   # the columns' blocks measured once (flow.Measured)
 
 
 @dataclass(frozen=True)
@@ -102,11 +103,13 @@ def _plan(page: Page, geo: Geometry, columns: int, balance: bool = True, quick: 
     max_h = geo.body_h - top_h - bottom_h
     if max_h <= 0:
         return _Plan(top, cols, bottom, top_h, bottom_h, col_w, 0.0, max_h, list(cols))
-    if quick and _total(cols, col_w) > columns * max_h + 1e-3:
+    measured = Measured.of(cols, col_w)
+    if quick and _total(cols, col_w, measured) > columns * max_h + 1e-3:
         return _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, list(cols), max_h)
     split: list = []
-    rest = _leftover(cols, col_w, columns, max_h, max_h, split)
-    plan = _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest, max_h, tuple(split))
+    rest = _leftover(cols, col_w, columns, max_h, max_h, split, measured)
+    plan = _Plan(top, cols, bottom, top_h, bottom_h, col_w, max_h, 0.0, rest, max_h, tuple(split),
+                 measured=measured)
     return _balanced(plan, columns) if balance and not rest else plan
 
 
@@ -114,15 +117,24 @@ def _col_w(geo: Geometry, columns: int) -> float:
     return (geo.content_w - (columns - 1) * GUTTER) / columns
 
 
-def _total(cols: list, col_w: float) -> float:
+def _total(cols: list, col_w: float, measured: Measured | None = None) -> float:
     """The blocks' heights together, spaces left out: the columns hold at
     most ``columns`` times their height of it (a block split between columns
     only grows), so a column height under this over ``columns`` cannot take it."""
+    if measured is not None:
+        return sum(row[0] for row in measured.rows)
     return sum(f.wrap(col_w, 1e6)[1] for f in cols)
 
 
 def _leftover(cols: list, col_w: float, columns: int, h: float, tall: float,
-              split: list | None = None) -> list:
+              split: list | None = None, measured: Measured | None = None) -> list:
+    """What does not fit ``columns`` columns ``h`` tall (``flow``): by the
+    frames' arithmetic over the blocks measured once where it can be
+    (``flow.Measured``), else by flowing them."""
+    if measured is not None:
+        rest = measured.leftover(columns, h, tall)
+        if rest is not None:
+            return rest
     frames = [frame_at(0, 0, col_w, h) for _ in range(columns)]
     return flow(cols, frames, tall=tall, split=split)
 
@@ -132,11 +144,12 @@ def _balanced(plan: _Plan, columns: int) -> _Plan:
     height at which everything still fits (a block moves whole to the next
     column). A step of the search under the blocks' total over ``columns``
     cannot take them all and needs no flowing."""
-    total = _total(plan.cols, plan.col_w)
+    total = _total(plan.cols, plan.col_w, plan.measured)
     lo, hi = 0.0, plan.tall
     while hi - lo > 1.0:
         mid = (lo + hi) / 2
-        if total > columns * mid + 1e-3 or _leftover(plan.cols, plan.col_w, columns, mid, plan.tall):
+        if total > columns * mid + 1e-3 or _leftover(plan.cols, plan.col_w, columns, mid, plan.tall,
+                                                     None, plan.measured):
             lo = mid
         else:
             hi = mid

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from reportlab import rl_config
 from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
@@ -12,7 +13,7 @@ from reportlab.platypus import Frame
 from handouts import rlframes
 from handouts.errors import FitError
 from handouts.flowables import TaggedParagraph as Paragraph
-from handouts.panels import Box
+from handouts.panels import Box, ListItem
 from handouts.loader import field_name
 
 
@@ -163,6 +164,99 @@ def flow(story: list, frames: list[Frame], canv: Canvas | None = None, tall: flo
                 split.append(getattr(story[0], "handout_where", ()))
             break
     return story
+
+
+class Measured:
+    """A story's flowables at one width as ``Frame.add`` reads them (each
+    one's height, spaces before and after, and whether it passes its space
+    on), measured once, so ``leftover`` flows it through empty frames by the
+    frames' own arithmetic, float for float, without making a frame or
+    asking a flowable again: the fit search's balancing flows the same
+    columns at a dozen heights. ``of`` gives None for a story this cannot
+    follow exactly (a flowable that is not a paragraph, list item or panel,
+    or one with a frame action), and ``leftover`` None wherever ``flow``
+    would do more than place whole blocks (split a block taller than a
+    column, run a long callout over): the caller then flows it for real."""
+
+    __slots__ = ("story", "rows", "_blocks")
+
+    def __init__(self, story: list, rows: list):
+        self.story, self.rows, self._blocks = story, rows, {}
+
+    @classmethod
+    def of(cls, story: list, width: float) -> "Measured | None":
+        if not rl_config.overlapAttachedSpace:
+            return None
+        rows = []
+        for f in story:
+            if not isinstance(f, (Paragraph, ListItem, Box)) or getattr(f, "frameAction", None) \
+                    or getattr(f, "_ZEROSIZE", False):
+                return None
+            rows.append((f.wrap(width, 1e6)[1], f.getSpaceBefore(), f.getSpaceAfter(),
+                         getattr(f, "_SPACETRANSFER", False)))
+        return cls(story, rows)
+
+    def _block(self, i: int) -> int:
+        n = self._blocks.get(i)
+        if n is None:
+            n = self._blocks[i] = block_size(self.story[i:])
+        return n
+
+    def _height(self, i: int, n: int, after: float, at_top: bool) -> float:
+        """``height_in`` of the block of ``n`` from ``i``, in a frame whose
+        last space after is ``after``."""
+        rows, total = self.rows, 0.0
+        for j in range(i, i + n):
+            h, before, space_after, _ = rows[j]
+            if not at_top:
+                total += max(before - after, 0)
+            total += h
+            if j < i + n - 1:
+                after = space_after
+                total += after
+            at_top = False
+        return total
+
+    def leftover(self, frames: int, height: float, tall: float | None = None) -> list | None:
+        """What ``flow(story, frames, tall=tall)`` leaves over, flowing
+        through ``frames`` empty frames ``height`` tall (made by ``frame_at``,
+        without padding), or None where ``flow`` would split a block or run
+        a callout over."""
+        story, rows, n = self.story, self.rows, len(self.story)
+        limit = height if tall is None else tall
+        i = 0
+        for _ in range(frames):
+            y, p, at_top, prev = height, 0.0, True, 0
+            while i < n:
+                k = self._block(i)
+                if self._height(i, k, prev, at_top) <= y - p + 1e-6:
+                    for j in range(i, i + k):   # rlframes.frame_place, float for float
+                        h, before, after, transfer = rows[j]
+                        s = 0
+                        if not at_top:
+                            s = max((prev if transfer else before) - prev, 0)
+                        if y - p - s <= 0:
+                            continue
+                        h += s
+                        low = y - h
+                        if low < p - rlframes.FUZZ:
+                            if rl_config.allowTableBoundsErrors:
+                                continue
+                            return None
+                        low -= after
+                        prev = prev if transfer else after
+                        if low != y:
+                            at_top = False
+                        y = low
+                    i += k
+                    continue
+                if not at_top or self._height(i, k, 0, True) <= limit + 1e-6:
+                    first = story[i]
+                    if k == 1 and isinstance(first, Box) and getattr(first, "handout_breakable", False):
+                        return None   # _run_over may cut it
+                    break
+                return None   # taller than a column: flow splits it
+        return story[i:]
 
 
 def _run_over(frame: Frame, f, canv, add):
