@@ -83,6 +83,18 @@ _ANY_SIZE: OrderedDict = OrderedDict()
 _size_free_keys: WeakKeyDictionary = WeakKeyDictionary()
 
 
+_lines_keys: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def lines_key(style) -> int:
+    """``style_key`` without the leading: equal keys break text into the
+    same lines (the leading only spaces them)."""
+    key = _lines_keys.get(style)
+    if key is None:
+        key = _lines_keys[style] = _number(_attributes(style, _SPACING | {"leading"}))
+    return key
+
+
 def size_free_key(style) -> int:
     """``style_key`` without the type size and leading."""
     key = _size_free_keys.get(style)
@@ -226,11 +238,23 @@ class TaggedParagraph(Paragraph):
 
     def restyle(self, style) -> None:
         """Take ``style``, which differs from the paragraph's own at most in
-        spacing (``spacing.respace``): the lines broken so far stay good."""
+        spacing and leading (``spacing.respace``): the lines broken so far
+        stay good (line breaks follow widths alone); another leading only
+        makes them another height, ``Paragraph.wrap``'s lines times the
+        leading."""
+        old = self.style
         key = self.__dict__.get("_handout_key")
-        if key is not None and key[4] is self.style:
-            self._handout_key = (*key[:4], style)
+        same_leading = style.leading == old.leading
+        if key is not None and key[4] is old:
+            self._handout_key = (*key[:3], key[3] if same_leading else style_key(style), style)
         self.style = style
+        if same_leading:
+            return
+        memo = self.__dict__.pop("_handout_wrap", None)
+        auto = getattr(self, "autoLeading", getattr(style, "autoLeading", ""))
+        if memo is not None and auto in ("", "off") and not self.handout_rtl:
+            width, _, lines, widths = memo[1]
+            self._handout_wrap = (memo[0], (width, len(lines.lines) * style.leading, lines, widths))
 
     def _lines_key(self, width: float):
         """What the line breaks depend on, or None for a split part (its

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from handouts.flowables import TaggedParagraph as Paragraph, style_key
+from handouts.flowables import TaggedParagraph as Paragraph, lines_key
 from handouts.panels import Box, ListItem
 from handouts.styles import STYLE_FIELDS, Styles
 
@@ -38,8 +38,8 @@ def respace(page, st: Styles):
     flowables, lines and structure, each given the spaces ``build`` gives it
     with ``st``, so the fit search builds a page once per body size and only
     respaces it for each other spacing. None (build it again) when ``st``
-    differs from the page's styles in more than spacing (large print's
-    leading follows the spacing). Changes ``page`` in place."""
+    differs from the page's styles in more than spacing and the leading
+    that follows it (``spacing_only``). Changes ``page`` in place."""
     old = page.styles
     if old is None or not spacing_only(old, st):
         return None
@@ -68,21 +68,24 @@ def respace(page, st: Styles):
 
 def spacing_only(a: Styles, b: Styles) -> bool:
     """True when two sets of styles differ at most in spacing: the same
-    brand, sizes, fonts and leading, so they break every line alike. Two
-    sets ``make_styles`` made tell it by construction (``Styles.made``: the
-    same inputs but the spacing, and the same leading), without comparing
-    their styles (a new pair cost 0.3 ms so)."""
+    brand, sizes and fonts, so they break every line alike. Two sets
+    ``make_styles`` made tell it by construction (``Styles.made``: the same
+    inputs but the spacing), without comparing their styles (a new pair
+    cost 0.3 ms so); their leading may differ too (in large print and
+    Chinese it follows the spacing), which changes a paragraph's height,
+    never its lines (``TaggedParagraph.restyle``)."""
     if a.made is not None and b.made is not None:
-        return a.made == b.made
+        return a.made[:6] == b.made[:6]
     return _compared(a, b)
 
 
 @lru_cache(maxsize=1024)
 def _compared(a: Styles, b: Styles) -> bool:
-    """``spacing_only`` of styles made otherwise: every style compared."""
+    """``spacing_only`` of styles made otherwise: every style compared, but
+    for its spaces and leading."""
     if (a.palette, a.fonts, a.body_pt, a.min_text_pt) != (b.palette, b.fonts, b.body_pt, b.min_text_pt):
         return False
-    return all(style_key(getattr(a, name)) == style_key(getattr(b, name)) for name in STYLE_FIELDS)
+    return all(lines_key(getattr(a, name)) == lines_key(getattr(b, name)) for name in STYLE_FIELDS)
 
 
 def _walk(flowables: list):

@@ -218,6 +218,7 @@ def test_a_size_a_tighter_step_rules_out_is_not_built(monkeypatch):
     assert fitted == 12.0 and built == [12.5, 12.0], built
     fitted, *built = sizes_built(monkeypatch, "zh-Hans", "risk-factors")
     assert fitted in (12.0, 12.5) and built[:2] == [12.5, 13.0], built
+    assert len(built) == len(set(built)), built   # each size once: its leading follows the spacing, its lines do not
 
 
 def test_probes_ask_fewer_steps_than_walking(monkeypatch):
