@@ -231,3 +231,34 @@ def test_a_browser_asking_for_chinese_gets_the_simplified_chinese_page():
     known = ["en", "es", "vi", LANG]
     assert [browser_match(t, known) for t in ("zh-hans", "zh-cn", "zh", "zh-sg", "zh-tw", "en-us")] == \
         [LANG, LANG, LANG, LANG, None, "en"]
+
+
+@pytest.mark.parametrize("name", [v for v in VARIANTS if "/large" not in v])
+def test_the_sources_line_is_punctuated_as_chinese(all_pdfs, name):
+    """The sources line runs on from the full-width colon with no space,
+    and a full-width semicolon stands between two sources (the catalog's
+    optional ``sources_space`` and ``sources_joiner``); a language whose
+    catalog sets neither, English, keeps a space after its label and "; "
+    between its sources."""
+    data = article(name.split("/")[1])
+    blocks = [t for kind, t in structure_blocks(all_pdfs[name]) if t.startswith("资料来源")]
+    assert blocks == ["资料来源：" + "；".join(data["sources"])], blocks
+    english = yaml.safe_load((REPO / "content" / "en" / f"{name.split('/')[1]}.yaml").read_text("utf-8"))
+    paper = name.split("/")[2]
+    sources = [t for kind, t in structure_blocks(all_pdfs[f"en/{name.split('/')[1]}/{paper}"])
+               if t.startswith("Sources")]
+    assert sources == ["Sources: " + "; ".join(english["sources"])], sources
+    labels = yaml.safe_load((REPO / "templates" / "labels" / "en.yaml").read_text("utf-8"))
+    assert "sources_joiner" not in labels["handout"]   # optional: never required of a clinic's catalog
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_the_large_print_caption_runs_on_from_its_full_width_colon(all_pdfs, slug):
+    """Large print sets the QR code's caption and address on one line: after
+    the Chinese full-width colon with no space (it carries its own), after
+    an English colon with one (``furniture.run_on``)."""
+    for paper in ("letter", "a4"):
+        zh = [t for _, t in structure_blocks(all_pdfs[f"{LANG}/{slug}/{paper}/large"]) if "example.org/book" in t]
+        en = [t for _, t in structure_blocks(all_pdfs[f"en/{slug}/{paper}/large"]) if "example.org/book" in t]
+        assert zh == ["扫描二维码或访问：riverbend.example.org/book"], zh
+        assert en == ["Scan the code or visit: riverbend.example.org/book"], en

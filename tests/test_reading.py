@@ -16,7 +16,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from handouts import library
+from handouts import catalog, library
 from helpers import ALL_PDFS as ALL, CONTENT, HANDOUTS, REPO, unspaced
 from pdfutil import (footer_top, glued_words, header_bottom, pdftotext, poppler_structure_text,
                      structure_blocks, structure_elements)
@@ -48,8 +48,10 @@ def slugs_in(key: str) -> tuple[str, list[str]]:
 def article_words(lang: str, slug: str) -> list[str]:
     """Every printed word of the article as built (with its included block's)."""
     data = library.load(CONTENT / lang / f"{slug}.yaml").get().model_dump(mode="json")
-    if data.get("sources"):  # printed on one line, joined with "; "
-        data["sources"] = "; ".join(data["sources"])
+    if data.get("sources"):  # printed on one line after the label, punctuated as the language's catalog says
+        words = catalog.load(REPO / "templates", REPO / "templates", lang)
+        data["sources"] = (words["handout.sources"] + words.get("handout.sources_space", " ")
+                           + words.get("handout.sources_joiner", "; ").join(data["sources"]))
     return [w for s in printed_strings(data) for w in s.split()]
 
 

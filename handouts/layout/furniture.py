@@ -5,6 +5,7 @@ texts of the header and footer, never on the body."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from reportlab.lib.rl_accel import fp_str
@@ -154,8 +155,8 @@ class Geometry:
                 url.handout_word_breaks = False  # broken at its joints, not between words
                 self.caption = [*label, url]
             else:  # one line when it fits: "Scan the code or visit: clinic.org/book"
-                self.caption = [settle(Paragraph(" ".join([*(p.text for p in label),
-                                                          escape(bare_url(page.qr_url))]), st.footer),
+                self.caption = [settle(Paragraph(run_on([*(p.text for p in label),
+                                                        escape(bare_url(page.qr_url))]), st.footer),
                                        text_w)]
             self.caption_text_w = text_w
             # The symbol's top quiet zone lies under the rule; its bottom one
@@ -207,6 +208,17 @@ class Geometry:
         right-to-left language (the logo at the right, the QR code at the
         left, the first column at the right)."""
         return self.width - left - width if self.rtl else left
+
+
+def run_on(parts: list[str]) -> str:
+    """Parts of one line joined by a space, but none after a full-width mark
+    (a Chinese colon carries its own space: "扫描二维码或访问：clinic.org")."""
+    out = ""
+    for part in parts:
+        if out and not (out[-1:] and unicodedata.east_asian_width(out[-1]) in ("F", "W")):
+            out += " "
+        out += part
+    return out
 
 
 def _line_width(para: Paragraph) -> float:
