@@ -44,11 +44,14 @@ _NEEDED = frozenset({"charToGlyph", "charWidths", "glyphPos", "hmetrics", "table
 
 
 def ttfont(name: str, path: Path, subfont: int = 0, shapable: bool = True,
-           ascii_readable: bool = False) -> TTFont:
+           ascii_readable: bool = False, data: bytes | None = None, sha256: str | None = None) -> TTFont:
     """``TTFont(name, path, subfontIndex=subfont, shapable=..., asciiReadable=...)``,
-    its face from the cache when the same file was read before."""
-    data = path.read_bytes()
-    key = _key(data, subfont)
+    its face from the cache when the same file was read before. ``data``:
+    the file's bytes, already read (and ``sha256``, their digest in hex,
+    already made), so a file is read and hashed once."""
+    if data is None:
+        data, sha256 = path.read_bytes(), None
+    key = _key(data, subfont, sha256)
     face = _face(usercache.read(KIND, key), data, str(path))
     if face is None:
         # Parsed from the bytes read (the file is opened once), named as
@@ -71,8 +74,8 @@ def ttfont(name: str, path: Path, subfont: int = 0, shapable: bool = True,
     return font
 
 
-def _key(data: bytes, subfont: int) -> str:
-    return usercache.digest("ttf", FORMAT, reportlab.Version, subfont, hashlib.sha256(data).hexdigest())
+def _key(data: bytes, subfont: int, sha256: str | None = None) -> str:
+    return usercache.digest("ttf", FORMAT, reportlab.Version, subfont, sha256 or hashlib.sha256(data).hexdigest())
 
 
 def _kept(face: TTFontFace) -> bytes | None:

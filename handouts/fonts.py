@@ -162,9 +162,9 @@ def describe_char(ch: str) -> str:
 _registering = threading.Lock()
 
 
-def _register(name: str, path: Path, parsed: dict[Path, str] | None = None) -> frozenset[int]:
-    """Register ``path`` as ``name``; its characters. ``parsed``: the files
-    a family registered so far in this call, by the name each got."""
+def _register(name: str, path: Path, parsed: dict[Path, str] | None = None, **read) -> frozenset[int]:
+    """Register ``path`` as ``name``; its characters. ``parsed``: the files registered so far
+    in this call, by name; ``read``: its ``data`` and ``sha256`` if read (fontcache.ttfont)."""
     with _registering:      # the page's threads may ask for a script's family at once
         if name not in pdfmetrics.getRegisteredFontNames():
             first = parsed.get(path) if parsed is not None else None
@@ -182,7 +182,7 @@ def _register(name: str, path: Path, parsed: dict[Path, str] | None = None) -> f
                 # is on for every font and used where a style asks for it
                 # (scripts that join). A subset holds only the glyphs drawn,
                 # not every ASCII one too (ReportLab's asciiReadable).
-                pdfmetrics.registerFont(fontcache.ttfont(name, path))
+                pdfmetrics.registerFont(fontcache.ttfont(name, path, **read))
         if parsed is not None:
             parsed.setdefault(path, name)
         font = pdfmetrics.getFont(name)
@@ -319,18 +319,20 @@ def custom_family(paths: dict[str, Path], fallback: FontFamily | None = None,
     """Register a clinic's own TTF files for the script ``key``. Raises
     FontFileError naming the face."""
     paths = _faces(**paths)
-    names = {}
+    names, read = {}, {}     # a file is read and hashed once: its name, then its face (fontcache)
     for face, path in paths.items():
         spoken = face.replace("_", " ")
-        try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12]
-        except OSError as exc:
-            raise FontFileError(face, f"the {spoken} font file {path.name} cannot be read "
-                                      f"({(exc.strerror or 'unreadable').lower()})") from None
-        names[face] = f"Clinic-{digest}" + (_suffix(fallback) if fallback else "")
+        if path not in read:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise FontFileError(face, f"the {spoken} font file {path.name} cannot be read "
+                                          f"({(exc.strerror or 'unreadable').lower()})") from None
+            read[path] = {"data": data, "sha256": hashlib.sha256(data).hexdigest()}
+        names[face] = f"Clinic-{read[path]['sha256'][:12]}" + (_suffix(fallback) if fallback else "")
         _SHOWN[names[face]] = path.name      # a message names the clinic's own file
         try:
-            _register(names[face], path)
+            _register(names[face], path, **read[path])
         except (TTFError, Exception):  # ReportLab raises many kinds on bad files
             raise FontFileError(face, f"the {spoken} font file is not a TrueType font (.ttf): "
                                       f"{path.name} is something else; use the font's .ttf file") from None

@@ -85,3 +85,33 @@ def test_an_entry_that_is_not_a_face_is_parsed_again_and_rewritten(cache, stored
 def test_without_a_cache_the_face_is_parsed(monkeypatch):
     monkeypatch.setenv(usercache.ENV, "off")
     same_as_parsed(fontcache.ttfont("Mine", SHIPPED[0]), SHIPPED[0])
+
+
+def test_a_clinics_own_font_file_is_read_and_hashed_once(cache, tmp_path, monkeypatch):
+    """``fonts.custom_family`` names a clinic's font by its digest and
+    registers its face from the bytes it read: the file is read once and
+    its bytes hashed once, cache cold or warm."""
+    regular = Path(font_source_sans_pro.font_files_ttf["SourceSansPro"])
+    for run in range(2):
+        mine = tmp_path / f"clinic-{run}.ttf"
+        shutil.copyfile(regular, mine)
+        read, hashed = [], []
+        real_read, real_sha = Path.read_bytes, fonts.hashlib.sha256
+
+        def read_bytes(self):
+            if self == mine:
+                read.append(self)
+            return real_read(self)
+
+        def sha256(data=b""):
+            if len(data) == mine.stat().st_size:
+                hashed.append(1)
+            return real_sha(data)
+
+        with monkeypatch.context() as m:
+            m.setattr(Path, "read_bytes", read_bytes)
+            m.setattr(fonts.hashlib, "sha256", sha256)
+            family = fonts.custom_family({"regular": mine}, key=f"test-once-{run}")
+        assert (len(read), len(hashed)) == (1, 1), (run, read, hashed)
+        assert family.regular.startswith("Clinic-")
+    assert len(list((cache / fontcache.KIND).iterdir())) == 1   # the second run: the same face, from the cache
