@@ -9,9 +9,6 @@ from __future__ import annotations
 from reportlab import rl_config
 from reportlab.rl_config import _FUZZ
 
-#: How far a flowable may reach below a frame's bottom and still fit (``rl_config._FUZZ``).
-FUZZ = _FUZZ
-
 
 def frame_height(frame) -> float:
     """The frame's usable height (inside its padding)."""

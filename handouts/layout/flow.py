@@ -10,7 +10,7 @@ from reportlab.lib.units import inch
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Frame
 
-from handouts import rlframes
+from handouts import rl, rlframes
 from handouts.errors import FitError
 from handouts.flowables import TaggedParagraph as Paragraph
 from handouts.panels import Box, ListItem
@@ -239,7 +239,7 @@ class Measured:
                             continue
                         h += s
                         low = y - h
-                        if low < p - rlframes.FUZZ:
+                        if low < p - rl.FUZZ:
                             if rl_config.allowTableBoundsErrors:
                                 continue
                             return None

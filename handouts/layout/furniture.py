@@ -215,7 +215,7 @@ def run_on(parts: list[str]) -> str:
     (a Chinese colon carries its own space: "扫描二维码或访问：clinic.org")."""
     out = ""
     for part in parts:
-        if out and not (out[-1:] and unicodedata.east_asian_width(out[-1]) in ("F", "W")):
+        if out and unicodedata.east_asian_width(out[-1]) not in ("F", "W"):
             out += " "
         out += part
     return out
