@@ -180,8 +180,8 @@ def _register(name: str, path: Path, parsed: dict[Path, str] | None = None, **re
             else:
                 # A collection (.ttc) gives its first font; shaping (HarfBuzz)
                 # is on for every font and used where a style asks for it
-                # (scripts that join). A subset holds only the glyphs drawn,
-                # not every ASCII one too (ReportLab's asciiReadable).
+                # (scripts that join). A subset holds the glyphs drawn, and
+                # all of ASCII only on a Latin page (pdfonce.py: why).
                 pdfmetrics.registerFont(fontcache.ttfont(name, path, **read))
         if parsed is not None:
             parsed.setdefault(path, name)

@@ -14,7 +14,7 @@ import zlib
 
 from reportlab import rl_config
 from reportlab.lib.boxstuff import aspectRatioFix
-from reportlab.pdfbase import pdfdoc
+from reportlab.pdfbase import pdfdoc, pdfmetrics, ttfonts
 from reportlab.pdfgen.canvas import _digester
 from reportlab.platypus.paragraph import (ParaLines, _handleBulletWidth, _SplitWord, _SplitWordEnd,
                                           cjkU, makeCJKParaLine)
@@ -50,7 +50,6 @@ def shape_each_font_apart() -> None:
     font's glyph numbers (empty boxes). Paragraphs shape each run of one font
     on its own instead, and join the runs; a word in one font is shaped as
     before. Idempotent."""
-    from reportlab.pdfbase import pdfmetrics, ttfonts
     from reportlab.platypus import paragraph
 
     original = ttfonts.shapeFragWord
@@ -94,8 +93,6 @@ def say_extra_codes(said: dict[int, str]) -> None:
     each code in ``said`` (given by ``add_glyph_code``) to its letters, and
     leave out a code that stands for none (the second glyph of a cluster).
     Idempotent."""
-    from reportlab.pdfbase import ttfonts
-
     if getattr(ttfonts.makeToUnicodeCMap, "handouts", False):
         return
     original = ttfonts.makeToUnicodeCMap
@@ -190,6 +187,18 @@ def add_operator(tx, op: str) -> None:
 def document(canv):
     """The canvas's PDF document (``PDFDocument``)."""
     return canv._doc
+
+
+def ascii_first(canv, names) -> None:
+    """Start each TrueType font named in ``names`` in this PDF with every
+    printable ASCII character in its first subset, at its own code
+    (ReportLab's ``asciiReadable``), before anything is drawn in it (why: in
+    ``pdfonce.py``). Other characters take codes from 128 on (ReportLab
+    fills codes 1-31 first only for a font made ``asciiReadable``)."""
+    for name in names:
+        font = pdfmetrics.getFont(name)
+        if isinstance(font, ttfonts.TTFont) and canv._doc not in font.state:
+            font._assignState(canv._doc, asciiReadable=True).nextCode = 128
 
 
 def reference(doc, obj) -> bytes:

@@ -349,10 +349,46 @@ def test_a_packet_mixing_scripts_sets_each_part_in_its_own_font(tmp_path):
 
 def test_a_subset_holds_only_the_glyphs_used(samples):
     # ReportLab's default puts every ASCII glyph in each subset (about 10 KB
-    # of Latin in each font of an Arabic handout); ours hold what is drawn.
+    # of Latin in each font of an Arabic handout); a page in another script
+    # than Latin holds what it draws, in its Latin fonts too.
     with pikepdf.open(samples / "ar" / "leg-cramps.pdf") as pdf:
         for font in pdf.pages[0].Resources.Font.values():
             assert len(font.Widths) < 80, (str(font.BaseFont), len(font.Widths))
+
+
+def to_unicode(font) -> dict[int, str]:
+    """A simple font's codes and the text its ToUnicode map gives each."""
+    cmap = font.ToUnicode.read_bytes().decode("ascii")
+    body = cmap.split("beginbfchar", 1)[1].split("endbfchar", 1)[0]
+    pairs = [line.strip()[1:-1].split("> <") for line in body.strip().splitlines()]
+    return {int(code, 16): bytes.fromhex(text).decode("utf-16-be") for code, text in pairs}
+
+
+def test_a_latin_page_starts_each_subset_with_all_of_ascii(tmp_path):
+    """On a page set in a Latin family every face's first subset holds every
+    printable ASCII character at its own code, drawn or not, and other
+    characters from 128 on (pdfonce.py: so English handouts of other words
+    embed the same subsets, made and compressed once in a batch). Codes 1-31
+    stay unused: a character there, or one given an ASCII character's code,
+    would be read as another by a screen reader."""
+    out = tmp_path / "out"
+    result = run_cli("build", "--project", str(REPO), "--out", str(out), "en:leg-cramps", "en:risk-factors",
+                     "es:leg-cramps", "vi:leg-cramps")
+    assert result.returncode == 0, result.output
+    files = {}
+    for pdf_path in sorted(out.rglob("*.pdf")):
+        with pikepdf.open(pdf_path) as pdf:
+            for font in pdf.pages[0].Resources.Font.values():
+                said = to_unicode(font)
+                assert all(said.get(c) == chr(c) for c in range(0x20, 0x7F)), (pdf_path, str(font.BaseFont))
+                assert not [c for c in said if c < 0x20 and said[c] != "\0"], (pdf_path, said)
+                assert all(ord(text) > 0x7E for c, text in said.items() if c >= 0x7F), (pdf_path, said)
+                face = str(font.BaseFont).split("+")[-1]
+                files.setdefault(face, []).append(font.FontDescriptor.FontFile2.read_raw_bytes())
+    # Both English handouts draw their regular face's other characters (a
+    # curly apostrophe, a dash) in the same order: one subset, byte for byte.
+    regular = files["SourceSansPro-Regular"]
+    assert len(regular) == 4 and regular[0] == regular[1], [len(f) for f in regular]
 
 
 def test_an_arabic_word_in_latin_brackets_is_shaped_in_the_arabic_font(samples):

@@ -67,7 +67,9 @@ def test_the_logo_and_a_font_subset_are_made_once_per_process(project, tmp_path)
     # per process: tests/test_font_subsets.py), none by ReportLab.
     assert first["by_reportlab"] == other["by_reportlab"] == 0
     # Another handout: new glyphs, new subsets; the logo is not read again.
-    assert other["pixels"] == 0 and other["subsets"] > 0
+    # Fewer: a face whose characters past ASCII come in the same order has
+    # the same subset (every ASCII one in it: pdfonce.py).
+    assert other["pixels"] == 0 and 0 < other["subsets"] < first["subsets"]
     # The same handout again: nothing read, no subset made, the same bytes.
     assert again["pixels"] == 0 and again["subsets"] == 0
     assert again["pdf"] == first["pdf"]

@@ -38,6 +38,10 @@ def render_pdf(sheets: list[Sheet], art: BrandArt, info: DocInfo) -> bytes:
         lang=info.lang, pdfVersion=(1, 7),   # PDF/UA-1 is ISO 32000-1, PDF 1.7
     )
     canv.handout_tagger = tagger = Tagger()
+    for sheet in sheets:   # a page set in a Latin family: its subsets start with ASCII (pdfonce.py)
+        fonts = sheet.page.styles.fonts
+        if fonts.fallback is None:
+            rl.ascii_first(canv, dict.fromkeys((fonts.regular, fonts.bold, fonts.italic, fonts.bold_italic)))
     _stamp(canv, info.created)
     canv.setTitle(info.title)
     canv.setAuthor(info.author)
