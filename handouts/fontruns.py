@@ -47,6 +47,8 @@ def split_runs(text: str, font: str) -> list[tuple[str, str]]:
     if entry is None or not text:
         return [(font, text)]
     other, own, latin, shaped, prefer = entry
+    if not prefer and own.issuperset(map(ord, text)):   # (a Latin italic's words, mostly)
+        return [(font, text)]
 
     def pick(ch: str) -> str:
         return other if ord(ch) in latin and ((prefer and _latin_first(ch)) or ord(ch) not in own) else font

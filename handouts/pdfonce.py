@@ -33,7 +33,8 @@ that codec leaves as it is) encoded as ASCII, a plain dictionary or array
 (a font's widths, a link's rectangle) joined by ``format`` itself, as
 ReportLab's own ``format`` methods join them, without a call for each key,
 and a string of printable ASCII (a link's text, a title) escaped without
-the codec.
+the codec; a long array of whole numbers (a subset's widths) is kept
+formatted, as its subset is.
 
 The bytes written are the same either way.
 """
@@ -171,6 +172,7 @@ def _quicker_format(original, pdfdoc_enc, pdf_name):
     printable ASCII escaped as its ``format`` escapes it; anything else, or
     ReportLab's comments turned on, goes to ``original``."""
     ints: dict[int, bytes] = {}
+    arrays: dict[tuple, bytes] = {}   # long arrays of whole numbers (a font's widths)
     keys: dict[str, bytes] = {}
     PDFDictionary, PDFArray, PDFString = pdfdoc.PDFDictionary, pdfdoc.PDFArray, pdfdoc.PDFString
     NoEncryption = pdfdoc.NoEncryption
@@ -222,7 +224,21 @@ def _quicker_format(original, pdfdoc_enc, pdf_name):
                 return b"(" + escapePDF(text.encode("ascii")).encode("ascii") + b")"
             return original(element, document, toplevel)
         if cls is PDFArray:
-            return b"[ " + lines([fmt(e, document) for e in element.sequence], element.multiline, 10) + b" ]"
+            seq = element.sequence
+            key = None
+            if len(seq) >= 32 and all(e.__class__ is int for e in seq):
+                # A font's widths: the same subset (pdfonce's docstring) the same array.
+                key = (tuple(seq), element.multiline, rl_config.pdfMultiLine)
+                known = arrays.get(key)
+                if known is not None:
+                    return known
+            made = b"[ " + lines([fmt(e, document) for e in seq], element.multiline, 10) + b" ]"
+            if key is not None:
+                with _lock:
+                    if len(arrays) >= KEEP_STREAMS:
+                        arrays.clear()
+                    arrays[key] = made
+            return made
         return original(element, document, toplevel)
 
     return fmt

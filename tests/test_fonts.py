@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from helpers import REPO, clinic_path, error_lines, expect_error, line_of, run_cli
 from pdfutil import pdffonts, pdftotext
@@ -120,6 +122,30 @@ def test_latin_words_in_arabic_go_to_the_latin_font_whole():
     # An Arabic word with its full stop stays whole: ReportLab shapes a word
     # with the font of its first part.
     assert split_runs("دقائق.", ar.regular) == [("NotoSansArabic", "دقائق.")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="ab Z.,'\u2019\u00e9\u0416\u0436\u03a9\u03c9\u4e2d\n", max_size=40))
+def test_a_fonts_runs_are_its_own_characters_and_its_fallbacks(text):
+    """Where the Latin family's italic (no Cyrillic, no Greek) or the CJK
+    font hands characters to its fallback: each character goes to the font
+    that has it (the face's own first), a space stays with the run before
+    it, and a text the face draws whole is one run (the quick way)."""
+    from handouts.fontruns import FALLBACK, split_runs
+    from handouts.fonts import family_for
+
+    for font in (family_for("en").italic, family_for("zh-Hans").regular):
+        other, own, latin, _, prefer = FALLBACK[font]
+        assert not prefer
+        want: list[list] = []
+        for ch in text:
+            use = (want[-1][0] if want else font) if ch.isspace() else \
+                other if ord(ch) not in own and ord(ch) in latin else font
+            if want and want[-1][0] == use:
+                want[-1][1] += ch
+            else:
+                want.append([use, ch])
+        assert split_runs(text, font) == ([(u, t) for u, t in want] if text else [(font, text)])
 
 
 def test_a_cjk_font_draws_its_own_latin():
