@@ -5,7 +5,7 @@ font it used: a small font file of just those glyphs
 (``TTFontFace.makeSubset``), compressed, with a compressed ToUnicode map.
 Both are the same bytes whenever the glyphs are: the subset depends only on
 the face and the glyphs in their order, the map only on its text. Here both
-are kept (a few dozen of each; when full, all are forgotten at once) and
+(and the map's text) are kept (a few dozen of each; when full, all are forgotten at once) and
 reused by the next PDF with the same glyphs, such as the same handout again
 on other paper, or a batch that repeats a handout; a PDF with new glyphs
 makes them, ReportLab's bytes from glyphs read once (``subsets.py``).
@@ -44,6 +44,7 @@ from __future__ import annotations
 import threading
 import zlib
 from collections import OrderedDict
+from itertools import repeat
 
 from reportlab import rl_config
 from reportlab.lib.rl_accel import escapePDF, fp_str
@@ -102,8 +103,7 @@ def _remember_subsets(face) -> None:
     made: dict[tuple[int, ...], bytes] = {}
 
     def make_subset(subset):
-        glyphs = face.charToGlyph
-        key = tuple(glyphs.get(code, 0) for code in subset)
+        key = tuple(map(face.charToGlyph.get, subset, repeat(0)))
         data = made.get(key)
         if data is None:
             data = subsets.make(face, subset)
@@ -118,11 +118,38 @@ def _remember_subsets(face) -> None:
     face.makeSubset = make_subset
 
 
+def _remember_maps() -> None:
+    """Make ``ttfonts.makeToUnicodeCMap`` keep the maps it made (a few
+    dozen): a map depends only on the font's name and its subset (a code
+    handouts gives a shaped glyph keeps the letters it was given:
+    ``shaping.py``), and a Latin page's subsets repeat. Idempotent."""
+    make = ttfonts.makeToUnicodeCMap
+    if getattr(make, "handouts_kept", False):
+        return
+    maps: dict[tuple, str] = {}
+
+    def kept(fontname, subset):
+        key = (fontname, tuple(subset))
+        known = maps.get(key)
+        if known is None:
+            known = make(fontname, subset)
+            with _lock:
+                if len(maps) >= KEEP_STREAMS:
+                    maps.clear()
+                maps[key] = known
+        return known
+
+    kept.handouts_kept = True
+    kept.handouts = getattr(make, "handouts", False)   # (rl.say_extra_codes: wrapped already or not)
+    ttfonts.makeToUnicodeCMap = kept
+
+
 def prepare(doc) -> None:
     """What ``PDFDocument.format`` does first (each font used adds its
     objects), with each subset and map made or compressed only once per
     process; and ReportLab's names and text formatted the quicker way."""
     format_quicker()
+    _remember_maps()
     for font in doc.delayedFonts:
         if isinstance(font, ttfonts.TTFont):
             _remember_subsets(font.face)

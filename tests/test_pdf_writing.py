@@ -16,15 +16,20 @@ from handouts import pdfonce
 
 #: A new process that counts, through ReportLab's and PIL's own functions,
 #: each font subset made (by ``subsets.make`` or, where it is not sure,
-#: ReportLab's ``makeSubset``) and each image read out as pixels, while it
+#: ReportLab's ``makeSubset``), each ToUnicode map written (ReportLab's
+#: ``makeToUnicodeCMap``) and each image read out as pixels, while it
 #: builds leg-cramps, then cvi-symptoms, then leg-cramps again (in memory).
 COUNTED = """
 import json, sys
 from PIL import Image
 from reportlab.pdfbase import ttfonts
 from handouts import subsets
-counts = {"subsets": 0, "by_reportlab": 0, "pixels": 0}
+counts = {"subsets": 0, "by_reportlab": 0, "pixels": 0, "maps": 0}
 make, quick, tobytes = ttfonts.TTFontFace.makeSubset, subsets.make, Image.Image.tobytes
+to_unicode = ttfonts.makeToUnicodeCMap
+def counted_map(name, subset):
+    counts["maps"] += 1
+    return to_unicode(name, subset)
 def counted_make(self, subset):
     counts["subsets"] += 1
     counts["by_reportlab"] += 1
@@ -39,6 +44,7 @@ def counted_tobytes(self, *args, **kwargs):
 ttfonts.TTFontFace.makeSubset = counted_make
 subsets.make = counted_quick
 Image.Image.tobytes = counted_tobytes
+ttfonts.makeToUnicodeCMap = counted_map
 from handouts.build import run
 from handouts.project import Project
 project = Project.find(sys.argv[1])
@@ -70,8 +76,10 @@ def test_the_logo_and_a_font_subset_are_made_once_per_process(project, tmp_path)
     # Fewer: a face whose characters past ASCII come in the same order has
     # the same subset (every ASCII one in it: pdfonce.py).
     assert other["pixels"] == 0 and 0 < other["subsets"] < first["subsets"]
-    # The same handout again: nothing read, no subset made, the same bytes.
-    assert again["pixels"] == 0 and again["subsets"] == 0
+    # The same handout again: nothing read, no subset or ToUnicode map made,
+    # the same bytes.
+    assert first["maps"] > 0 and other["maps"] < first["maps"]
+    assert again["pixels"] == 0 and again["subsets"] == 0 and again["maps"] == 0
     assert again["pdf"] == first["pdf"]
     # ... and the bytes a process makes that never saw another handout.
     fresh = processes_at_once(["handouts", "build", "--project", str(project), "--lang", "en",
