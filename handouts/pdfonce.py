@@ -70,6 +70,15 @@ _lock = threading.Lock()
 _streams: dict[bytes | str, bytes] = {}   # content: its Flate compression
 
 
+def _keep(store: dict, key, value, limit: int) -> None:
+    """``store[key] = value``, all forgotten at once when ``store`` holds ``limit``
+    (the page's threads write PDFs at once)."""
+    with _lock:
+        if len(store) >= limit:
+            store.clear()
+        store[key] = value
+
+
 class _FlateOnce:
     """ReportLab's Flate filter (``pdfdoc.PDFZCompress``), compressing each
     content once per process."""
@@ -81,10 +90,7 @@ class _FlateOnce:
         if packed is None:
             packed = zlib.compress(content.encode("utf8") if isinstance(content, str) else content,
                                    FLATE_LEVEL)
-            with _lock:
-                if len(_streams) >= KEEP_STREAMS:
-                    _streams.clear()
-                _streams[content] = packed
+            _keep(_streams, content, packed, KEEP_STREAMS)
         return packed
 
     def decode(self, encoded: bytes) -> bytes:
@@ -109,10 +115,7 @@ def _remember_subsets(face) -> None:
             data = subsets.make(face, subset)
             if data is None:   # a glyph read otherwise than ReportLab reads it: its own
                 data = make(subset)
-            with _lock:
-                if len(made) >= KEEP_SUBSETS:
-                    made.clear()
-                made[key] = data
+            _keep(made, key, data, KEEP_SUBSETS)
         return data
 
     face.makeSubset = make_subset
@@ -133,10 +136,7 @@ def _remember_maps() -> None:
         known = maps.get(key)
         if known is None:
             known = make(fontname, subset)
-            with _lock:
-                if len(maps) >= KEEP_STREAMS:
-                    maps.clear()
-                maps[key] = known
+            _keep(maps, key, known, KEEP_STREAMS)
         return known
 
     kept.handouts_kept = True
@@ -261,10 +261,7 @@ def _quicker_format(original, pdfdoc_enc, pdf_name):
                     return known
             made = b"[ " + lines([fmt(e, document) for e in seq], element.multiline, 10) + b" ]"
             if key is not None:
-                with _lock:
-                    if len(arrays) >= KEEP_STREAMS:
-                        arrays.clear()
-                    arrays[key] = made
+                _keep(arrays, key, made, KEEP_STREAMS)
             return made
         return original(element, document, toplevel)
 
