@@ -5,10 +5,11 @@ font it used: a small font file of just those glyphs
 (``TTFontFace.makeSubset``), compressed, with a compressed ToUnicode map.
 Both are the same bytes whenever the glyphs are: the subset depends only on
 the face and the glyphs in their order, the map only on its text. Here both
-(and the map's text) are kept (a few dozen of each; when full, all are forgotten at once) and
-reused by the next PDF with the same glyphs, such as the same handout again
-on other paper, or a batch that repeats a handout; a PDF with new glyphs
-makes them, ReportLab's bytes from glyphs read once (``subsets.py``).
+(and the map's text) are kept, a few dozen of each (when full, all are
+forgotten at once), and reused by the next PDF with the same glyphs, such
+as the same handout again on other paper, or a batch that repeats a
+handout; a PDF with new glyphs makes them, ReportLab's bytes from glyphs
+read once (``subsets.py``).
 
 A page set in a Latin family (English, Spanish, Vietnamese: a family that
 falls back to no other) starts each face's first subset with every
@@ -17,8 +18,9 @@ printable ASCII character at its own code, as ReportLab does by default
 characters follow in the order drawn. Two English handouts then embed the
 same subsets whenever their other characters (a curly apostrophe, a dash)
 come in the same order: a batch or the page makes and compresses them once,
-not once per handout (about 1.4 ms of a handout's 12, docs/benchmarks.md),
-for about 11 KB more a file (49 -> 60 KB, well under the 100 KB for email).
+not once per handout (about 12% of a new-words handout's instructions,
+docs/benchmarks.md), for about 12 KB more a file (English leg-cramps
+48.9 -> 61.1 KB, well under the 100 KB for email).
 Pages in another script (Arabic, Chinese) keep only the glyphs they draw in
 every face, the Latin one they fall back to too: their few Latin characters
 would not pay for all of ASCII.

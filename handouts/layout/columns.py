@@ -149,7 +149,7 @@ def _balanced(plan: _Plan, columns: int) -> _Plan:
     while hi - lo > 1.0:
         mid = (lo + hi) / 2
         if total > columns * mid + 1e-3 or _leftover(plan.cols, plan.col_w, columns, mid, plan.tall,
-                                                     None, plan.measured):
+                                                     measured=plan.measured):
             lo = mid
         else:
             hi = mid

@@ -20,7 +20,7 @@ spacing argument alone is used.
 The search then tries, before walking the steps in order, the tightest step
 of each body size but the last, the farthest first: one that does not fit
 passes over every step up to it. The step found is the one walking every
-step in turn finds (tests/test_fit_search.py compares them on every demo
+step in turn finds (tests/test_fit_probes.py compares them on every demo
 and on generated articles).
 """
 
