@@ -37,7 +37,6 @@ def _exact(value) -> str:
     return repr(value)
 
 
-_style_keys: WeakKeyDictionary = WeakKeyDictionary()
 #: Each style's attributes (as ``_attributes`` lists them) stand for a small
 #: number, the same for equal attributes: the caches' keys hold the number,
 #: so a look-up hashes an int, not some sixty (name, value) pairs.
@@ -61,14 +60,24 @@ def _number(attributes: tuple) -> int:
     return number
 
 
-def style_key(style) -> int:
-    """Every attribute of a paragraph style but its spacing, exactly, as a
-    number: equal keys break and draw text alike. Styles are never changed
-    once made."""
-    key = _style_keys.get(style)
-    if key is None:
-        key = _style_keys[style] = _number(_attributes(style, _SPACING))
+def _key_without(left_out: frozenset, doc: str):
+    """A function giving a style's attributes but those ``left_out`` as a
+    number (``_number``), made once per style (``.known``: per style, its
+    number). Styles are never changed once made."""
+    known: WeakKeyDictionary = WeakKeyDictionary()
+
+    def key(style) -> int:
+        number = known.get(style)
+        if number is None:
+            number = known[style] = _number(_attributes(style, left_out))
+        return number
+
+    key.__doc__, key.known = doc, known
     return key
+
+
+style_key = _key_without(_SPACING, """Every attribute of a paragraph style but its spacing, exactly, as
+    a number: equal keys break and draw text alike.""")
 
 
 #: Parsed paragraph markup per process: (text, style) -> (text, fragments, bullet).
@@ -80,27 +89,9 @@ _SIZES = frozenset({"fontSize", "leading"})
 #: The same, at any size: (text, caseSensitive, style but its size) ->
 #: (text, the fragments as parsed, untouched by wrapping, and their size).
 _ANY_SIZE: OrderedDict = OrderedDict()
-_size_free_keys: WeakKeyDictionary = WeakKeyDictionary()
-
-
-_lines_keys: WeakKeyDictionary = WeakKeyDictionary()
-
-
-def lines_key(style) -> int:
-    """``style_key`` without the leading: equal keys break text into the
-    same lines (the leading only spaces them)."""
-    key = _lines_keys.get(style)
-    if key is None:
-        key = _lines_keys[style] = _number(_attributes(style, _SPACING | {"leading"}))
-    return key
-
-
-def size_free_key(style) -> int:
-    """``style_key`` without the type size and leading."""
-    key = _size_free_keys.get(style)
-    if key is None:
-        key = _size_free_keys[style] = _number(_attributes(style, _SPACING | _SIZES))
-    return key
+lines_key = _key_without(_SPACING | {"leading"}, """``style_key`` without the leading: equal keys
+    break text into the same lines (the leading only spaces them).""")
+size_free_key = _key_without(_SPACING | _SIZES, """``style_key`` without the type size and leading.""")
 
 
 def _resized(frags: list, size: float, new_size: float) -> list | None:

@@ -236,7 +236,7 @@ def test_the_page_starts_with_the_styles_of_every_step(project):
                 st = page_layout.styles(brand.palette, family, size, s, anywhere, rtl)
                 for name in styles.STYLE_FIELDS:
                     style = getattr(st, name)
-                    assert style in flowables._style_keys and style in flowables._size_free_keys
+                    assert style in flowables.style_key.known and style in flowables.size_free_key.known
                     assert flowables.style_key(style) in flowables._PLAIN
     for lang in LANGS:
         for slug in HANDOUTS[lang]:
